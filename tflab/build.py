@@ -1,0 +1,158 @@
+"""Spec to keras.Model: augmentation layers, an optional pretrained base, the layers.
+
+Example:
+
+>>> from tflab.recipes import get_recipe
+>>> model = build_model(get_recipe("linear").spec)
+>>> model.output.shape
+(None, 1)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from tflab.spec import BaseSpec, ExperimentSpec, LayerSpec
+
+
+class BuildError(ValueError):
+    """The spec is valid but its model cannot be made here (missing or wrong weights file)."""
+
+
+class ShapeMismatch(ValueError):
+    """The data's examples do not have the shape the model's input expects."""
+
+
+def _layer(spec: LayerSpec, seed: int) -> keras.layers.Layer:
+    """One Keras layer; random layers get their own seed so a run is reproducible."""
+    a = dict(spec.args)
+    if spec.type in ("Dense", "Conv2D", "Conv1D"):
+        a["activation"] = None if a["activation"] == "linear" else a["activation"]
+    if spec.type.startswith("Random"):
+        a["seed"] = seed
+    if spec.type == "RandomZoom":
+        a["width_factor"] = None  # zoom keeps the aspect ratio, like ImageDataGenerator
+    if spec.type == "RandomShear":
+        a["y_factor"] = 0.0  # ImageDataGenerator shears along one axis
+    return getattr(keras.layers, spec.type)(**a)
+
+
+IMAGENET_FILES = {
+    "InceptionV3": "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5",
+    "MobileNetV2": "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5",
+}
+
+
+def _cached_imagenet(name: str) -> Path:
+    """ImageNet weights from the Keras cache; never downloads in the default path."""
+    root = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "models"
+    path = root / IMAGENET_FILES[name]
+    if not path.exists():
+        raise BuildError(f"ImageNet weights for {name} are not in the Keras cache ({path}). "
+                         "Use a local weights file (.h5 or .weights.h5) in `model.base.weights`, "
+                         "or '' for random weights.")
+    return path
+
+
+def build_base(spec: BaseSpec, input_shape: tuple) -> keras.Model:
+    """The pretrained network cut at `spec.cut_layer`, frozen but for its top layers."""
+    factory = getattr(keras.applications, spec.name)
+    base = factory(input_shape=input_shape, include_top=False, weights=None)
+    if spec.weights:
+        path = _cached_imagenet(spec.name) if spec.weights == "imagenet" else Path(spec.weights)
+        if not path.is_file():
+            raise BuildError(f"`model.base.weights`: no file at {str(path)!r}.")
+        try:
+            base.load_weights(str(path))
+        except Exception as error:  # Keras raises ValueError, OSError or KeyError here
+            raise BuildError(f"`model.base.weights`: {path.name} does not hold {spec.name} "
+                             f"weights ({type(error).__name__}: {str(error)[:300]})") from None
+    names = [layer.name for layer in base.layers]
+    if spec.cut_layer not in names:
+        near = [n for n in names if n.startswith(spec.cut_layer[:3])][:8]
+        raise BuildError(f"`model.base.cut_layer`: {spec.name} has no layer {spec.cut_layer!r}; "
+                         f"some of its layers: {', '.join(near or names[-8:])}.")
+    cut = keras.Model(base.input, base.get_layer(spec.cut_layer).output, name=f"{spec.name}_base")
+    cut.trainable = spec.trainable_layers > 0
+    if spec.trainable_layers:
+        for layer in cut.layers[:-spec.trainable_layers]:
+            layer.trainable = False
+    return cut
+
+
+def build_model(spec: ExperimentSpec) -> keras.Model:
+    """A fresh, uncompiled model for `spec`; weights drawn from `spec.seed`."""
+    keras.utils.set_random_seed(spec.seed)
+    inputs = keras.Input(shape=spec.model.input_shape, name="input")
+    x = inputs
+    for i, layer in enumerate(spec.augmentation.layers()):
+        x = _layer(layer, spec.seed + i)(x)
+    if spec.model.base is not None:
+        x = build_base(spec.model.base, spec.model.input_shape)(x)
+    for i, layer in enumerate(spec.model.layers):
+        x = _layer(layer, spec.seed + 100 + i)(x)
+    return keras.Model(inputs, x, name=spec.recipe)
+
+
+def compile_model(model: keras.Model, spec: ExperimentSpec) -> None:
+    """Compile with the spec's optimizer (by learning_rate: the notes' `lr=` is gone)."""
+    optimizers = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam,
+                  "rmsprop": keras.optimizers.RMSprop}
+    c = spec.compile
+    model.compile(optimizer=optimizers[c.optimizer](learning_rate=c.learning_rate),
+                  loss=c.loss, metrics=list(c.metrics))
+
+
+def check_data(model: keras.Model, x: np.ndarray) -> None:
+    """Refuse, before training, data whose examples do not fit the model's input.
+
+    Example:
+
+    >>> import keras, numpy as np
+    >>> model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten()])
+    >>> check_data(model, np.zeros((5, 28, 28)))
+    Traceback (most recent call last):
+    ...
+    tflab.build.ShapeMismatch: The data's examples have shape [28, 28] but the model's input expects [28, 28, 1]. ...
+    """
+    expected = tuple(model.input_shape[1:])
+    got = tuple(x.shape[1:])
+    if len(expected) != len(got) or any(e is not None and e != g for e, g in zip(expected, got)):
+        raise ShapeMismatch(
+            f"The data's examples have shape {list(got)} but the model's input expects "
+            f"{list(expected)}. The input shape is the shape of one example, without the batch "
+            f"axis: set `model.input_shape` to {list(got)} (the data has {x.shape[0]} examples "
+            f"of shape {list(got)}, array shape {list(x.shape)}).")
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    """One line of a model summary."""
+
+    name: str
+    type: str
+    output_shape: tuple
+    params: int
+    trainable: bool
+
+
+def summarize_model(model: keras.Model) -> list[LayerRow]:
+    """Layer, output shape, parameter count and trainability, as Keras' summary shows."""
+    rows = []
+    for layer in model.layers[1:]:
+        shape = tuple(layer.output.shape)
+        rows.append(LayerRow(layer.name, type(layer).__name__, shape, int(layer.count_params()),
+                             bool(layer.trainable)))
+    return rows
+
+
+def parameter_counts(model: keras.Model) -> tuple[int, int]:
+    """(trainable, frozen) parameter counts."""
+    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
+    return trainable, frozen

@@ -1,0 +1,213 @@
+"""The command line: the same experiments as the dashboard, from a terminal.
+
+    python -m tflab recipes
+    python -m tflab train linear --set fit.epochs=200 [--json]
+    python -m tflab runs
+    python -m tflab show <run id or prefix>
+    python -m tflab export <recipe or run> [-o script.py]
+
+Exit status: 0 when a run completes, 1 when it fails or diverges, 2 for a bad command
+or setting, 130 when interrupted with Ctrl-C (the run is kept as stopped).
+
+Example:
+
+>>> main(["recipes"])                                     # doctest: +SKIP
+linear            Linear regression: y = 2x - 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+from datetime import datetime
+
+from tflab.recipes import RECIPES, get_recipe
+from tflab.spec import ExperimentSpec, SpecError
+from tflab.store import RunNotFound, RunStore
+
+
+def _parse_setting(text: str) -> tuple[str, object]:
+    if "=" not in text:
+        raise SpecError("--set", text, "path=value, like fit.epochs=20")
+    path, raw = text.split("=", 1)
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return path.strip(), value
+
+
+def _spec_from(args) -> ExperimentSpec:
+    spec = get_recipe(args.recipe).spec
+    for setting in args.set or []:
+        spec = spec.with_setting(*_parse_setting(setting))
+    return spec
+
+
+class _EpochPrinter:
+    """Prints one line per epoch (to stderr with --json, so stdout stays one JSON object)."""
+
+    def __init__(self, epochs: int, stream):
+        self.epochs, self.stream, self.started = epochs, stream, time.monotonic()
+
+    def epoch(self, epoch, logs):
+        values = "  ".join(f"{k}={v:.4g}" for k, v in logs.items())
+        print(f"epoch {epoch}/{self.epochs}  {values}  ({time.monotonic() - self.started:.1f} s)",
+              file=self.stream, flush=True)
+
+    def batch(self, epoch, step, logs):
+        pass
+
+    def flush(self):
+        pass
+
+
+def _samples(spec: ExperimentSpec, model) -> list[dict]:
+    """Predictions for the recipe's sample inputs (x=10 for linear), when it has any."""
+    recipe = next((r for r in RECIPES if r.name == spec.recipe), None)
+    if recipe is None or not recipe.samples or model is None:
+        return []
+    from tflab.predict import Predictor
+
+    outputs = Predictor(model, spec).numbers([[x] for x in recipe.samples])
+    return [{"x": x, "y": float(y)} for x, y in zip(recipe.samples, outputs)]
+
+
+def cmd_train(args) -> int:
+    spec = _spec_from(args)
+    from tflab.job import run_job  # loads TensorFlow: only for the commands that train
+
+    store = RunStore()
+    run_id = store.create_run(spec.recipe, spec.to_dict(), spec.fit.epochs)
+    out = sys.stderr if args.json else sys.stdout
+    print(f"run {run_id}: {spec.recipe}, {spec.fit.epochs} epochs (store: {store.root})", file=out)
+    stop = threading.Event()
+    try:
+        result = _run_interruptibly(lambda: run_job(store, run_id, stop.is_set,
+                                                    _EpochPrinter(spec.fit.epochs, out)), stop)
+    except KeyboardInterrupt:
+        return 130
+    predictions = _samples(spec, result.model)
+    if args.json:
+        print(json.dumps({"run": run_id, "recipe": spec.recipe, "status": result.status,
+                          "message": result.message, "epochs": result.epochs_done,
+                          "seconds": round(result.seconds, 3), "final_metrics": result.final_metrics,
+                          "predictions": predictions}))
+    else:
+        print(f"{result.status} after {result.epochs_done} epochs in {result.seconds:.1f} s"
+              + (f": {result.message}" if result.message else ""))
+        for p in predictions:
+            print(f"predict x={p['x']:g}: {p['y']:.4f}")
+    return 130 if result.status == "stopped" else (0 if result.status == "completed" else 1)
+
+
+def _run_interruptibly(job, stop: threading.Event):
+    """Run `job` in a thread so Ctrl-C becomes a stop request, not a torn-down run."""
+    box = {}
+    thread = threading.Thread(target=lambda: box.setdefault("result", job()), daemon=True)
+    thread.start()
+    while thread.is_alive():
+        try:
+            thread.join(0.2)
+        except KeyboardInterrupt:
+            print("stopping after the current batch...", file=sys.stderr)
+            stop.set()
+    return box["result"]
+
+
+def cmd_recipes(args) -> int:
+    for recipe in RECIPES:
+        print(f"{recipe.name:<17} {recipe.title}")
+    return 0
+
+
+def _when(ts: float | None) -> str:
+    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M:%S") if ts else "-"
+
+
+def cmd_runs(args) -> int:
+    runs = RunStore().list_runs(limit=args.limit)
+    if not runs:
+        print("no runs yet: try `python -m tflab train linear`")
+        return 0
+    print(f"{'run':<16} {'recipe':<16} {'status':<11} {'epochs':>7} {'loss':>10}  created")
+    for run in runs:
+        loss = run.final_metrics.get("val_loss", run.final_metrics.get("loss"))
+        loss_text = f"{loss:.4g}" if isinstance(loss, float) else "-"
+        print(f"{run.id:<16} {run.recipe:<16} {run.status:<11} "
+              f"{run.epochs_done:>3}/{run.epochs or '?':<3} {loss_text:>10}  {_when(run.created)}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    store = RunStore()
+    run = store.get_run(store.resolve(args.run))
+    print(f"run {run.id}  recipe {run.recipe}  status {run.status}")
+    if run.message:
+        print(f"message: {run.message}")
+    print(f"created {_when(run.created)}  started {_when(run.started)}  ended {_when(run.ended)}")
+    print(f"epochs {run.epochs_done}/{run.epochs}  model: "
+          f"{store.model_path(run.id) if store.model_path(run.id).exists() else 'none'}")
+    for name, points in store.history(run.id).items():
+        print(f"  {name:<14} last {points[-1][1]:.5g} (epoch {points[-1][0]})  "
+              f"best {min(v for _, v in points) if 'acc' not in name else max(v for _, v in points):.5g}")
+    if args.spec:
+        print(json.dumps(run.spec, indent=2))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from tflab.codegen import export_script
+
+    names = {r.name for r in RECIPES}
+    if args.target in names:
+        spec = get_recipe(args.target).spec
+    else:
+        store = RunStore()
+        spec = ExperimentSpec.from_dict(store.get_run(store.resolve(args.target)).spec)
+    script = export_script(spec)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(script)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(script)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m tflab", description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("recipes", help="list the notes' recipes").set_defaults(run=cmd_recipes)
+    t = sub.add_parser("train", help="train a recipe, printing a line per epoch")
+    t.add_argument("recipe")
+    t.add_argument("--set", action="append", metavar="PATH=VALUE",
+                   help="change a setting, e.g. fit.epochs=20 or model.layers[0].units=16")
+    t.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    t.set_defaults(run=cmd_train)
+    r = sub.add_parser("runs", help="list runs in the store")
+    r.add_argument("--limit", type=int, default=50)
+    r.set_defaults(run=cmd_runs)
+    s = sub.add_parser("show", help="one run's status and metrics")
+    s.add_argument("run", help="run id or a unique prefix")
+    s.add_argument("--spec", action="store_true", help="also print the spec as JSON")
+    s.set_defaults(run=cmd_show)
+    e = sub.add_parser("export", help="a standalone Keras script for a recipe or run")
+    e.add_argument("target", help="recipe name or run id")
+    e.add_argument("-o", "--output")
+    e.set_defaults(run=cmd_export)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (SpecError, RunNotFound) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

@@ -1,0 +1,103 @@
+"""A queued run carried out against the run store: the seam between executors and training.
+
+A job is a run id in the store. Any worker (a thread here, a process or a cluster node
+elsewhere) runs it the same way: read the spec from the store, train, write metrics,
+status and the model back. The store is the job's only output.
+
+Example:
+
+>>> import tempfile
+>>> from tflab.store import RunStore
+>>> from tflab.recipes import get_recipe
+>>> store = RunStore(tempfile.mkdtemp())
+>>> run_id = store.create_run("linear", get_recipe("linear").spec.with_setting("fit.epochs", 2).to_dict(), 2)
+>>> run_job(store, run_id).status
+'completed'
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from tflab.spec import ExperimentSpec, SpecError
+from tflab.store import RunStore
+from tflab.train import TrainingResult, train
+
+
+class StoreSink:
+    """Buffers a run's progress and writes it to the store a few times a second.
+
+    One transaction per flush instead of one per epoch keeps a 500-epoch run of six
+    points from spending its time in the database.
+    """
+
+    def __init__(self, store: RunStore, run_id: str, interval: float = 0.2,
+                 clock: Callable[[], float] = time.monotonic):
+        self.store, self.run_id, self.interval, self.clock = store, run_id, interval, clock
+        self._epochs: list = []
+        self._batches: list = []
+        self._last = clock()
+
+    def epoch(self, epoch, logs):
+        self._epochs.append((epoch, logs))
+        self._maybe_flush()
+
+    def batch(self, epoch, step, logs):
+        self._batches.append((epoch, step, logs))
+        self._maybe_flush()
+
+    def _maybe_flush(self):
+        if self.clock() - self._last >= self.interval:
+            self.flush()
+
+    def flush(self):
+        if self._batches:
+            self.store.add_batches(self.run_id, self._batches)
+            self._batches = []
+        if self._epochs:
+            self.store.add_epochs(self.run_id, self._epochs)
+            self._epochs = []
+        self._last = self.clock()
+
+
+class TeeSink:
+    """Sends progress to several sinks (the store, and a terminal watching)."""
+
+    def __init__(self, *sinks):
+        self.sinks = sinks
+
+    def epoch(self, epoch, logs):
+        for sink in self.sinks:
+            sink.epoch(epoch, logs)
+
+    def batch(self, epoch, step, logs):
+        for sink in self.sinks:
+            sink.batch(epoch, step, logs)
+
+    def flush(self):
+        for sink in self.sinks:
+            sink.flush()
+
+
+def run_job(store: RunStore, run_id: str, should_stop: Callable[[], bool] = lambda: False,
+            watcher=None) -> TrainingResult:
+    """Train the queued run `run_id` and record how it ended; the model goes beside the store.
+
+    `watcher`, a sink, also receives the progress (the command line prints it).
+    """
+    try:
+        spec = ExperimentSpec.from_dict(store.get_run(run_id).spec)
+    except SpecError as error:
+        store.finish(run_id, "failed", f"The run's spec is not valid: {error}")
+        return TrainingResult("failed", str(error))
+    store.mark_running(run_id)
+    sink = StoreSink(store, run_id)
+    result = train(spec, TeeSink(sink, watcher) if watcher else sink, should_stop)
+    if result.model is not None:
+        try:
+            result.model.save(store.model_path(run_id))
+        except Exception as error:  # disk full, permissions: the metrics are still worth keeping
+            result.message = (result.message + f" The model could not be saved: {error}").strip()
+    store.finish(run_id, result.status, result.message, result.final_metrics)
+    return result

@@ -1,0 +1,225 @@
+"""The layers a model can hold: each type's settings and the shape it outputs.
+
+Shapes here never include the batch axis; None is an axis of free length (a series'
+time steps). `output_shape` checks a layer against its input before any Keras object
+exists, so a kernel larger than its image is reported at the setting, not in a
+traceback.
+
+Example:
+
+>>> layer = LayerSpec("Conv2D", {"filters": 32, "kernel_size": 3, "activation": "relu"})
+>>> output_shape(layer, (150, 150, 3))
+(148, 148, 32)
+>>> output_shape(LayerSpec("Conv2D", {"kernel_size": 5}), (3, 3, 8))
+Traceback (most recent call last):
+...
+tflab.spec.params.SpecError: `kernel_size` must be at most 3 (the layer's input is 3x3x8); received 5. Lower it, pad with padding='same', or remove a pooling layer before it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
+
+from tflab.spec.params import Param, SpecError
+
+ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu",
+               "silu", "leaky_relu", "softplus")
+FILL_MODES = ("nearest", "reflect", "wrap", "constant")
+
+_activation = Param("activation", "linear", "How each neuron turns its sum into an output.",
+                    choices=ACTIVATIONS)
+_units = Param("units", 32, "Neurons in the layer.", low=1, high=8192)
+_filters = Param("filters", 32, "Filters (feature maps) the layer learns.", low=1, high=1024)
+_strides = Param("strides", 1, "Step between filter positions.", low=1, high=8)
+_fill = Param("fill_mode", "nearest", "How pixels moved in from outside the image are filled.",
+              choices=FILL_MODES)
+
+
+@dataclass(frozen=True)
+class LayerType:
+    """A kind of layer: its settings, what it is for, and its output shape rule."""
+
+    name: str
+    help: str
+    params: tuple[Param, ...]
+    shape: Callable[[tuple, Mapping[str, Any]], tuple]
+    augmentation: bool = False
+
+
+def _dims(shape: tuple) -> str:
+    return "x".join("?" if d is None else str(d) for d in shape)
+
+
+def _need_rank(shape: tuple, rank: int, what: str) -> None:
+    if len(shape) != rank:
+        raise SpecError("type", what.split(" ")[0], f"a layer that takes input of shape {_dims(shape)}",
+                        f"{what}; its input here is {_dims(shape)}.")
+
+
+def _window(size: int | None, kernel: int, stride: int, padding: str, field_name: str,
+            shape: tuple) -> int | None:
+    """Output length of one axis under a sliding window (conv or pooling)."""
+    if size is None:
+        return None
+    if padding in ("same", "causal"):
+        return math.ceil(size / stride)
+    if kernel > size:
+        raise SpecError(field_name, kernel, f"at most {size} (the layer's input is {_dims(shape)})",
+                        "Lower it, pad with padding='same', or remove a pooling layer before it.")
+    return (size - kernel) // stride + 1
+
+
+def _dense(shape, args):
+    if not shape or shape[-1] is None:
+        raise SpecError("type", "Dense", "a layer whose input has a known last axis",
+                        f"Dense's input here is {_dims(shape)}.")
+    return shape[:-1] + (args["units"],)
+
+
+def _conv2d(shape, args):
+    _need_rank(shape, 3, "Conv2D takes images (height x width x channels)")
+    h = _window(shape[0], args["kernel_size"], args["strides"], args["padding"], "kernel_size", shape)
+    w = _window(shape[1], args["kernel_size"], args["strides"], args["padding"], "kernel_size", shape)
+    return (h, w, args["filters"])
+
+
+def _pool2d(shape, args):
+    _need_rank(shape, 3, "MaxPooling2D takes images (height x width x channels)")
+    p = args["pool_size"]
+    return (_window(shape[0], p, p, "valid", "pool_size", shape),
+            _window(shape[1], p, p, "valid", "pool_size", shape), shape[2])
+
+
+def _conv1d(shape, args):
+    _need_rank(shape, 2, "Conv1D takes sequences (steps x features)")
+    steps = _window(shape[0], args["kernel_size"], args["strides"], args["padding"], "kernel_size", shape)
+    return (steps, args["filters"])
+
+
+def _lstm(shape, args):
+    _need_rank(shape, 2, "LSTM takes sequences (steps x features)")
+    return (shape[0], args["units"]) if args["return_sequences"] else (args["units"],)
+
+
+def _flatten(shape, args):
+    if any(d is None for d in shape):
+        raise SpecError("type", "Flatten", "a layer whose input has a fixed size",
+                        f"Flatten's input here is {_dims(shape)}.")
+    return (math.prod(shape),)
+
+
+def _global_pool(shape, args):
+    _need_rank(shape, 3, "GlobalAveragePooling2D takes images (height x width x channels)")
+    return (shape[2],)
+
+
+def _image_same(shape, args):
+    _need_rank(shape, 3, "augmentation layers take images (height x width x channels)")
+    return shape
+
+
+def _same(shape, args):
+    return shape
+
+
+LAYER_TYPES: Mapping[str, LayerType] = MappingProxyType({
+    t.name: t for t in (
+        LayerType("Dense", "Every input connects to every neuron.", (_units, _activation), _dense),
+        LayerType("Conv2D", "Slides small filters over an image to find local patterns.", (
+            _filters, Param("kernel_size", 3, "Filter size in pixels (kernel_size x kernel_size).",
+                            low=1, high=15),
+            _strides, Param("padding", "valid", "'same' keeps the image size; 'valid' shrinks it.",
+                            choices=("valid", "same")),
+            _activation), _conv2d),
+        LayerType("MaxPooling2D", "Keeps the strongest value in each window, shrinking the image.",
+                  (Param("pool_size", 2, "Window size in pixels.", low=1, high=8),), _pool2d),
+        LayerType("GlobalAveragePooling2D", "Averages each feature map to one number.", (), _global_pool),
+        LayerType("Dropout", "Switches off a random share of inputs while training, against overfitting.",
+                  (Param("rate", 0.5, "Share of inputs dropped at each training step.",
+                         low=0.0, high=1.0, high_open=True, step=0.05),), _same),
+        LayerType("Flatten", "Lays an image or sequence out as one long row of numbers.", (), _flatten),
+        LayerType("Conv1D", "Slides filters along a sequence.", (
+            _filters, Param("kernel_size", 5, "Filter length in steps.", low=1, high=64),
+            _strides, Param("padding", "causal", "'causal' only looks back in time.",
+                            choices=("valid", "same", "causal")),
+            _activation), _conv1d),
+        LayerType("LSTM", "A recurrent layer that carries memory along a sequence.", (
+            Param("units", 64, "Size of the layer's memory.", low=1, high=2048),
+            Param("return_sequences", False, "Output every step (True) or only the last (False)."),
+        ), _lstm),
+        LayerType("Rescaling", "Multiplies by a constant (1/255 turns pixels into 0..1).", (
+            Param("scale", 1.0, "Factor each value is multiplied by.", low=-1e6, high=1e6),
+            Param("offset", 0.0, "Added after scaling.", low=-1e6, high=1e6),
+        ), _same),
+        LayerType("RandomFlip", "Mirrors training images at random.", (
+            Param("mode", "horizontal", "Which flips to use.",
+                  choices=("horizontal", "vertical", "horizontal_and_vertical")),), _image_same, True),
+        LayerType("RandomRotation", "Rotates training images at random.", (
+            Param("factor", 0.1, "Largest rotation as a share of a full turn (0.1 = 36 degrees).",
+                  low=0.0, high=1.0, step=0.01), _fill), _image_same, True),
+        LayerType("RandomTranslation", "Shifts training images at random.", (
+            Param("height_factor", 0.1, "Largest vertical shift as a share of the height.",
+                  low=0.0, high=1.0, high_open=True, step=0.01),
+            Param("width_factor", 0.1, "Largest horizontal shift as a share of the width.",
+                  low=0.0, high=1.0, high_open=True, step=0.01), _fill), _image_same, True),
+        LayerType("RandomShear", "Slants training images at random.", (
+            Param("x_factor", 0.1, "Largest horizontal shear (0..1).", low=0.0, high=1.0, step=0.01),
+            _fill), _image_same, True),
+        LayerType("RandomZoom", "Zooms training images in or out at random.", (
+            Param("height_factor", 0.1, "Largest zoom as a share of the size.",
+                  low=0.0, high=1.0, high_open=True, step=0.01), _fill), _image_same, True),
+    )
+})
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer: its type and settings, checked when built.
+
+    Args:
+        type: a key of LAYER_TYPES ("Dense", "Conv2D", ...).
+        args: the type's settings; missing ones take their defaults.
+
+    Example:
+
+    >>> LayerSpec("Dense", {"units": 64, "activation": "relu"}).to_dict()
+    {'type': 'Dense', 'units': 64, 'activation': 'relu'}
+    """
+
+    type: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        kind = LAYER_TYPES.get(self.type)
+        if kind is None:
+            raise SpecError("type", self.type, "one of " + ", ".join(LAYER_TYPES))
+        given = dict(self.args)
+        known = {p.name for p in kind.params}
+        for name in given:
+            if name not in known:
+                allowed = ", ".join(sorted(known)) if known else "none"
+                raise SpecError(name, given[name], f"a setting of {self.type} (its settings: {allowed})")
+        checked = {p.name: p.check(given.get(p.name, p.default), p.name) for p in kind.params}
+        object.__setattr__(self, "args", MappingProxyType(checked))
+
+    @property
+    def info(self) -> LayerType:
+        return LAYER_TYPES[self.type]
+
+    def to_dict(self) -> dict:
+        return {"type": self.type, **self.args}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "LayerSpec":
+        if not isinstance(data, dict) or "type" not in data:
+            raise SpecError("type", data, "an object with a `type`, like {'type': 'Dense', 'units': 8}")
+        args = {k: v for k, v in data.items() if k != "type"}
+        return cls(data["type"], args)
+
+
+def output_shape(layer: LayerSpec, input_shape: tuple) -> tuple:
+    """The shape `layer` gives for one example of `input_shape` (no batch axis)."""
+    return tuple(layer.info.shape(tuple(input_shape), layer.args))

@@ -1,0 +1,133 @@
+"""The model: its input shape, an ordered list of layers, and an optional pretrained base.
+
+Example:
+
+>>> from tflab.spec.layers import LayerSpec
+>>> spec = ModelSpec((1,), (LayerSpec("Dense", {"units": 1}),))
+>>> spec.shapes()
+[(1,)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tflab.spec.layers import LayerSpec, output_shape
+from tflab.spec.params import SpecError, check_declared, from_plain, param
+
+BASE_MODELS = ("InceptionV3", "MobileNetV2")
+DEFAULT_CUT = {"InceptionV3": "mixed7", "MobileNetV2": "block_13_expand_relu"}
+
+
+@dataclass(frozen=True)
+class BaseSpec:
+    """A pretrained network whose early layers the model reuses (transfer learning).
+
+    `weights` is a path to a local .h5 or .weights.h5 file, "" for random weights, or
+    "imagenet" to use the Keras cache (a download is tried only then).
+    """
+
+    name: str = param("InceptionV3", "The pretrained network.", choices=BASE_MODELS)
+    weights: str = param("", "Weights file (.h5 / .weights.h5), '' for none, or 'imagenet'.")
+    cut_layer: str = param("mixed7", "The base's layer whose output feeds the new head.")
+    trainable_layers: int = param(0, "Top layers of the base left trainable (0 = all frozen).",
+                                  low=0, high=1000)
+
+    def __post_init__(self):
+        check_declared(self)
+        weights = self.weights
+        if weights not in ("", "imagenet") and not weights.endswith(".h5"):
+            raise SpecError("weights", weights, "a path ending in .h5 or .weights.h5, '' or 'imagenet'")
+        if not self.cut_layer:
+            raise SpecError("cut_layer", self.cut_layer, f"a layer name of {self.name}, "
+                            f"for example {DEFAULT_CUT[self.name]!r}")
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "weights": self.weights, "cut_layer": self.cut_layer,
+                "trainable_layers": self.trainable_layers}
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Input shape (one example, no batch axis; None for a free-length axis) and layers.
+
+    With a `base`, the layers form the head placed on the base's cut layer.
+    """
+
+    input_shape: tuple = (1,)
+    layers: tuple = field(default=())
+    base: BaseSpec | None = None
+
+    def __post_init__(self):
+        shape = self.input_shape
+        if not isinstance(shape, (list, tuple)) or not shape or not all(
+                d is None or (isinstance(d, int) and not isinstance(d, bool) and 0 < d <= 100_000)
+                for d in shape):
+            raise SpecError("input_shape", shape, "a list of positive whole numbers (None for a "
+                            "free-length axis), like [28, 28, 1] or [None, 1]")
+        object.__setattr__(self, "input_shape", tuple(shape))
+        layers = tuple(self.layers)
+        if not layers:
+            raise SpecError("layers", [], "at least one layer")
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, LayerSpec):
+                raise SpecError(f"layers[{i}]", layer, "a LayerSpec")
+        object.__setattr__(self, "layers", layers)
+        if self.base is not None and len(self.input_shape) != 3:
+            raise SpecError("input_shape", self.input_shape, "an image shape (height, width, 3) "
+                            "for a pretrained base")
+        self.shapes()
+
+    def shapes(self) -> list[tuple] | None:
+        """Each layer's output shape, checking every layer against its input.
+
+        None when a pretrained base makes the head's input unknown until it is built.
+        """
+        if self.base is not None:
+            return None
+        shape, shapes = self.input_shape, []
+        for i, layer in enumerate(self.layers):
+            try:
+                shape = output_shape(layer, shape)
+            except SpecError as error:
+                raise error.under(f"layers[{i}]") from None
+            shapes.append(shape)
+        return shapes
+
+    @property
+    def output_layer(self) -> tuple[int, LayerSpec] | None:
+        """The last layer with neurons (Dense or LSTM): it decides what the model outputs."""
+        for i in range(len(self.layers) - 1, -1, -1):
+            if "units" in self.layers[i].args:
+                return i, self.layers[i]
+        return None
+
+    def to_dict(self) -> dict:
+        data = {"input_shape": list(self.input_shape),
+                "layers": [layer.to_dict() for layer in self.layers]}
+        if self.base is not None:
+            data["base"] = self.base.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "ModelSpec":
+        if not isinstance(data, dict):
+            raise SpecError("model", data, "an object with input_shape and layers")
+        unknown = sorted(set(data) - {"input_shape", "layers", "base"})
+        if unknown:
+            raise SpecError(unknown[0], data[unknown[0]], "one of input_shape, layers, base")
+        raw_layers = data.get("layers", [])
+        if not isinstance(raw_layers, list):
+            raise SpecError("layers", raw_layers, "a list of layers")
+        layers = []
+        for i, raw in enumerate(raw_layers):
+            try:
+                layers.append(LayerSpec.from_dict(raw))
+            except SpecError as error:
+                raise error.under(f"layers[{i}]") from None
+        base = data.get("base")
+        if base is not None:
+            base = from_plain(BaseSpec, base, "base")
+        shape = data.get("input_shape", (1,))
+        return cls(tuple(shape) if isinstance(shape, list) else shape, tuple(layers), base)

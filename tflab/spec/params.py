@@ -1,0 +1,221 @@
+"""Declared settings: each one's default, bounds or choices and description in one place.
+
+A `Param` is the single source of truth for one setting. Specs validate with it and
+the dashboard builds its widgets from it, so a range is never written twice.
+
+Example:
+
+>>> units = Param("units", 32, "Neurons in the layer.", low=1, high=8192)
+>>> units.check(64, "model.layers[0].units")
+64
+>>> units.check(0, "model.layers[0].units")
+Traceback (most recent call last):
+...
+tflab.spec.params.SpecError: `model.layers[0].units` must be a whole number from 1 to 8192; received 0.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any
+
+
+class SpecError(ValueError):
+    """An invalid setting: names the field, the value received and what is allowed.
+
+    `field` is the dotted path of the setting (for example `fit.epochs`), so a form
+    can show the message beside the widget that holds it.
+    """
+
+    def __init__(self, field: str, value: Any, allowed: str, hint: str = ""):
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        self.hint = hint
+        message = f"`{field}` must be {allowed}; received {value!r}."
+        if hint:
+            message += f" {hint}"
+        super().__init__(message)
+
+    def under(self, prefix: str) -> "SpecError":
+        """The same error with its field placed under `prefix` (`fit` + `epochs`).
+
+        A field already under `prefix` (some checks know their full path) stays as is.
+        """
+        if not prefix or self.field == prefix or self.field.startswith(prefix + "."):
+            return self
+        return SpecError(f"{prefix}.{self.field}", self.value, self.allowed, self.hint)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One setting: its name, default, description and what values it allows.
+
+    Args:
+        name: the setting's name as it appears in the spec's JSON.
+        default: the value used when none is given.
+        help: one line for a person, shown beside the widget.
+        low, high: inclusive bounds for numbers (None: unbounded).
+        low_open, high_open: make the bound exclusive (a dropout rate is < 1).
+        choices: the allowed values, for a setting picked from a list.
+        optional: None is allowed (and means "not set").
+        step: a sensible widget step for numbers.
+
+    The kind (bool, int, float, str) is taken from the default, or from `kind`.
+    """
+
+    name: str
+    default: Any
+    help: str
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    choices: tuple | None = None
+    optional: bool = False
+    step: float | None = None
+    kind: type | None = None
+    multiple: bool = False
+
+    @property
+    def type(self) -> type:
+        if self.kind is not None:
+            return self.kind
+        if self.choices:
+            return type(self.choices[0])
+        return type(self.default)
+
+    def describe(self) -> str:
+        """What is allowed, in words: 'a number greater than 0 and at most 10'."""
+        if self.choices is not None:
+            text = ("any of " if self.multiple else "one of ") + ", ".join(repr(c) for c in self.choices)
+        elif self.type is bool:
+            text = "true or false"
+        elif self.type is str:
+            text = "text"
+        else:
+            noun = "a whole number" if self.type is int else "a finite number"
+            text = noun + self._bounds_text()
+        return text + (" (or empty)" if self.optional else "")
+
+    def _bounds_text(self) -> str:
+        low, high = self.low, self.high
+        if low is not None and high is not None and not self.low_open and not self.high_open:
+            return f" from {_num(low)} to {_num(high)}"
+        parts = []
+        if low is not None:
+            parts.append(f"greater than {_num(low)}" if self.low_open else f"at least {_num(low)}")
+        if high is not None:
+            parts.append(f"less than {_num(high)}" if self.high_open else f"at most {_num(high)}")
+        return (" " + " and ".join(parts)) if parts else ""
+
+    def check(self, value: Any, field: str | None = None) -> Any:
+        """Return `value` in this setting's kind, or raise SpecError naming `field`."""
+        field = field or self.name
+        if self.multiple:
+            return self._check_many(value, field)
+        if value is None:
+            if self.optional:
+                return None
+            raise SpecError(field, value, self.describe())
+        kind = self.type
+        try:
+            value = _coerce(value, kind)
+        except (TypeError, ValueError):
+            raise SpecError(field, value, self.describe()) from None
+        if self.choices is not None and value not in self.choices:
+            raise SpecError(field, value, self.describe())
+        if kind in (int, float):
+            if not math.isfinite(value):
+                raise SpecError(field, value, self.describe())
+            too_low = self.low is not None and (value <= self.low if self.low_open else value < self.low)
+            too_high = self.high is not None and (value >= self.high if self.high_open else value > self.high)
+            if too_low or too_high:
+                raise SpecError(field, value, self.describe())
+        return value
+
+    def _check_many(self, value: Any, field: str) -> tuple:
+        if isinstance(value, str) or not isinstance(value, (list, tuple)):
+            raise SpecError(field, value, "a list of " + self.describe())
+        for item in value:
+            if item not in self.choices:
+                raise SpecError(field, item, self.describe())
+        return tuple(dict.fromkeys(value))
+
+
+def _coerce(value: Any, kind: type) -> Any:
+    """Accept JSON's and widgets' spellings of a value, nothing looser.
+
+    An int is a float; a float with no fraction is an int (JSON may give 5.0); a bool is
+    neither (True is not 1 epoch).
+    """
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        raise TypeError(value)
+    if isinstance(value, bool):
+        raise TypeError(value)
+    if kind is int:
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        raise TypeError(value)
+    if kind is float:
+        if isinstance(value, (int, float)):
+            return float(value)
+        raise TypeError(value)
+    if kind is str:
+        if isinstance(value, str):
+            return value
+        raise TypeError(value)
+    return value
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def param(default: Any, help: str, **bounds: Any) -> Any:
+    """A dataclass field declared by a Param (name filled in by `declared`)."""
+    return dataclasses.field(default=default, metadata={"param": Param("", default, help, **bounds)})
+
+
+def declared(cls: type) -> tuple[Param, ...]:
+    """The Params of a spec class, in field order, each with its name.
+
+    Example:
+
+    >>> from tflab.spec import FitSpec
+    >>> [p.name for p in declared(FitSpec)][:2]
+    ['epochs', 'batch_size']
+    """
+    return tuple(
+        dataclasses.replace(f.metadata["param"], name=f.name)
+        for f in dataclasses.fields(cls)
+        if "param" in f.metadata
+    )
+
+
+def check_declared(spec: Any) -> None:
+    """Validate and coerce every declared field of a frozen spec, in place."""
+    for p in declared(type(spec)):
+        value = p.check(getattr(spec, p.name), p.name)
+        object.__setattr__(spec, p.name, value)
+
+
+def from_plain(cls: type, data: Any, field: str) -> Any:
+    """Build a flat spec class from a dict, refusing unknown keys by name."""
+    if not isinstance(data, dict):
+        raise SpecError(field, data, "an object of settings")
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise SpecError(f"{field}.{unknown[0]}" if field else unknown[0], data[unknown[0]],
+                        "a known setting; known: " + ", ".join(sorted(names)))
+    try:
+        return cls(**data)
+    except SpecError as error:
+        raise error.under(field) from None

@@ -1,0 +1,577 @@
+"""The run store: every training run, its metrics and its saved model, on disk.
+
+A `RunStore` keeps runs in a SQLite database (`runs.sqlite3`) and each run's model
+beside it (`models/<run_id>.keras`), in one folder: `TFLAB_HOME`, else `~/.tflab`.
+A training worker thread writes to it while the dashboard reads from other threads
+(or other processes); SQLite's WAL journal lets readers see the latest committed
+epochs without waiting for the writer.
+
+Opening a store also tidies up after a crash: a run left `running` or `queued` by a
+process that no longer exists becomes `interrupted`, its metrics kept.
+
+Example:
+
+>>> import tempfile
+>>> folder = tempfile.TemporaryDirectory()
+>>> store = RunStore(folder.name)
+>>> run_id = store.create_run("mlp", {"fit": {"epochs": 2}}, epochs=2)
+>>> store.mark_running(run_id)
+>>> store.add_epochs(run_id, [(0, {"loss": 0.9}), (1, {"loss": 0.5})])
+>>> store.history(run_id)
+{'loss': [(0, 0.9), (1, 0.5)]}
+>>> store.finish(run_id, "completed", final_metrics={"loss": 0.5})
+>>> store.get_run(run_id).status
+'completed'
+>>> store.close(); folder.cleanup()
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import secrets
+import shutil
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+STATUSES = ("queued", "running", "completed", "stopped", "failed", "diverged", "interrupted")
+FINISHED = STATUSES[2:]
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_SECONDS = 10.0
+
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS runs (
+        id TEXT PRIMARY KEY,
+        recipe TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        status TEXT NOT NULL,
+        message TEXT NOT NULL DEFAULT '',
+        created REAL NOT NULL,
+        started REAL,
+        ended REAL,
+        epochs INTEGER,
+        final_metrics TEXT NOT NULL DEFAULT '{}',
+        pid INTEGER,
+        pid_started REAL,
+        stop_requested INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE IF NOT EXISTS metrics (
+        run_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('epoch', 'batch')),
+        epoch INTEGER NOT NULL,
+        step INTEGER,
+        name TEXT NOT NULL,
+        value REAL
+    )""",
+    "CREATE INDEX IF NOT EXISTS metrics_by_run ON metrics (run_id, kind, epoch)",
+)
+
+# One row per run plus how many distinct epochs it has logged.
+_SELECT_RUNS = """
+    SELECT r.*, (SELECT COUNT(DISTINCT m.epoch) FROM metrics m
+                 WHERE m.run_id = r.id AND m.kind = 'epoch') AS epochs_done
+    FROM runs r"""
+
+_RUN_ID = re.compile(r"[0-9a-z]+")
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+class RunNotFound(KeyError):
+    """No run matches the id (or prefix) given, or a prefix matches several.
+
+    A `KeyError` whose text reads plainly (`KeyError` would show it in quotes).
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run as stored: what was trained, how it went, and when.
+
+    `created`, `started` and `ended` are unix seconds (None until set); `epochs` is
+    the number planned (None if open-ended) and `epochs_done` the number logged.
+    """
+
+    id: str
+    recipe: str
+    spec: dict[str, Any]
+    status: str
+    message: str
+    created: float
+    started: float | None
+    ended: float | None
+    epochs: int | None
+    final_metrics: dict[str, Any]
+    epochs_done: int
+    pid: int | None
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from start to end, or to now while it runs; None if not started."""
+        if self.started is None:
+            return None
+        return (self.ended if self.ended is not None else time.time()) - self.started
+
+
+def default_root() -> Path:
+    """The store's folder: the `TFLAB_HOME` environment variable, else `~/.tflab`.
+
+    Example:
+
+    >>> default_root()  # doctest: +SKIP
+    PosixPath('/home/ana/.tflab')
+    """
+    home = os.environ.get("TFLAB_HOME")
+    return Path(home).expanduser() if home else Path.home() / ".tflab"
+
+
+class RunStore:
+    """Runs, their metrics and their model files, safe to share between threads.
+
+    Each thread gets its own SQLite connection, so the training worker and the
+    dashboard can use one store at once. Writes are short transactions; readers
+    are never blocked by them (WAL) and writers wait up to `BUSY_TIMEOUT_SECONDS`
+    for each other.
+
+    Args:
+        root: the folder holding `runs.sqlite3` and `models/`; created if missing.
+            Defaults to `default_root()` (`TFLAB_HOME`, else `~/.tflab`).
+
+    Example:
+
+    >>> import tempfile
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> with RunStore(folder.name) as store:
+    ...     run_id = store.create_run("cnn", {}, epochs=5)
+    ...     store.queued_ids() == [run_id]
+    True
+    >>> folder.cleanup()
+    """
+
+    def __init__(self, root: str | os.PathLike[str] | None = None):
+        self.root = Path(root).expanduser() if root is not None else default_root()
+        self.path = self.root / "runs.sqlite3"
+        (self.root / "models").mkdir(parents=True, exist_ok=True)
+        self._pid = os.getpid()
+        self._pid_started = _process_start_time(self._pid)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: dict[threading.Thread, sqlite3.Connection] = {}
+        self._closed = False
+        try:
+            self._create_schema()
+            self._recover()
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> RunStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"RunStore({str(self.root)!r})"
+
+    # -- writing -------------------------------------------------------------
+
+    def create_run(self, recipe: str, spec: dict[str, Any], epochs: int | None = None) -> str:
+        """Add a `queued` run and return its id.
+
+        Args:
+            recipe: the name of the recipe the run trains.
+            spec: the full spec, as a JSON-ready dict.
+            epochs: the number of epochs planned. Defaults to None (open-ended).
+        """
+        if not isinstance(recipe, str) or not recipe:
+            raise ValueError(f"`recipe` must be a non-empty string; received {recipe!r}.")
+        if epochs is not None and (isinstance(epochs, bool) or not isinstance(epochs, int)
+                                   or epochs < 1):
+            raise ValueError(
+                f"`epochs` must be a positive whole number or None; received {epochs!r}.")
+        spec_json = _to_json("spec", spec)
+        while True:
+            run_id = _new_run_id()
+            try:
+                with self._transaction() as db:
+                    # The creator's pid lets a later open tell a queue left by a dead
+                    # app from one that a live process is still working through.
+                    db.execute(
+                        "INSERT INTO runs (id, recipe, spec, status, created, epochs, pid,"
+                        " pid_started) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)",
+                        (run_id, recipe, spec_json, time.time(), epochs, self._pid,
+                         self._pid_started))
+                return run_id
+            except sqlite3.IntegrityError:
+                continue  # same millisecond and same random suffix: draw again
+
+    def mark_running(self, run_id: str) -> None:
+        """Mark the run `running`, started now, owned by this process."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE runs SET status = 'running', started = ?, pid = ?, pid_started = ?"
+                " WHERE id = ?", (time.time(), self._pid, self._pid_started, run_id))
+            _require_row(cursor, run_id)
+
+    def finish(self, run_id: str, status: str, message: str = "",
+               final_metrics: dict[str, Any] | None = None) -> None:
+        """Record how the run ended.
+
+        Args:
+            run_id: the run's id.
+            status: one of `FINISHED`.
+            message: a line for the user, such as the error. Defaults to "".
+            final_metrics: metrics of the finished model. Defaults to None (none).
+        """
+        if status not in FINISHED:
+            raise ValueError(
+                f"`status` must be one of {', '.join(FINISHED)}; received {status!r}.")
+        metrics_json = _to_json("final_metrics", final_metrics or {})
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE runs SET status = ?, message = ?, ended = ?, final_metrics = ?"
+                " WHERE id = ?", (status, message, time.time(), metrics_json, run_id))
+            _require_row(cursor, run_id)
+
+    def add_epochs(self, run_id: str, rows: Iterable[tuple[int, dict[str, float]]]) -> None:
+        """Append epoch metrics, given as `[(epoch, {name: value}), ...]`, at once.
+
+        All rows go in one transaction, so a reader sees the whole buffer or none
+        of it. NaN is kept (read back as NaN), and so are infinities.
+        """
+        values = [(run_id, "epoch", int(epoch), None, name, _to_real(name, value))
+                  for epoch, metrics in rows for name, value in metrics.items()]
+        if values:
+            with self._transaction() as db:
+                db.executemany(
+                    "INSERT INTO metrics (run_id, kind, epoch, step, name, value)"
+                    " VALUES (?, ?, ?, ?, ?, ?)", values)
+
+    def add_batches(self, run_id: str,
+                    rows: Iterable[tuple[int, int, dict[str, float]]]) -> None:
+        """Append batch metrics, given as `[(epoch, step, {name: value}), ...]`, at once.
+
+        Readers only show the current epoch's batches, so rows older than the
+        previous epoch are deleted in the same transaction: the table stays small.
+        """
+        values = [(run_id, "batch", int(epoch), int(step), name, _to_real(name, value))
+                  for epoch, step, metrics in rows for name, value in metrics.items()]
+        if not values:
+            return
+        latest = max(row[2] for row in values)
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT INTO metrics (run_id, kind, epoch, step, name, value)"
+                " VALUES (?, ?, ?, ?, ?, ?)", values)
+            db.execute("DELETE FROM metrics WHERE run_id = ? AND kind = 'batch' AND epoch < ?",
+                       (run_id, latest - 1))
+
+    def request_stop(self, run_id: str) -> None:
+        """Ask the process running this run to stop it after the current batch."""
+        with self._transaction() as db:
+            _require_row(db.execute("UPDATE runs SET stop_requested = 1 WHERE id = ?",
+                                    (run_id,)), run_id)
+
+    def delete_run(self, run_id: str) -> None:
+        """Delete the run, its metrics, its model file and its `runs/<run_id>/` folder."""
+        with self._transaction() as db:
+            row = db.execute("SELECT status FROM runs WHERE id = ?", (run_id,)).fetchone()
+            if row is None:
+                raise RunNotFound(f"no run with id {run_id!r}")
+            if row["status"] == "running":
+                raise ValueError(
+                    f"Run {run_id!r} is running; stop it first (request_stop) and delete "
+                    "it once it has finished.")
+            db.execute("DELETE FROM metrics WHERE run_id = ?", (run_id,))
+            db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+        self.model_path(run_id).unlink(missing_ok=True)
+        run_folder = self.root / "runs" / run_id
+        if run_folder.is_dir():
+            shutil.rmtree(run_folder)
+
+    # -- reading -------------------------------------------------------------
+
+    def get_run(self, run_id: str) -> Run:
+        """The run with this id; `RunNotFound` (a `KeyError`) if there is none."""
+        row = self._db().execute(_SELECT_RUNS + " WHERE r.id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise RunNotFound(f"no run with id {run_id!r}")
+        return _run_from_row(row)
+
+    def list_runs(self, limit: int = 200, statuses: Iterable[str] | None = None) -> list[Run]:
+        """The newest runs first.
+
+        Args:
+            limit: the most runs to return. Defaults to 200.
+            statuses: only runs with one of these statuses. Defaults to None (all).
+        """
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"`limit` must be a positive whole number; received {limit!r}.")
+        sql, params = _SELECT_RUNS, []
+        if statuses is not None:
+            wanted = (statuses,) if isinstance(statuses, str) else tuple(statuses)
+            unknown = [status for status in wanted if status not in STATUSES]
+            if unknown:
+                raise ValueError(f"`statuses` must hold only {', '.join(STATUSES)}; "
+                                 f"received {unknown!r}.")
+            sql += f" WHERE r.status IN ({', '.join('?' * len(wanted))})"
+            params += wanted
+        sql += " ORDER BY r.created DESC, r.id DESC LIMIT ?"
+        rows = self._db().execute(sql, (*params, limit)).fetchall()
+        return [_run_from_row(row) for row in rows]
+
+    def queued_ids(self) -> list[str]:
+        """Ids of the queued runs, oldest first: the order to train them in."""
+        rows = self._db().execute(
+            "SELECT id FROM runs WHERE status = 'queued' ORDER BY created, id")
+        return [row["id"] for row in rows]
+
+    def stop_requested(self, run_id: str) -> bool:
+        """Whether `request_stop` was called for this run."""
+        row = self._db().execute("SELECT stop_requested FROM runs WHERE id = ?",
+                                 (run_id,)).fetchone()
+        if row is None:
+            raise RunNotFound(f"no run with id {run_id!r}")
+        return bool(row["stop_requested"])
+
+    def history(self, run_id: str) -> dict[str, list[tuple[int, float]]]:
+        """Epoch metrics as `{name: [(epoch, value), ...]}`, by epoch; {} if none."""
+        rows = self._db().execute(
+            "SELECT name, epoch, value FROM metrics WHERE run_id = ? AND kind = 'epoch'"
+            " ORDER BY epoch, rowid", (run_id,))
+        return _series(rows, "epoch")
+
+    def batches(self, run_id: str, epoch: int | None = None) -> dict[str, list[tuple[int, float]]]:
+        """One epoch's batch metrics as `{name: [(step, value), ...]}`; {} if none.
+
+        Args:
+            run_id: the run's id.
+            epoch: which epoch. Defaults to None: the latest one with batch rows.
+        """
+        rows = self._db().execute(
+            "SELECT name, step, value FROM metrics"
+            " WHERE run_id = :run AND kind = 'batch' AND epoch = COALESCE(:epoch,"
+            "   (SELECT MAX(epoch) FROM metrics WHERE run_id = :run AND kind = 'batch'))"
+            " ORDER BY step, rowid", {"run": run_id, "epoch": epoch})
+        return _series(rows, "step")
+
+    def resolve(self, prefix: str) -> str:
+        """The full id of the one run whose id starts with `prefix`.
+
+        Raises `RunNotFound` (a `KeyError`) when no run, or more than one, matches.
+        """
+        prefix = prefix.strip()
+        if not prefix:
+            raise RunNotFound("no run matches ''; type the start of a run id")
+        ids = [row["id"] for row in self._db().execute(
+            "SELECT id FROM runs WHERE substr(id, 1, ?) = ? ORDER BY created, id",
+            (len(prefix), prefix))]
+        if prefix in ids or len(ids) == 1:
+            return prefix if prefix in ids else ids[0]
+        if not ids:
+            raise RunNotFound(f"no run matches {prefix!r}")
+        shown = ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
+        raise RunNotFound(f"{prefix!r} matches {len(ids)} runs: {shown}")
+
+    def model_path(self, run_id: str) -> Path:
+        """Where the run's trained model is saved: `root/models/<run_id>.keras`."""
+        if not isinstance(run_id, str) or not _RUN_ID.fullmatch(run_id):
+            raise ValueError("`run_id` must be a run id of lowercase letters and digits; "
+                             f"received {run_id!r}.")
+        return self.root / "models" / f"{run_id}.keras"
+
+    def close(self) -> None:
+        """Close every thread's connection. The store cannot be used afterwards."""
+        with self._lock:
+            self._closed = True
+            for connection in self._connections.values():
+                connection.close()
+            self._connections.clear()
+
+    # -- internals -----------------------------------------------------------
+
+    def _db(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use."""
+        connection = getattr(self._local, "connection", None)
+        if connection is not None and not self._closed:
+            return connection
+        with self._lock:
+            if self._closed:
+                raise RuntimeError(f"{self!r} is closed; open a new RunStore.")
+            # Streamlit runs each rerun of a page in a new thread: close the
+            # connections of threads that have ended so they do not pile up.
+            for thread in [t for t in self._connections if not t.is_alive()]:
+                self._connections.pop(thread).close()
+            # isolation_level=None: transactions are begun explicitly (see below).
+            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS,
+                                         isolation_level=None, check_same_thread=False)
+            connection.row_factory = sqlite3.Row
+            # In WAL mode NORMAL is still crash-safe for the database; it only skips
+            # an fsync per commit, which keeps a training loop's writes cheap.
+            connection.execute("PRAGMA synchronous = NORMAL")
+            self._connections[threading.current_thread()] = connection
+        self._local.connection = connection
+        return connection
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        db = self._db()
+        # IMMEDIATE takes the write lock up front, so a busy writer makes this one
+        # wait (busy timeout) rather than fail when a read would upgrade to a write.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def _create_schema(self) -> None:
+        # The journal mode is stored in the file: once set, every connection uses it.
+        self._db().execute("PRAGMA journal_mode = WAL")
+        with self._transaction() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"{self.path} was written by a newer TF Lab (schema version {version}; "
+                    f"this one reads up to {SCHEMA_VERSION}). Upgrade TF Lab, or set "
+                    "TFLAB_HOME to another folder.")
+            if version < SCHEMA_VERSION:
+                for statement in _SCHEMA:
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _recover(self) -> None:
+        """Mark `interrupted` the unfinished runs whose process has ended."""
+        rows = self._db().execute(
+            _SELECT_RUNS + " WHERE r.status IN ('running', 'queued')").fetchall()
+        orphans = [row for row in rows
+                   if row["pid"] is None or not _process_alive(row["pid"], row["pid_started"])]
+        if not orphans:
+            return
+        now = time.time()
+        with self._transaction() as db:
+            for row in orphans:
+                # The status guard leaves alone a run that moved on since it was read.
+                db.execute("UPDATE runs SET status = 'interrupted', message = ?, ended = ?"
+                           " WHERE id = ? AND status = ?",
+                           (_interrupted_message(row), now, row["id"], row["status"]))
+
+
+def _interrupted_message(row: sqlite3.Row) -> str:
+    if row["status"] == "queued":
+        return "The app stopped before this run started."
+    progress = f"epoch {row['epochs_done']}"
+    if row["epochs"] is not None:
+        progress += f" of {row['epochs']}"
+    return f"The process running this run ended before it finished ({progress})."
+
+
+def _run_from_row(row: sqlite3.Row) -> Run:
+    return Run(id=row["id"], recipe=row["recipe"], spec=json.loads(row["spec"]),
+               status=row["status"], message=row["message"], created=row["created"],
+               started=row["started"], ended=row["ended"], epochs=row["epochs"],
+               final_metrics=json.loads(row["final_metrics"]),
+               epochs_done=row["epochs_done"], pid=row["pid"])
+
+
+def _series(rows: Iterable[sqlite3.Row], x: str) -> dict[str, list[tuple[int, float]]]:
+    series: dict[str, list[tuple[int, float]]] = {}
+    for row in rows:
+        value = math.nan if row["value"] is None else row["value"]
+        series.setdefault(row["name"], []).append((row[x], value))
+    return series
+
+
+def _require_row(cursor: sqlite3.Cursor, run_id: str) -> None:
+    if cursor.rowcount == 0:
+        raise RunNotFound(f"no run with id {run_id!r}")
+
+
+def _to_real(name: str, value: Any) -> float | None:
+    """A metric as SQLite stores it: a float, with NaN as NULL (SQLite has no NaN)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"Metric `{name}` must be a number; received {value!r}.") from None
+    return None if math.isnan(number) else number
+
+
+def _to_json(field: str, value: Any) -> str:
+    if not isinstance(value, dict):
+        raise ValueError(f"`{field}` must be a dict; received {value!r}.")
+    try:
+        return json.dumps(value, default=_plain)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"`{field}` must hold only JSON values (strings, numbers, bools, "
+                         f"None, lists, dicts); received {value!r} ({error}).") from None
+
+
+def _plain(value: Any) -> Any:
+    # Keras logs hold numpy scalars; `.item()` turns them into Python numbers.
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _new_run_id() -> str:
+    """`r` + milliseconds since 1970 in base 36 + 4 random hex digits.
+
+    Eight base-36 digits last until 2059, so until then ids sort by creation time.
+    """
+    millis, digits = time.time_ns() // 1_000_000, ""
+    while millis:
+        millis, digit = divmod(millis, 36)
+        digits = _BASE36[digit] + digits
+    return "r" + digits.rjust(8, "0") + secrets.token_hex(2)
+
+
+def _read_proc_stat(pid: int) -> tuple[str, float] | None:
+    """The state letter and start time (clock ticks since boot) of `pid`, from /proc."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # Field 2, the command name, is in parentheses and may hold spaces: split after it.
+    fields = text[text.rindex(")") + 2:].split()
+    return fields[0], float(fields[19])  # fields 3 (state) and 22 (starttime)
+
+
+def _process_start_time(pid: int) -> float | None:
+    """A number that changes when `pid` is reused by another process; None without /proc."""
+    stat = _read_proc_stat(pid)
+    return stat[1] if stat else None
+
+
+def _process_alive(pid: int, started: float | None) -> bool:
+    """Whether process `pid`, started at `started`, still exists."""
+    if os.path.exists("/proc/self/stat"):
+        stat = _read_proc_stat(pid)
+        if stat is None:
+            return False
+        state, start = stat
+        if state in ("Z", "X"):  # exited; only waiting for its parent to reap it
+            return False
+        return started is None or start == started
+    if os.name != "posix":
+        # os.kill on Windows ends the process rather than probing it, and the
+        # standard library has no safe probe there: leave the run as it is.
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists but belongs to another user
+    return True

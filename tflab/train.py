@@ -1,0 +1,121 @@
+"""One training run: data and model from a spec, model.fit with streaming, a final status.
+
+Example:
+
+>>> from tflab.recipes import get_recipe
+>>> from tflab.stream import ListSink
+>>> result = train(get_recipe("linear").spec.with_setting("fit.epochs", 3), ListSink())
+>>> result.status, result.epochs_done
+('completed', 3)
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tflab.build import BuildError, ShapeMismatch, build_model, check_data, compile_model
+from tflab.data import Dataset, DatasetUnavailable, load_dataset
+from tflab.spec import ExperimentSpec, SpecError
+from tflab.stream import Diverged, ListSink, Sink, StopRequested, StreamCallback
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainingResult:
+    """How a run ended: status, a message for people, the epochs done and the model."""
+
+    status: str
+    message: str = ""
+    epochs_done: int = 0
+    final_metrics: dict = field(default_factory=dict)
+    model: keras.Model | None = None
+    seconds: float = 0.0
+
+
+def pipelines(x_train, y_train, x_val, y_val, batch_size, seed):
+    """Training and validation tf.data pipelines, built once for the whole run.
+
+    The training set is shuffled again at every pass and repeated, so Keras keeps one
+    iterator for all epochs (`steps_per_epoch`) instead of turning the arrays into a new
+    pipeline each epoch, which dominates the time of small data.
+    """
+    steps = math.ceil(len(x_train) / batch_size)
+    train = (tf.data.Dataset.from_tensor_slices((x_train, y_train))
+             .shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True)
+             .batch(batch_size)
+             .repeat()
+             .prefetch(tf.data.AUTOTUNE))
+    val = None
+    if len(x_val):
+        val = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(batch_size).cache()
+    return train, steps, val
+
+
+def train(spec: ExperimentSpec, sink: Sink | None = None,
+          should_stop: Callable[[], bool] = lambda: False,
+          data: Dataset | None = None) -> TrainingResult:
+    """Train `spec` to its end, a stop request, divergence or a failure; never raises.
+
+    Args:
+        spec: the experiment.
+        sink: receives epoch logs and throttled batch progress. Default: a ListSink.
+        should_stop: asked after each batch; True stops the run within that batch.
+        data: the dataset, when the caller already loaded it (benchmarks).
+    """
+    sink = sink if sink is not None else ListSink()
+    started = time.monotonic()
+    stream = StreamCallback(sink, should_stop)
+    model = None
+    try:
+        if data is None:
+            data = load_dataset(spec.data.dataset, dict(spec.data.options),
+                                spec.data.validation_split, spec.seed)
+        model = build_model(spec)
+        check_data(model, data.x_train)
+        compile_model(model, spec)
+        train_ds, steps, val_ds = pipelines(data.x_train, data.y_train, data.x_val, data.y_val,
+                                            spec.fit.batch_size, spec.seed)
+        callbacks: list = [stream]
+        early = None
+        if spec.fit.early_stopping:
+            monitor = "val_loss" if val_ds is not None else "loss"
+            early = keras.callbacks.EarlyStopping(monitor=monitor, patience=spec.fit.patience,
+                                                  restore_best_weights=True)
+            callbacks.append(early)
+        model.fit(train_ds, epochs=spec.fit.epochs, steps_per_epoch=steps, validation_data=val_ds,
+                  callbacks=callbacks, verbose=0, shuffle=False)
+        message = ""
+        if early is not None and early.stopped_epoch:
+            message = (f"Stopped early after epoch {stream.epochs_done}: {early.monitor} did not "
+                       f"improve for {spec.fit.patience} epochs; the best weights were kept.")
+        status = "completed"
+    except StopRequested:
+        status, message = "stopped", f"Stopped on request during epoch {stream.epoch_index + 1}."
+    except Diverged as error:
+        status, message = "diverged", str(error)
+    except (SpecError, ShapeMismatch, DatasetUnavailable, BuildError) as error:
+        status, message = "failed", str(error)
+    except Exception as error:  # a run must end with a status, whatever Keras raised
+        log.exception("run failed")
+        status, message = "failed", f"{type(error).__name__}: {error}"
+    finally:
+        sink.flush()
+    return TrainingResult(status, message, getattr(stream, "epochs_done", 0),
+                          getattr(stream, "last_logs", {}),
+                          model if status in ("completed", "stopped") else None,
+                          time.monotonic() - started)
+
+
+def predict_numbers(model: keras.Model, values) -> np.ndarray:
+    """The model's outputs for plain numbers (one input feature), as a flat array."""
+    x = np.asarray(values, dtype="float32").reshape(-1, 1)
+    return np.asarray(model(x, training=False)).reshape(len(x), -1)[:, 0]
