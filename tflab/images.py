@@ -1,0 +1,399 @@
+"""Turn an uploaded image file into exactly the array an image model was trained on.
+
+Uploads are hostile until proven otherwise: `read_image` opens bytes (never a path),
+refuses empty files, non-images, damaged files, formats outside a short list and
+images too large to decode safely, and raises `ImageInputError` with a message meant
+for the person who uploaded the file. `to_model_array` then brings any Pillow mode
+(transparency, palettes, 1-bit, 16-bit, float, CMYK, LAB...) to a float32
+`(height, width, channels)` array with values in 0..255, the range the model's own
+`Rescaling` layer expects.
+
+Example:
+
+>>> import io
+>>> from PIL import Image
+>>> buffer = io.BytesIO()
+>>> Image.new("RGBA", (40, 30), (0, 0, 0, 0)).save(buffer, "PNG")
+>>> image = read_image(buffer.getvalue(), name="drawing.png")
+>>> describe(image)
+'PNG, 40x30, RGBA'
+>>> array = to_model_array(image, height=28, width=28, channels=1)
+>>> array.shape, array.dtype.name, float(array.min())
+((28, 28, 1), 'float32', 255.0)
+"""
+
+from __future__ import annotations
+
+import io
+import numbers
+import warnings
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Pillow's format names we decode. MPO is how Pillow names the multi-picture JPEGs
+# that phones write, so it is a JPEG to the user.
+ACCEPTED_FORMATS = ("PNG", "JPEG", "MPO", "WEBP", "BMP", "GIF", "TIFF")
+ACCEPTED_TEXT = "accepted: PNG, JPEG, WebP, BMP, GIF, TIFF"
+DEFAULT_MAX_PIXELS = 40_000_000
+
+# Leading bytes of the accepted formats, to tell "damaged PNG" from "not an image"
+# when Pillow cannot even read the header. Only signatures of 3 bytes or more: a
+# shorter one (BMP's b"BM") would call plain text files damaged images.
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+)
+
+_SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N")
+_HIGH_DEPTH_MODES = _SIXTEEN_BIT_MODES + ("I", "F")
+_ALPHA_MODES = ("RGBA", "LA", "La", "PA", "RGBa")
+_WHITE = (255, 255, 255, 255)
+
+
+class ImageInputError(ValueError):
+    """An uploaded file that cannot be used as a model input; the message says why.
+
+    Example:
+
+    >>> try:
+    ...     read_image(b"", name="empty.png")
+    ... except ImageInputError as error:
+    ...     print(error)  # doctest: +ELLIPSIS
+    'empty.png' is empty (0 bytes); upload an image file (accepted: PNG, JPEG, ...).
+    """
+
+
+def read_image(
+    data: bytes, name: str = "image", max_pixels: int = DEFAULT_MAX_PIXELS
+) -> Image.Image:
+    """Open an uploaded file's bytes as a fully decoded, upright Pillow image.
+
+    The size is checked from the header before any pixel is decoded, so a small file
+    that claims to be huge (a decompression bomb) costs nothing. The whole file is
+    then decoded, so a truncated or corrupt file fails here and not later inside the
+    model. The EXIF orientation is applied (phone photos are stored sideways), and of
+    an animated GIF, WebP or PNG only the first frame is kept.
+
+    Pillow's own global limit `Image.MAX_IMAGE_PIXELS` is left alone (changing it
+    would change it for every user of the process); Pillow's bomb error and warning
+    are still caught and reported like our own limit.
+
+    Args:
+        data: the file's bytes, e.g. `uploaded_file.getvalue()` in Streamlit.
+        name: the file name, used only in error messages. Defaults to `"image"`.
+        max_pixels: the largest width * height accepted. Defaults to 40_000_000.
+
+    Returns:
+        A loaded `PIL.Image.Image` holding no reference to `data`; its `format`
+        attribute is the file format Pillow found (e.g. `"PNG"`).
+
+    Raises:
+        ImageInputError: for empty data, non-images, damaged files, refused formats
+            and images over `max_pixels`.
+
+    Example:
+
+    >>> import io
+    >>> from PIL import Image
+    >>> buffer = io.BytesIO()
+    >>> Image.new("L", (8, 4)).save(buffer, "BMP")
+    >>> read_image(buffer.getvalue(), name="scan.bmp").size
+    (8, 4)
+    >>> try:
+    ...     read_image(b"just text", name="notes.png")
+    ... except ImageInputError as error:
+    ...     print(error)  # doctest: +ELLIPSIS
+    'notes.png' is not an image: Pillow cannot read it (accepted: PNG, JPEG, ...).
+    """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(
+            f"Expected the file's bytes for `data`. Received: data of type {type(data).__name__}"
+        )
+    if not _is_positive_int(max_pixels):
+        raise ValueError(
+            "Received an invalid value for `max_pixels`, expected a positive integer. "
+            f"Received: max_pixels={max_pixels!r}"
+        )
+    data = bytes(data)
+    if not data:
+        raise ImageInputError(
+            f"{name!r} is empty (0 bytes); upload an image file ({ACCEPTED_TEXT})."
+        )
+
+    # Pillow's bomb warning becomes an error only inside this block. On Python < 3.14
+    # catch_warnings swaps the process-wide filter list, so other threads briefly share
+    # this one filter; it concerns nothing but DecompressionBombWarning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            source = Image.open(io.BytesIO(data))
+        except UnidentifiedImageError:
+            raise ImageInputError(_unreadable_message(data, name)) from None
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            limit = _pillow_limit(max_pixels)
+            raise ImageInputError(_too_large_message(name, _declared_size(data), limit)) from None
+        except Exception as error:  # Plugins raise many undocumented types on hostile headers.
+            raise ImageInputError(f"{name!r} is damaged or truncated: {error}") from None
+
+        with source:
+            if source.format not in ACCEPTED_FORMATS:
+                raise ImageInputError(
+                    f"{name!r} is a {source.format} image, which is not accepted "
+                    f"({ACCEPTED_TEXT})."
+                )
+            width, height = source.size
+            if width * height > max_pixels:
+                raise ImageInputError(_too_large_message(name, source.size, max_pixels))
+            try:
+                source.seek(0)  # The first frame of an animation.
+                source.load()  # Decode everything now, so damage shows here.
+                upright = ImageOps.exif_transpose(source)  # A new image, detached from `data`.
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+                limit = _pillow_limit(max_pixels)
+                raise ImageInputError(_too_large_message(name, source.size, limit)) from None
+            except Exception as error:  # Decoders raise OSError, SyntaxError, EOFError...
+                raise ImageInputError(f"{name!r} is damaged or truncated: {error}") from None
+    # Derived images have format None; keep the file's so `describe` can name it.
+    upright.format = source.format
+    return upright
+
+
+def to_model_array(
+    image: Image.Image,
+    height: int,
+    width: int,
+    channels: int,
+    invert: bool = False,
+    autocontrast: bool = False,
+) -> np.ndarray:
+    """Convert an image to the float32 array a Keras image model takes, values 0..255.
+
+    Every Pillow mode is brought to 8-bit grayscale or RGB first:
+    - transparency (RGBA, LA, a palette or a colour marked transparent) is laid over
+      white, because what users upload with transparency is mostly a drawing or a
+      canvas export: dark strokes on an empty background. Over black the strokes
+      would vanish into the background. Use `invert` for models trained on
+      white-on-black digits.
+    - 16-bit images are scaled by their bit depth (65535 -> 255), not clipped.
+      32-bit integer images are scaled by the smallest depth that holds their values
+      (8 or 16 bits) and stretched from min..max otherwise; float images in 0..1 are
+      multiplied by 255, in 0..255 kept, otherwise stretched from min..max.
+    - CMYK, YCbCr, LAB and HSV go through Pillow's RGB conversion.
+    Grayscale uses Pillow's `convert("L")` (ITU-R 601 luma), as `keras.utils.load_img`
+    does. The image is then resized to exactly (width, height) without keeping the
+    aspect ratio, as Keras' `image_dataset_from_directory` does by default, with
+    bilinear filtering (Keras' default; Pillow's version averages over the whole
+    footprint when shrinking, so large photos do not alias).
+
+    Args:
+        image: a `PIL.Image.Image`, e.g. from `read_image`.
+        height: output height in pixels, a positive integer.
+        width: output width in pixels, a positive integer.
+        channels: 1 for grayscale, 3 for RGB.
+        invert: return 255 - value, for models trained on light-on-dark images when
+            the user drew dark-on-light. Defaults to False.
+        autocontrast: stretch the darkest pixel to 0 and the brightest to 255
+            (applied before `invert`). Defaults to False.
+
+    Returns:
+        A float32 array of shape (height, width, channels), values in 0..255.
+
+    Example:
+
+    >>> from PIL import Image
+    >>> image = Image.new("L", (10, 10), 200)
+    >>> array = to_model_array(image, height=4, width=6, channels=3, invert=True)
+    >>> array.shape, float(array[0, 0, 0])
+    ((4, 6, 3), 55.0)
+    """
+    if not isinstance(image, Image.Image):
+        raise TypeError(_not_an_image_object(image))
+    for argument, value in (("height", height), ("width", width)):
+        if not _is_positive_int(value):
+            raise ValueError(
+                f"Received an invalid value for `{argument}`, expected a positive integer. "
+                f"Received: {argument}={value!r}"
+            )
+    if isinstance(channels, bool) or channels not in (1, 3):
+        raise ValueError(
+            "Received an invalid value for `channels`, expected 1 (grayscale) or 3 (RGB). "
+            f"Received: channels={channels!r}"
+        )
+
+    flat = _flatten(image)
+    flat = flat.convert("L" if channels == 1 else "RGB")
+    flat = flat.resize((int(width), int(height)), Image.Resampling.BILINEAR, reducing_gap=3.0)
+    if autocontrast:
+        # preserve_tone stretches all colour channels alike, so hues do not shift.
+        flat = ImageOps.autocontrast(flat, preserve_tone=True)
+    array = np.asarray(flat, dtype=np.float32)
+    if channels == 1:
+        array = array[:, :, np.newaxis]
+    if invert:
+        array = 255.0 - array
+    return array
+
+
+def looks_dark_on_light(image: Image.Image) -> bool:
+    """Guess whether the subject is dark on a light background (a pen drawing on white).
+
+    Compares the mean brightness of the border (the outer eighth of each side, at
+    least one pixel) with that of the centre (the middle half in each direction):
+    True when the border is strictly brighter. Transparency counts as white, as in
+    `to_model_array`. Meant only to suggest `invert=True` for digit models trained
+    on white-on-black; a uniform image gives False.
+
+    Args:
+        image: a `PIL.Image.Image`.
+
+    Returns:
+        True when the border is brighter than the centre.
+
+    Example:
+
+    >>> from PIL import Image, ImageDraw
+    >>> drawing = Image.new("L", (28, 28), 255)
+    >>> ImageDraw.Draw(drawing).line([(14, 6), (14, 22)], fill=0, width=3)
+    >>> looks_dark_on_light(drawing)
+    True
+    """
+    if not isinstance(image, Image.Image):
+        raise TypeError(_not_an_image_object(image))
+    gray = np.asarray(_flatten(image).convert("L"), dtype=np.float64)
+    rows, cols = gray.shape
+    edge = max(1, min(rows, cols) // 8)
+    border = np.ones(gray.shape, dtype=bool)
+    border[edge:rows - edge, edge:cols - edge] = False
+    top, left = rows // 4, cols // 4
+    centre = gray[top:max(top + 1, 3 * rows // 4), left:max(left + 1, 3 * cols // 4)]
+    return bool(gray[border].mean() > centre.mean())
+
+
+def describe(image: Image.Image) -> str:
+    """A short description of an image for the user: format, size and mode.
+
+    Args:
+        image: a `PIL.Image.Image`; images Pillow made itself have no format.
+
+    Returns:
+        Text like "PNG, 640x480, RGBA".
+
+    Example:
+
+    >>> from PIL import Image
+    >>> describe(Image.new("RGB", (640, 480)))
+    'image, 640x480, RGB'
+    """
+    width, height = image.size
+    return f"{image.format or 'image'}, {width}x{height}, {image.mode}"
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """Bring any mode to 8-bit "L" or "RGB", transparency laid over white."""
+    if image.mode in _HIGH_DEPTH_MODES:
+        return _high_depth_to_gray(image)
+    has_alpha = image.mode in _ALPHA_MODES or image.mode == "P" or "transparency" in image.info
+    if not has_alpha:
+        return image if image.mode in ("L", "RGB") else image.convert("RGB")
+    if image.mode == "La":
+        image = image.convert("LA")  # Pillow has no direct La -> RGBA conversion.
+    rgba = image.convert("RGBA")
+    return Image.alpha_composite(Image.new("RGBA", rgba.size, _WHITE), rgba).convert("RGB")
+
+
+def _high_depth_to_gray(image: Image.Image) -> Image.Image:
+    """Scale a 16-bit, 32-bit integer or float image to 8-bit "L" without clipping."""
+    raw = np.asarray(image)
+    values = raw.astype(np.float64)
+    if not np.all(np.isfinite(values)):
+        raise ImageInputError(
+            f"The image (mode {image.mode}) contains NaN or infinite values; "
+            "it cannot be turned into pixels."
+        )
+    low, high = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
+    if image.mode in _SIXTEEN_BIT_MODES:
+        scaled = values * (255.0 / 65535.0)
+    elif image.mode == "I" and low >= 0 and high <= 255:
+        scaled = values
+    elif image.mode == "I" and low >= 0 and high <= 65535:
+        scaled = values * (255.0 / 65535.0)
+    elif image.mode == "F" and low >= 0 and high <= 1:
+        scaled = values * 255.0
+    elif image.mode == "F" and low >= 0 and high <= 255:
+        scaled = values
+    elif high > low:
+        scaled = (values - low) * (255.0 / (high - low))
+    else:
+        scaled = np.clip(values, 0, 255)
+    transparent = image.info.get("transparency")
+    if isinstance(transparent, numbers.Real):
+        scaled = np.where(raw == transparent, 255.0, scaled)  # Over white, as in _flatten.
+    return Image.fromarray(np.clip(np.round(scaled), 0, 255).astype(np.uint8))
+
+
+def _not_an_image_object(image) -> str:
+    return f"Expected a PIL.Image.Image for `image`. Received: image of type {type(image).__name__}"
+
+
+def _is_positive_int(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > 0
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1e6:,.1f}".removesuffix(".0")
+
+
+def _too_large_message(name: str, size: tuple[int, int] | None, limit: int) -> str:
+    if size is None:
+        return f"{name!r} is larger than the limit of {_megapixels(limit)} megapixels."
+    width, height = size
+    return (f"{name!r} is {width}x{height} pixels ({_megapixels(width * height)} megapixels); "
+            f"the limit is {_megapixels(limit)} megapixels.")
+
+
+def _pillow_limit(max_pixels: int) -> int:
+    """The limit that refused an image: ours, or Pillow's bomb limit if it is lower."""
+    if Image.MAX_IMAGE_PIXELS is None:
+        return max_pixels
+    return min(max_pixels, int(Image.MAX_IMAGE_PIXELS))
+
+
+def _declared_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from the header of a file Pillow refused as a bomb.
+
+    `Image.open` raises before returning the image, so its size is read again with
+    the format's own opener (Pillow's plugin registry), which parses the header only.
+    None when that fails too.
+    """
+    Image.init()
+    prefix = data[:16]
+    for image_format in ACCEPTED_FORMATS:
+        opener, accept = Image.OPEN.get(image_format, (None, None))
+        if opener is None:
+            continue
+        matched = accept(prefix) if accept is not None else True
+        if not matched or isinstance(matched, str):
+            continue
+        try:
+            return opener(io.BytesIO(data), "").size
+        except Exception:  # Only a nicer message is at stake.
+            continue
+    return None
+
+
+def _unreadable_message(data: bytes, name: str) -> str:
+    """Say "damaged" when the file starts like an accepted format, else "not an image"."""
+    found = next((fmt for signature, fmt in _SIGNATURES if data.startswith(signature)), None)
+    if found is None and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        found = "WebP"
+    if found is not None:
+        return (
+            f"{name!r} is damaged or truncated: "
+            f"it starts like a {found} file but Pillow cannot read it."
+        )
+    return f"{name!r} is not an image: Pillow cannot read it ({ACCEPTED_TEXT})."
