@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,18 +29,34 @@ class ShapeMismatch(ValueError):
     """The data's examples do not have the shape the model's input expects."""
 
 
-def _layer(spec: LayerSpec, seed: int) -> keras.layers.Layer:
-    """One Keras layer; random layers get their own seed so a run is reproducible."""
+def layer_arguments(spec: LayerSpec, seed: int) -> tuple[str, dict]:
+    """The Keras class name and keyword arguments for one layer of a spec.
+
+    Random layers get their own seed so a run is reproducible. The code exporter writes
+    these same arguments, so an exported script builds exactly this layer.
+    """
     a = dict(spec.args)
-    if spec.type in ("Dense", "Conv2D", "Conv1D"):
-        a["activation"] = None if a["activation"] == "linear" else a["activation"]
+    if spec.type in ("Dense", "Conv2D", "Conv1D") and a["activation"] == "linear":
+        del a["activation"]  # Keras' default: no activation
     if spec.type.startswith("Random"):
         a["seed"] = seed
     if spec.type == "RandomZoom":
         a["width_factor"] = None  # zoom keeps the aspect ratio, like ImageDataGenerator
     if spec.type == "RandomShear":
         a["y_factor"] = 0.0  # ImageDataGenerator shears along one axis
-    return getattr(keras.layers, spec.type)(**a)
+    return spec.type, a
+
+
+def layer_seeds(spec: ExperimentSpec) -> tuple[list[tuple[LayerSpec, int]], list[tuple[LayerSpec, int]]]:
+    """(augmentation layers, model layers), each paired with the seed its layer gets."""
+    augmentation = [(layer, spec.seed + i) for i, layer in enumerate(spec.augmentation.layers())]
+    layers = [(layer, spec.seed + 100 + i) for i, layer in enumerate(spec.model.layers)]
+    return augmentation, layers
+
+
+def _layer(spec: LayerSpec, seed: int) -> keras.layers.Layer:
+    name, arguments = layer_arguments(spec, seed)
+    return getattr(keras.layers, name)(**arguments)
 
 
 IMAGENET_FILES = {
@@ -68,7 +85,10 @@ def build_base(spec: BaseSpec, input_shape: tuple) -> keras.Model:
         if not path.is_file():
             raise BuildError(f"`model.base.weights`: no file at {str(path)!r}.")
         try:
-            base.load_weights(str(path))
+            with warnings.catch_warnings():
+                # A wrong file warns once per layer before it fails; the failure says it all.
+                warnings.simplefilter("ignore", UserWarning)
+                base.load_weights(str(path))
         except Exception as error:  # Keras raises ValueError, OSError or KeyError here
             raise BuildError(f"`model.base.weights`: {path.name} does not hold {spec.name} "
                              f"weights ({type(error).__name__}: {str(error)[:300]})") from None
@@ -80,7 +100,10 @@ def build_base(spec: BaseSpec, input_shape: tuple) -> keras.Model:
     cut = keras.Model(base.input, base.get_layer(spec.cut_layer).output, name=f"{spec.name}_base")
     cut.trainable = spec.trainable_layers > 0
     if spec.trainable_layers:
-        for layer in cut.layers[:-spec.trainable_layers]:
+        # "top N layers" counts layers that hold weights: activations and concatenations
+        # have nothing to fine-tune.
+        weighted = [layer for layer in cut.layers if layer.weights]
+        for layer in weighted[:-spec.trainable_layers]:
             layer.trainable = False
     return cut
 
@@ -90,12 +113,13 @@ def build_model(spec: ExperimentSpec) -> keras.Model:
     keras.utils.set_random_seed(spec.seed)
     inputs = keras.Input(shape=spec.model.input_shape, name="input")
     x = inputs
-    for i, layer in enumerate(spec.augmentation.layers()):
-        x = _layer(layer, spec.seed + i)(x)
+    augmentation, layers = layer_seeds(spec)
+    for layer, seed in augmentation:
+        x = _layer(layer, seed)(x)
     if spec.model.base is not None:
         x = build_base(spec.model.base, spec.model.input_shape)(x)
-    for i, layer in enumerate(spec.model.layers):
-        x = _layer(layer, spec.seed + 100 + i)(x)
+    for layer, seed in layers:
+        x = _layer(layer, seed)(x)
     return keras.Model(inputs, x, name=spec.recipe)
 
 

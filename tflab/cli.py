@@ -182,24 +182,24 @@ def cmd_export(args) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m tflab", description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("recipes", help="list the notes' recipes").set_defaults(run=cmd_recipes)
+    sub.add_parser("recipes", help="list the notes' recipes").set_defaults(handler=cmd_recipes)
     t = sub.add_parser("train", help="train a recipe, printing a line per epoch")
     t.add_argument("recipe")
     t.add_argument("--set", action="append", metavar="PATH=VALUE",
                    help="change a setting, e.g. fit.epochs=20 or model.layers[0].units=16")
     t.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    t.set_defaults(run=cmd_train)
+    t.set_defaults(handler=cmd_train)
     r = sub.add_parser("runs", help="list runs in the store")
     r.add_argument("--limit", type=int, default=50)
-    r.set_defaults(run=cmd_runs)
+    r.set_defaults(handler=cmd_runs)
     s = sub.add_parser("show", help="one run's status and metrics")
     s.add_argument("run", help="run id or a unique prefix")
     s.add_argument("--spec", action="store_true", help="also print the spec as JSON")
-    s.set_defaults(run=cmd_show)
+    s.set_defaults(handler=cmd_show)
     e = sub.add_parser("export", help="a standalone Keras script for a recipe or run")
     e.add_argument("target", help="recipe name or run id")
     e.add_argument("-o", "--output")
-    e.set_defaults(run=cmd_export)
+    e.set_defaults(handler=cmd_export)
     return p
 
 
@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        return args.handler(args)
     except (SpecError, RunNotFound) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

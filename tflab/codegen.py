@@ -1,0 +1,188 @@
+"""Spec to a standalone Python script that trains the same model with plain Keras.
+
+The script holds everything it needs: the data generation (the engine's own generator
+functions, copied), the same tf.data pipeline, the same layers with the same seeds, and
+model.fit. Run with the same seed, it reaches the engine's loss. It needs only numpy,
+tensorflow and keras (and scikit-learn for the digits datasets, which ship inside it).
+
+Example:
+
+>>> from tflab.recipes import get_recipe
+>>> script = export_script(get_recipe("linear").spec)
+>>> "model.fit(" in script and "import streamlit" not in script
+True
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+
+from tflab import train as train_module
+from tflab.build import layer_arguments, layer_seeds
+from tflab.data import digits, points, regression, series, shapes, split
+from tflab.data.catalog import summarize
+from tflab.spec import ExperimentSpec
+
+_OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop"}
+
+
+def _module_code(module) -> str:
+    """A module's functions and constants, without its docstring and imports."""
+    tree = ast.parse(inspect.getsource(module))
+    source = inspect.getsource(module).splitlines()
+    keep = []
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # the module docstring
+        start = node.lineno - 1 - len(getattr(node, "decorator_list", []))
+        keep.append("\n".join(source[start:node.end_lineno]))
+    return "\n\n\n".join(keep)
+
+
+def _data_code(spec: ExperimentSpec) -> tuple[list, str]:
+    """The generator modules to copy, and the body of load_data()."""
+    o, name = dict(spec.data.options), spec.data.dataset
+    summary = summarize(name, o)
+    vs = spec.data.validation_split
+    if name == "series":
+        read = (f"series = read_csv_column(open({o['csv_path']!r}, encoding='utf-8-sig').read(), "
+                f"{o['csv_column']!r})" if o["csv_path"] else
+                f"series = make_series({o['length']}, {o['period']}, {o['amplitude']!r}, "
+                f"{o['slope']!r}, {o['noise']!r}, SEED)")
+        return [series], (f"{read}\n"
+                          f"train_part, val_part = time_split(series, {vs!r})\n"
+                          f"x_train, y_train = windows(train_part, {o['window']})\n"
+                          f"x_val, y_val = windows(val_part, {o['window']})\n"
+                          "return x_train, y_train, x_val, y_val")
+    modules, make = {
+        "line": ([regression], "notes_line()"),
+        "sine": ([regression], f"make_sine({o.get('samples')}, {o.get('noise')!r}, SEED)"),
+        "points": ([points], f"make_points({o.get('pattern')!r}, {o.get('samples')}, "
+                             f"{o.get('noise')!r}, SEED)"),
+        "digits": ([digits], "digit_images()"),
+        "digit_pair": ([digits], f"digit_pair(*digit_images(), {o.get('first')}, {o.get('second')})"),
+        "shapes": ([shapes], f"make_shapes({summary.class_names!r}, {o.get('samples_per_class')}, "
+                             f"{o.get('image_size')}, SEED)"),
+        "mnist": ([], "_keras_images(keras.datasets.mnist.load_data())"),
+        "fashion_mnist": ([], "_keras_images(keras.datasets.fashion_mnist.load_data())"),
+    }[name]
+    if summary.kind == "multiclass":
+        target = "y = np.asarray(y, dtype=np.int32).reshape(-1)"
+    else:
+        target = f"y = np.asarray(y, dtype=np.float32).reshape(len(y), *{tuple(summary.target_shape)!r})"
+    body = (f"x, y = {make}\n"
+            "x = np.asarray(x, dtype=np.float32)\n"
+            f"{target}\n"
+            f"return split(x, y, {vs!r}, SEED)")
+    return modules + [split], body
+
+
+_KERAS_IMAGES = '''
+def _keras_images(loaded):
+    """keras.datasets' train and test parts as one set of 28x28x1 images in 0..255."""
+    (x1, y1), (x2, y2) = loaded
+    x = np.concatenate([x1, x2]).astype(np.float32)[..., None]
+    return x, np.concatenate([y1, y2])
+'''
+
+
+def _call(name: str, arguments: dict) -> str:
+    parts = ", ".join(f"{k}={v!r}" for k, v in arguments.items())
+    return f"keras.layers.{name}({parts})"
+
+
+def _model_code(spec: ExperimentSpec) -> str:
+    lines = ["keras.utils.set_random_seed(SEED)",
+             f"inputs = keras.Input(shape={spec.model.input_shape!r}, name='input')",
+             "x = inputs"]
+    augmentation, layers = layer_seeds(spec)
+    for layer, seed in augmentation:
+        lines.append(f"x = {_call(*layer_arguments(layer, seed))}(x)")
+    base = spec.model.base
+    if base is not None:
+        lines += [f"base = keras.applications.{base.name}(input_shape={spec.model.input_shape!r}, "
+                  "include_top=False, weights=None)"]
+        if base.weights:
+            lines.append(f"base.load_weights({base.weights!r})")
+        lines += [f"base = keras.Model(base.input, base.get_layer({base.cut_layer!r}).output)",
+                  f"base.trainable = {base.trainable_layers > 0}"]
+        if base.trainable_layers:
+            lines += ["weighted = [layer for layer in base.layers if layer.weights]",
+                      f"for layer in weighted[:-{base.trainable_layers}]:",
+                      "    layer.trainable = False"]
+        lines.append("x = base(x)")
+    for layer, seed in layers:
+        lines.append(f"x = {_call(*layer_arguments(layer, seed))}(x)")
+    lines.append(f"return keras.Model(inputs, x, name={spec.recipe!r})")
+    return "\n".join(lines)
+
+
+def export_script(spec: ExperimentSpec) -> str:
+    """A runnable script that trains `spec` with plain Keras and prints its final metrics."""
+    modules, data_body = _data_code(spec)
+    copied = "\n\n\n".join(_module_code(m) for m in modules)
+    if spec.data.dataset in ("mnist", "fashion_mnist"):
+        copied += "\n\n" + _KERAS_IMAGES.strip()
+    c, f = spec.compile, spec.fit
+    early = ""
+    if f.early_stopping:
+        monitor = "val_loss" if spec.data.validation_split else "loss"
+        early = (f"keras.callbacks.EarlyStopping(monitor={monitor!r}, patience={f.patience}, "
+                 "restore_best_weights=True)")
+    pipeline = textwrap.dedent(inspect.getsource(train_module.pipelines))
+    return f'''"""{spec.recipe}: exported from TF Lab. Trains the same model as TF Lab, seed {spec.seed}.
+
+Run: python {spec.recipe}.py   (needs numpy, tensorflow and keras)
+The last line printed is a JSON object with the final metrics.
+"""
+
+import json
+import math
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+SEED = {spec.seed}
+SPEC = {spec.to_json()!r}
+
+
+# -- data: TF Lab's own generators ------------------------------------------------------
+
+{copied}
+
+
+def load_data():
+{textwrap.indent(data_body, "    ")}
+
+
+# -- the input pipeline: one tf.data pipeline for every epoch ---------------------------
+
+{pipeline}
+
+# -- the model ---------------------------------------------------------------------------
+
+def build_model():
+{textwrap.indent(_model_code(spec), "    ")}
+
+
+def main():
+    x_train, y_train, x_val, y_val = load_data()
+    model = build_model()
+    model.compile(optimizer=keras.optimizers.{_OPTIMIZERS[c.optimizer]}(learning_rate={c.learning_rate!r}),
+                  loss={c.loss!r}, metrics={list(c.metrics)!r})
+    model.summary()
+    train, steps, val = pipelines(x_train, y_train, x_val, y_val, {f.batch_size}, SEED)
+    history = model.fit(train, epochs={f.epochs}, steps_per_epoch=steps, validation_data=val,
+                        callbacks=[{early}], verbose=2, shuffle=False)
+    final = {{name: values[-1] for name, values in history.history.items()}}
+    print(json.dumps({{"epochs": len(history.history["loss"]), "final_metrics": final}}))
+
+
+if __name__ == "__main__":
+    main()
+'''
