@@ -62,6 +62,9 @@ class _EpochPrinter:
     def batch(self, epoch, step, logs):
         pass
 
+    def view(self, epoch, kind, payload):
+        pass
+
     def flush(self):
         pass
 

@@ -47,6 +47,9 @@ class StoreSink:
         self._batches.append((epoch, step, logs))
         self._maybe_flush()
 
+    def view(self, epoch, kind, payload):
+        self.store.set_view(self.run_id, kind, epoch, payload)  # already throttled
+
     def _maybe_flush(self):
         if self.clock() - self._last >= self.interval:
             self.flush()
@@ -74,6 +77,10 @@ class TeeSink:
     def batch(self, epoch, step, logs):
         for sink in self.sinks:
             sink.batch(epoch, step, logs)
+
+    def view(self, epoch, kind, payload):
+        for sink in self.sinks:
+            sink.view(epoch, kind, payload)
 
     def flush(self):
         for sink in self.sinks:

@@ -44,7 +44,7 @@ from typing import Any, Iterable, Iterator
 STATUSES = ("queued", "running", "completed", "stopped", "failed", "diverged", "interrupted")
 FINISHED = STATUSES[2:]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_SECONDS = 10.0
 
 _SCHEMA = (
@@ -72,6 +72,14 @@ _SCHEMA = (
         value REAL
     )""",
     "CREATE INDEX IF NOT EXISTS metrics_by_run ON metrics (run_id, kind, epoch)",
+    # The latest live view of each kind (decision boundary, fitted curve, forecast).
+    """CREATE TABLE IF NOT EXISTS views (
+        run_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        epoch INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        PRIMARY KEY (run_id, kind)
+    )""",
 )
 
 # One row per run plus how many distinct epochs it has logged.
@@ -277,6 +285,19 @@ class RunStore:
             db.execute("DELETE FROM metrics WHERE run_id = ? AND kind = 'batch' AND epoch < ?",
                        (run_id, latest - 1))
 
+    def set_view(self, run_id: str, kind: str, epoch: int, payload: dict[str, Any]) -> None:
+        """Keep `payload` (plain JSON data) as the latest view of `kind` for the run."""
+        text = _to_json("payload", payload)
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO views (run_id, kind, epoch, payload)"
+                       " VALUES (?, ?, ?, ?)", (run_id, kind, int(epoch), text))
+
+    def view(self, run_id: str) -> tuple[str, int, dict[str, Any]] | None:
+        """The run's latest view as (kind, epoch, payload), or None before the first."""
+        row = self._db().execute("SELECT kind, epoch, payload FROM views WHERE run_id = ?"
+                                 " ORDER BY epoch DESC LIMIT 1", (run_id,)).fetchone()
+        return None if row is None else (row["kind"], row["epoch"], json.loads(row["payload"]))
+
     def request_stop(self, run_id: str) -> None:
         """Ask the process running this run to stop it after the current batch."""
         with self._transaction() as db:
@@ -294,6 +315,7 @@ class RunStore:
                     f"Run {run_id!r} is running; stop it first (request_stop) and delete "
                     "it once it has finished.")
             db.execute("DELETE FROM metrics WHERE run_id = ?", (run_id,))
+            db.execute("DELETE FROM views WHERE run_id = ?", (run_id,))
             db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
         self.model_path(run_id).unlink(missing_ok=True)
         run_folder = self.root / "runs" / run_id

@@ -33,6 +33,8 @@ class Sink(Protocol):
 
     def batch(self, epoch: int, step: int, logs: dict[str, float]) -> None: ...
 
+    def view(self, epoch: int, kind: str, payload: dict) -> None: ...
+
     def flush(self) -> None: ...
 
 
@@ -42,12 +44,16 @@ class ListSink:
     def __init__(self):
         self.epochs: list[tuple[int, dict]] = []
         self.batches: list[tuple[int, int, dict]] = []
+        self.views: list[tuple[int, str, dict]] = []
 
     def epoch(self, epoch, logs):
         self.epochs.append((epoch, logs))
 
     def batch(self, epoch, step, logs):
         self.batches.append((epoch, step, logs))
+
+    def view(self, epoch, kind, payload):
+        self.views.append((epoch, kind, payload))
 
     def flush(self):
         pass

@@ -25,6 +25,7 @@ from tflab.build import BuildError, ShapeMismatch, build_model, check_data, comp
 from tflab.data import Dataset, DatasetUnavailable, load_dataset
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.stream import Diverged, ListSink, Sink, StopRequested, StreamCallback
+from tflab.views import ViewCallback, view_kind
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,9 @@ def train(spec: ExperimentSpec, sink: Sink | None = None,
         train_ds, steps, val_ds = pipelines(data.x_train, data.y_train, data.x_val, data.y_val,
                                             spec.fit.batch_size, spec.seed)
         callbacks: list = [stream]
+        kind = view_kind(data.summary)
+        if kind is not None:
+            callbacks.append(ViewCallback(kind, data, sink))
         early = None
         if spec.fit.early_stopping:
             monitor = "val_loss" if val_ds is not None else "loss"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import tflab.store
-from tflab.store import FINISHED, STATUSES, RunNotFound, RunStore, default_root
+from tflab.store import FINISHED, SCHEMA_VERSION, STATUSES, RunNotFound, RunStore, default_root
 
 REPO = Path(__file__).resolve().parents[2]
 HAS_PROC = Path("/proc/self/stat").exists()
@@ -42,7 +42,7 @@ def test_files_and_schema(tmp_path):
     assert (tmp_path / "models").is_dir()
     with sqlite3.connect(tmp_path / "runs.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         index_columns = [row[2] for row in db.execute("PRAGMA index_info(metrics_by_run)")]
     assert index_columns == ["run_id", "kind", "epoch"]
 

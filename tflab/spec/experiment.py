@@ -26,7 +26,7 @@ from tflab.spec.augmentation import AugmentationSpec
 from tflab.spec.data import DataSpec
 from tflab.spec.layers import LayerSpec
 from tflab.spec.model import ModelSpec
-from tflab.spec.params import SpecError, from_plain, param, check_declared
+from tflab.spec.params import SpecError, check_declared, from_plain, param
 from tflab.spec.training import CLASSIFICATION_LOSSES, REGRESSION_LOSSES, CompileSpec, FitSpec
 
 SECTIONS = ("recipe", "data", "model", "compile", "fit", "augmentation", "seed")
@@ -147,16 +147,13 @@ class ExperimentSpec:
         unknown = sorted(set(data) - set(SECTIONS))
         if unknown:
             raise SpecError(unknown[0], data[unknown[0]], "one of " + ", ".join(SECTIONS))
-        parts: dict[str, Any] = {}
-        try:
-            parts["data"] = from_plain(DataSpec, data.get("data", {}), "data")
-            parts["model"] = _model_from(data.get("model", {}))
-            parts["compile"] = from_plain(CompileSpec, data.get("compile", {}), "compile")
-            parts["fit"] = from_plain(FitSpec, data.get("fit", {}), "fit")
-            parts["augmentation"] = from_plain(AugmentationSpec, data.get("augmentation", {}),
-                                               "augmentation")
-        except SpecError:
-            raise
+        parts: dict[str, Any] = {
+            "data": from_plain(DataSpec, data.get("data", {}), "data"),
+            "model": _model_from(data.get("model", {})),
+            "compile": from_plain(CompileSpec, data.get("compile", {}), "compile"),
+            "fit": from_plain(FitSpec, data.get("fit", {}), "fit"),
+            "augmentation": from_plain(AugmentationSpec, data.get("augmentation", {}), "augmentation"),
+        }
         for key in ("seed", "recipe"):
             if key in data:
                 parts[key] = data[key]

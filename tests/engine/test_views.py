@@ -1,0 +1,65 @@
+"""Live views: decision boundary, fitted curve and forecast, sent while a run trains."""
+
+import numpy as np
+
+from tflab.job import run_job
+from tflab.recipes import get_recipe
+from tflab.store import RunStore
+from tflab.stream import ListSink
+from tflab.train import train
+from tflab.views import ViewCallback
+
+
+def test_points_runs_send_a_decision_boundary_that_learns():
+    sink = ListSink()
+    train(get_recipe("binary_points").spec.with_setting("fit.epochs", 40), sink)
+    assert sink.views, "no view was sent"
+    epoch, kind, payload = sink.views[-1]
+    assert kind == "boundary" and epoch == 40
+    z = np.array(payload["probabilities"])
+    assert z.shape == (len(payload["grid_y"]), len(payload["grid_x"])) == (41, 41)
+    assert ((0 <= z) & (z <= 1)).all()
+    # circles: the blue class (1) sits in the middle, so the centre is blue, corners orange
+    assert z[20, 20] > 0.5 and z[0, 0] < 0.5
+    assert len(payload["points_x"]) == len(payload["labels"]) <= 400
+
+
+def test_regression_runs_send_the_fitted_curve():
+    sink = ListSink()
+    train(get_recipe("linear").spec.with_setting("fit.epochs", 300), sink)
+    _, kind, payload = sink.views[-1]
+    assert kind == "curve"
+    x, y = np.array(payload["curve_x"]), np.array(payload["curve_y"])
+    assert np.allclose(y, 2 * x - 1, atol=0.3)
+
+
+def test_views_are_throttled_and_the_last_epoch_is_always_sent():
+    class Clock:
+        now = 0.0
+
+        def __call__(self):
+            return self.now
+
+    clock, sink = Clock(), ListSink()
+    callback = ViewCallback("curve", None, sink, interval=0.5, clock=clock)
+    callback._send = lambda: (sink.views.append((callback._epoch, "curve", {})),
+                              setattr(callback, "_sent", callback._epoch))
+    callback.on_train_begin()
+    for epoch in range(10):
+        clock.now += 0.2
+        callback.on_epoch_end(epoch)
+    callback.on_train_end()
+    assert [e for e, _, _ in sink.views] == [1, 4, 7, 10]
+
+
+def test_the_store_keeps_the_latest_view_of_a_series_run(tflab_home):
+    store = RunStore(tflab_home)
+    spec = get_recipe("time_series").spec.with_setting("fit.epochs", 1).with_setting(
+        "data.options.length", 400)
+    run_id = store.create_run(spec.recipe, spec.to_dict(), 1)
+    assert run_job(store, run_id).status == "completed"
+    kind, epoch, payload = store.view(run_id)
+    assert kind == "forecast" and epoch == 1
+    assert len(payload["forecast"]) == len(payload["values"]) - payload["split"]
+    store.delete_run(run_id)
+    assert store.view(run_id) is None
