@@ -180,3 +180,14 @@ def parameter_counts(model: keras.Model) -> tuple[int, int]:
     trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
     frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
     return trainable, frozen
+
+
+def augmented_samples(spec: ExperimentSpec, image: np.ndarray, count: int = 8) -> np.ndarray:
+    """`count` versions of one image (0..255, height x width x channels) as training sees
+    them after the spec's augmentation layers, returned in 0..255 for display."""
+    layers = [_layer(layer, spec.seed + i) for i, layer in enumerate(spec.augmentation.layers())
+              if layer.type != "Rescaling"]
+    x = np.repeat(image[None].astype("float32"), count, axis=0)
+    for layer in layers:
+        x = layer(x, training=True)
+    return np.clip(np.asarray(x), 0, 255)

@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import collections
 import logging
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from typing import Protocol
 
-from tflab.job import run_job
 from tflab.spec import ExperimentSpec
 from tflab.store import FINISHED, RunStore
 
@@ -130,6 +133,8 @@ class ThreadExecutor:
             thread.join(timeout)
 
     def _work(self) -> None:
+        from tflab.job import run_job  # TensorFlow loads in the worker, not in the caller
+
         while True:
             with self._lock:
                 while not self._pending and not self._closed:
@@ -147,3 +152,75 @@ class ThreadExecutor:
             finally:
                 with self._lock:
                     self._running.pop(run_id, None)
+
+
+class ProcessExecutor:
+    """Runs queued runs in a worker process (`python -m tflab.worker`) beside this one.
+
+    The dashboard's executor: training in its own process is immune to the web server
+    clearing Keras' global state between page runs, and leaves the server's threads free.
+    The store is the only channel: runs are queued in it, the worker claims them, and a
+    stop request is read from it after every batch.
+
+    Args:
+        store: where runs are queued, followed and recorded.
+    """
+
+    def __init__(self, store: RunStore):
+        self.store = store
+        self._process: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, spec: ExperimentSpec) -> str:
+        run_id = self.store.create_run(spec.recipe, spec.to_dict(), spec.fit.epochs)
+        self._ensure_worker()
+        return run_id
+
+    def stop(self, run_id: str) -> None:
+        if not self.store.cancel_queued(run_id, "Stopped before it started."):
+            self.store.request_stop(run_id)
+
+    def position(self, run_id: str) -> int | None:
+        run = self.store.get_run(run_id)
+        if run.status == "running":
+            return 0
+        queue = self.store.queued_ids()
+        return queue.index(run_id) + 1 if run_id in queue else None
+
+    def active(self) -> list[str]:
+        return [r.id for r in self.store.list_runs(statuses=("running",))] + self.store.queued_ids()
+
+    def wait(self, run_id: str, timeout: float | None = None, poll: float = 0.1) -> str:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (status := self.store.get_run(run_id).status) not in FINISHED:
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"run {run_id} is still {status} after {timeout} s")
+            time.sleep(poll)
+        return status
+
+    def _ensure_worker(self) -> None:
+        with self._lock:
+            if self._process is not None and self._process.poll() is None:
+                return
+            if self._process is not None:  # the worker died: its run cannot finish
+                self.store.recover()
+            package_root = Path(__file__).resolve().parents[1]
+            env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(package_root), os.environ.get("PYTHONPATH")]))}
+            log = open(self.store.root / "worker.log", "ab")  # tracebacks are for logs
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "tflab.worker", "--root", str(self.store.root),
+                 "--parent", str(os.getpid())],
+                cwd=package_root, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+            log.close()
+
+    def shutdown(self, timeout: float = 30) -> None:
+        """Stop the worker: its running run ends as stopped after the current batch."""
+        with self._lock:
+            process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()

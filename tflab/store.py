@@ -178,7 +178,7 @@ class RunStore:
         self._closed = False
         try:
             self._create_schema()
-            self._recover()
+            self.recover()
         except BaseException:
             self.close()
             raise
@@ -231,6 +231,27 @@ class RunStore:
                 "UPDATE runs SET status = 'running', started = ?, pid = ?, pid_started = ?"
                 " WHERE id = ?", (time.time(), self._pid, self._pid_started, run_id))
             _require_row(cursor, run_id)
+
+    def claim_next(self) -> str | None:
+        """Take the oldest queued run for this process, marked running; None when none.
+
+        Atomic: two workers never take the same run.
+        """
+        with self._transaction() as db:
+            row = db.execute("SELECT id FROM runs WHERE status = 'queued'"
+                             " ORDER BY created, id LIMIT 1").fetchone()
+            if row is None:
+                return None
+            db.execute("UPDATE runs SET status = 'running', started = ?, pid = ?, pid_started = ?"
+                       " WHERE id = ?", (time.time(), self._pid, self._pid_started, row["id"]))
+            return row["id"]
+
+    def cancel_queued(self, run_id: str, message: str) -> bool:
+        """Stop a run that has not started; False when it already has (ask it to stop)."""
+        with self._transaction() as db:
+            cursor = db.execute("UPDATE runs SET status = 'stopped', message = ?, ended = ?"
+                                " WHERE id = ? AND status = 'queued'", (message, time.time(), run_id))
+            return cursor.rowcount == 1
 
     def finish(self, run_id: str, status: str, message: str = "",
                final_metrics: dict[str, Any] | None = None) -> None:
@@ -474,7 +495,7 @@ class RunStore:
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    def _recover(self) -> None:
+    def recover(self) -> None:
         """Mark `interrupted` the unfinished runs whose process has ended."""
         rows = self._db().execute(
             _SELECT_RUNS + " WHERE r.status IN ('running', 'queued')").fetchall()

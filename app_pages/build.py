@@ -1,0 +1,49 @@
+"""Build: data, layers, compile and fit settings, augmentation; checked as you type."""
+
+import streamlit as st
+
+from components.draft import current_draft, remember
+from components.previews import augmentation_preview_ui, data_preview_ui, model_summary_ui
+from components.spec_ui import experiment_ui, section_of
+from components.state import executor
+from tflab.spec import ExperimentSpec, SpecError
+
+st.title("Build")
+draft, version = current_draft()
+st.caption(f"Recipe: {draft.get('recipe', 'custom')}. The page's address holds every setting: "
+           "share it to share the experiment.")
+actions = st.container()
+
+places: dict = {}
+values = experiment_ui(draft, version, places)
+try:
+    spec, problem = ExperimentSpec.from_dict(values), None
+except SpecError as error:
+    spec, problem = None, error
+
+if problem is not None:
+    places[section_of(problem)].error(str(problem), icon=":material/error:")
+else:
+    remember(spec)
+
+with places["preview"]:
+    data_preview_ui(values["data"], int(values.get("seed", 42)))
+with places["summary"]:
+    st.subheader("Model summary")
+    if spec is not None:
+        model_summary_ui(spec)
+    else:
+        st.caption("Fix the setting above to see the model.")
+with places["augmentation_preview"]:
+    if spec is not None:
+        augmentation_preview_ui(spec)
+
+with actions:
+    left, right = st.columns([1, 4])
+    if left.button("Train", type="primary", icon=":material/play_arrow:", disabled=spec is None,
+                   key="build.train", help="Fix the setting marked in red first" if spec is None
+                   else "Queue this experiment and watch it train"):
+        run_id = executor().submit(spec)
+        st.switch_page("app_pages/train.py", query_params={"run": run_id})
+    if problem is not None:
+        right.error(f"Train is off until this is fixed: {problem}", icon=":material/block:")

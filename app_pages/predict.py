@@ -1,0 +1,114 @@
+"""Predict: a finished run's model on your images, numbers or series."""
+
+import numpy as np
+import streamlit as st
+
+from components import figures
+from components.state import run_store
+from tflab.data import summarize
+from tflab.spec import ExperimentSpec
+
+store = run_store()
+st.title("Predict")
+
+runs = [r for r in store.list_runs(limit=100)
+        if r.status in ("completed", "stopped") and store.model_path(r.id).exists()]
+if not runs:
+    st.info("No finished run with a model yet. Train a recipe first.")
+    st.stop()
+ids = [r.id for r in runs]
+wanted = st.query_params.get("run")
+run_id = st.selectbox("Run", ids, index=ids.index(wanted) if wanted in ids else 0,
+                      format_func={r.id: f"{r.recipe} · {r.status} · {r.id}" for r in runs}.get,
+                      key="predict.run")
+run = store.get_run(run_id)
+spec = ExperimentSpec.from_dict(run.spec)
+summary = summarize(spec.data.dataset, dict(spec.data.options))
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the model...")
+def predictor_for(run_id: str):
+    from tflab.predict import Predictor
+
+    return Predictor.from_run(run_store(), run_id)
+
+
+try:
+    predictor = predictor_for(run_id)
+except Exception as error:  # a damaged or foreign model file: say so, keep the page
+    st.error(str(error))
+    st.stop()
+
+
+def images_ui() -> None:
+    classes = len(summary.class_names)
+    left, right = st.columns(2)
+    invert = left.toggle("Invert colours", key="predict.invert",
+                         help="Digit models learned white ink on black; a drawing on paper is "
+                              "dark ink on white.")
+    autocontrast = right.toggle("Auto-contrast", key="predict.autocontrast",
+                                help="Stretch the darkest pixel to black and the lightest to white.")
+    files = st.file_uploader("Images", type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
+                             accept_multiple_files=True, key="predict.files",
+                             help=f"The model sees them as {summary.input_shape[0]}x"
+                                  f"{summary.input_shape[1]} pixels, as in training.")
+    if not files:
+        st.caption(f"Upload one or more pictures of: {', '.join(summary.class_names)}.")
+        return
+    results = predictor.images([(f.name, f.getvalue()) for f in files], top_k=min(3, classes),
+                               invert=invert, autocontrast=autocontrast)
+    for upload, result in zip(files, results):
+        with st.container(border=True):
+            if result.error:
+                st.error(result.error, icon=":material/broken_image:")
+                continue
+            picture, view, chart = st.columns([1, 1, 2])
+            picture.image(upload.getvalue(), caption=result.name, width=140)
+            view_image = result.view.astype(np.uint8)
+            view.image(view_image[..., 0] if view_image.shape[-1] == 1 else view_image,
+                       caption="what the model sees", width=140)
+            with chart:
+                st.plotly_chart(figures.top_k_chart(result.top), key=f"predict.top.{result.name}")
+
+
+def numbers_ui() -> None:
+    columns = ["x"] if summary.input_shape == (1,) else ["x1", "x2"]
+    start = {"x": [10.0, 0.0, -1.0]} if columns == ["x"] else {"x1": [0.0, 0.8], "x2": [0.0, 0.8]}
+    table = st.data_editor(start, num_rows="dynamic", key="predict.table",
+                           column_config={c: st.column_config.NumberColumn(c, required=True)
+                                          for c in columns})
+    rows = [[float(table[c][i]) for c in columns] for i in range(len(table[columns[0]]))
+            if all(table[c][i] is not None for c in columns)]
+    if not rows:
+        return
+    outputs = predictor.numbers(rows)
+    name = "prediction" if summary.kind == "regression" else f"P({summary.class_names[1]})"
+    st.dataframe({**{c: [r[i] for r in rows] for i, c in enumerate(columns)}, name: outputs.tolist()},
+                 hide_index=True, key="predict.outputs")
+    if spec.recipe == "linear" and len(predictor.model.layers[-1].get_weights()) == 2:
+        weight, bias = (float(w.ravel()[0]) for w in predictor.model.layers[-1].get_weights())
+        a, b = st.columns(2)
+        a.metric("Learned weight", f"{weight:.4f}", f"{weight - 2:+.4f} from 2", delta_color="off")
+        b.metric("Learned bias", f"{bias:.4f}", f"{bias + 1:+.4f} from -1", delta_color="off")
+
+
+def series_ui() -> None:
+    from tflab.data import load_dataset
+
+    steps = int(st.number_input("Steps to forecast", min_value=1, max_value=365, value=30,
+                                key="predict.steps"))
+    data = load_dataset(spec.data.dataset, dict(spec.data.options), spec.data.validation_split,
+                        spec.seed)
+    history = np.concatenate([data.x_val[0, :, 0], data.y_val[:, -1, 0]]) if len(data.x_val) else \
+        np.concatenate([data.x_train[0, :, 0], data.y_train[:, -1, 0]])
+    forecast = predictor.forecast(history, steps)
+    st.plotly_chart(figures.series_chart(history.tolist(), forecast.tolist(),
+                                         len(history)), key="predict.forecast")
+
+
+if summary.image:
+    images_ui()
+elif summary.kind == "series":
+    series_ui()
+else:
+    numbers_ui()

@@ -1,0 +1,56 @@
+"""Runs: every run in a table; overlay their curves; download or delete one."""
+
+import streamlit as st
+
+from components import figures
+from components.runs_table import history_csv, run_rows, spec_json
+from components.state import run_store
+
+store = run_store()
+st.title("Runs")
+runs = store.list_runs(limit=200)
+if not runs:
+    st.info("No runs yet.")
+    st.stop()
+
+event = st.dataframe(run_rows(store, runs), hide_index=True, on_select="rerun",
+                     selection_mode="multi-row", key="runs.table")
+chosen = [runs[i] for i in event.selection.rows] or runs[:1]
+
+st.subheader("Compare")
+histories = {f"{r.recipe} · {r.id}": store.history(r.id) for r in chosen}
+names = sorted({name for h in histories.values() for name in figures.metric_names(h)},
+               key=lambda n: (n != "loss", n))
+left, right = st.columns([1, 2])
+metric = left.selectbox("Metric", names or ["loss"], key="runs.metric")
+smoothing = right.slider("Smoothing", 0.0, 0.99, 0.6, 0.01, key="runs.smoothing",
+                         help="TensorBoard's exponential moving average; the raw curve stays faint")
+st.plotly_chart(figures.overlay_chart(histories, metric, smoothing), key="runs.overlay")
+
+run = chosen[0]
+st.subheader(f"Run {run.id}")
+if run.message:
+    st.caption(run.message)
+cells = st.columns(5)
+model = store.model_path(run.id)
+cells[0].download_button("Model (.keras)", model.read_bytes() if model.exists() else b"",
+                         file_name=f"{run.recipe}-{run.id}.keras", disabled=not model.exists(),
+                         key="runs.model", icon=":material/download:")
+cells[1].download_button("History (CSV)", history_csv(store.history(run.id)),
+                         file_name=f"{run.recipe}-{run.id}.csv", mime="text/csv", key="runs.csv",
+                         icon=":material/download:")
+cells[2].download_button("Spec (JSON)", spec_json(run), file_name=f"{run.recipe}-{run.id}.json",
+                         mime="application/json", key="runs.spec", icon=":material/download:")
+if cells[3].button("Code (.py)", key="runs.code.make", icon=":material/code:"):
+    from tflab.codegen import export_script
+    from tflab.spec import ExperimentSpec
+
+    st.session_state["runs.code"] = (run.id, export_script(ExperimentSpec.from_dict(run.spec)))
+code = st.session_state.get("runs.code")
+if code and code[0] == run.id:
+    cells[3].download_button("Save script", code[1], file_name=f"{run.recipe}-{run.id}.py",
+                             mime="text/x-python", key="runs.code", icon=":material/download:")
+if cells[4].button("Delete", key="runs.delete", icon=":material/delete:",
+                   disabled=run.status in ("running", "queued")):
+    store.delete_run(run.id)
+    st.rerun()

@@ -1,0 +1,69 @@
+"""The experiment being edited, shared by the pages and kept in the URL.
+
+A link with `?spec=...` opens that experiment; `?recipe=name` opens a recipe; otherwise
+the session keeps what the person was editing. Each load gets a new `version`, which
+prefixes the widgets' keys so they start from the loaded values.
+
+Example:
+
+>>> draft, version = current_draft()      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import streamlit as st
+
+from components.urlspec import PARAM, decode, encode
+from tflab.recipes import get_recipe
+from tflab.spec import ExperimentSpec, SpecError
+
+
+def _load(spec: dict) -> None:
+    st.session_state["draft"] = spec
+    st.session_state["draft_version"] = "v" + uuid.uuid4().hex[:6]
+
+
+def current_draft() -> tuple[dict, str]:
+    """(spec dict, widget version) of the experiment being edited."""
+    params = st.query_params
+    if "recipe" in params:
+        name = params["recipe"]
+        try:
+            spec = get_recipe(name).spec
+        except SpecError as error:
+            st.error(f"There is no recipe called {name!r}. {error}")
+            spec = get_recipe("linear").spec
+        _load(spec.to_dict())
+        del params["recipe"]
+        remember(spec)
+    elif PARAM in params and params[PARAM] != st.session_state.get("draft_param"):
+        try:
+            spec = decode(params[PARAM])
+        except SpecError as error:
+            st.error(f"This link's experiment cannot be opened: {error}")
+            spec = get_recipe("linear").spec
+        _load(spec.to_dict())
+        remember(spec)
+    elif "draft" not in st.session_state:
+        _load(get_recipe("linear").spec.to_dict())
+    return st.session_state["draft"], st.session_state["draft_version"]
+
+
+def remember(spec: ExperimentSpec) -> None:
+    """Keep a valid spec as the draft and in the URL."""
+    st.session_state["draft"] = spec.to_dict()
+    text = encode(spec)
+    st.session_state["draft_param"] = text
+    if st.query_params.get(PARAM) != text:
+        st.query_params[PARAM] = text
+
+
+def draft_spec() -> ExperimentSpec | None:
+    """The draft as a valid spec, or None when it is not valid."""
+    current_draft()
+    try:
+        return ExperimentSpec.from_dict(st.session_state["draft"])
+    except SpecError:
+        return None

@@ -1,0 +1,224 @@
+"""Widgets for an experiment, built from the spec's declared settings.
+
+Every widget takes its range, step, choices and help from the setting's `Param`, so the
+numbers live in one place (tflab.spec). Each `*_ui` function draws widgets and returns
+plain values; `experiment_ui` returns the whole spec as a dict for the engine to check.
+
+Example:
+
+>>> values = section_ui(FitSpec, {"epochs": 5}, "fit", "v1")   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import streamlit as st
+
+from tflab.data import CATALOG, summarize
+from tflab.spec import (LAYER_TYPES, AugmentationSpec, BaseSpec, CompileSpec, FitSpec, Param,
+                        SpecError, declared)
+from tflab.spec.data import VALIDATION_SPLIT
+
+SECTIONS = ("data", "model", "compile", "fit", "augmentation")
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def param_input(p: Param, value: Any, key: str, label: str | None = None) -> Any:
+    """One widget for one setting; its kind, bounds and help come from the Param."""
+    label = label or _label(p.name)
+    if p.multiple:
+        return tuple(st.multiselect(label, list(p.choices), default=list(value), key=key, help=p.help))
+    if p.choices is not None:
+        options = list(p.choices)
+        return st.selectbox(label, options, index=options.index(value) if value in options else 0,
+                            key=key, help=p.help)
+    if p.type is bool:
+        return st.toggle(label, value=bool(value), key=key, help=p.help)
+    if p.type is int:
+        return int(st.number_input(label, min_value=None if p.low is None else int(p.low),
+                                   max_value=None if p.high is None else int(p.high),
+                                   value=int(value), step=1, key=key, help=p.help))
+    if p.type is float:
+        # Open bounds (a rate below 1, a learning rate above 0) cannot be drawn by a
+        # number input; the spec's own check reports them beside the section.
+        step = p.step or 0.01
+        decimals = max(0, -int(f"{step:e}".split("e")[1]))
+        return float(st.number_input(label, min_value=None if p.low is None else float(p.low),
+                                     max_value=None if p.high is None else float(p.high),
+                                     value=float(value), step=float(step), format=f"%.{decimals}f",
+                                     key=key, help=p.help))
+    return st.text_input(label, value=str(value), key=key, help=p.help)
+
+
+def section_ui(cls: type, values: dict, section: str, version: str, columns: int = 2) -> dict:
+    """Widgets for every declared setting of a flat spec class (FitSpec, CompileSpec, ...)."""
+    return _section(declared(cls), values, section, version, st.columns(columns))
+
+
+def _section(params, values, section, version, cells) -> dict:
+    out = {}
+    for i, p in enumerate(params):
+        with cells[i % len(cells)]:
+            out[p.name] = param_input(p, values.get(p.name, p.default), f"{version}.{section}.{p.name}")
+    return out
+
+
+def data_ui(data: dict, version: str) -> dict:
+    """Dataset, its own options and the validation share."""
+    names = list(CATALOG)
+    current = data.get("dataset", "line")
+    left, right = st.columns([2, 1])
+    with left:
+        dataset = st.selectbox("Dataset", names, index=names.index(current) if current in names else 0,
+                               format_func=lambda n: f"{CATALOG[n].title} ({n})",
+                               key=f"{version}.data.dataset", help="Where the examples come from.")
+        st.caption(CATALOG[dataset].description)
+    with right:
+        split = param_input(VALIDATION_SPLIT, data.get("validation_split", VALIDATION_SPLIT.default),
+                            f"{version}.data.validation_split")
+    options = data.get("options", {}) if dataset == current else {}
+    params = CATALOG[dataset].options
+    chosen = {}
+    if params:
+        cells = st.columns(min(3, len(params)))
+        for i, p in enumerate(params):
+            with cells[i % len(cells)]:
+                chosen[p.name] = param_input(p, options.get(p.name, p.default),
+                                             f"{version}.data.{dataset}.{p.name}")
+    return {"dataset": dataset, "options": chosen, "validation_split": split}
+
+
+def _layer_list(key: str, layers: list[dict]) -> list[dict]:
+    """The page's working list of layers, each with a stable id for its widgets' keys."""
+    if key not in st.session_state:
+        st.session_state[key] = [{"_id": uuid.uuid4().hex[:8], **layer} for layer in layers]
+    return st.session_state[key]
+
+
+def _move(key: str, index: int, offset: int) -> None:
+    items = st.session_state[key]
+    other = index + offset
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+
+
+def _remove(key: str, index: int) -> None:
+    del st.session_state[key][index]
+
+
+def _add(key: str, type_key: str) -> None:
+    st.session_state[key].append({"_id": uuid.uuid4().hex[:8], "type": st.session_state[type_key]})
+
+
+def layers_ui(layers: list[dict], version: str) -> list[dict]:
+    """Add, remove, reorder and change layers; returns the layers as spec dicts."""
+    key = f"{version}.layers"
+    items = _layer_list(key, layers)
+    types = [t for t in LAYER_TYPES if not LAYER_TYPES[t].augmentation] + \
+            [t for t in LAYER_TYPES if LAYER_TYPES[t].augmentation]
+    out = []
+    for index, item in enumerate(items):
+        uid = item["_id"]
+        with st.container(border=True):
+            head = st.columns([3, 1, 1, 1])
+            kind = head[0].selectbox(f"Layer {index + 1}", types, index=types.index(item["type"]),
+                                     key=f"{version}.layer.{uid}.type",
+                                     help=LAYER_TYPES[item["type"]].help)
+            head[1].button("↑", key=f"{version}.layer.{uid}.up", on_click=_move, args=(key, index, -1),
+                           disabled=index == 0, help="Move up")
+            head[2].button("↓", key=f"{version}.layer.{uid}.down", on_click=_move,
+                           args=(key, index, 1), disabled=index == len(items) - 1, help="Move down")
+            head[3].button("✕", key=f"{version}.layer.{uid}.remove", on_click=_remove,
+                           args=(key, index), help="Remove this layer")
+            params = LAYER_TYPES[kind].params
+            layer = {"type": kind}
+            if params:
+                cells = st.columns(max(1, len(params)))
+                for i, p in enumerate(params):
+                    value = item.get(p.name, p.default) if kind == item["type"] else p.default
+                    with cells[i]:
+                        layer[p.name] = param_input(p, value, f"{version}.layer.{uid}.{kind}.{p.name}")
+            out.append(layer)
+    add_left, add_right = st.columns([3, 1])
+    type_key = f"{version}.layers.new"
+    add_left.selectbox("New layer", types, key=type_key, label_visibility="collapsed")
+    add_right.button("Add layer", key=f"{version}.layers.add", on_click=_add, args=(key, type_key))
+    return out
+
+
+def base_ui(base: dict | None, version: str) -> dict | None:
+    """Transfer learning: an optional pretrained base under the layers."""
+    use = st.toggle("Pretrained base (transfer learning)", value=base is not None,
+                    key=f"{version}.base.on")
+    if not use:
+        return None
+    return section_ui(BaseSpec, base or {}, "base", version)
+
+
+def input_shape_ui(shape: list, data: dict, version: str) -> list:
+    """The model's input shape; by default the data's, as the notes' last section teaches."""
+    try:
+        data_shape = list(summarize(data["dataset"], data["options"]).input_shape)
+    except SpecError:
+        data_shape = list(shape)
+    match = st.toggle("Input shape from the data", value=list(shape) == data_shape,
+                      key=f"{version}.model.match",
+                      help="The input shape is one example's shape, without the batch axis.")
+    if match:
+        st.caption(f"Input shape: {data_shape} (one example, without the batch axis)")
+        return data_shape
+    text = st.text_input("Input shape", value=", ".join("None" if d is None else str(d) for d in shape),
+                         key=f"{version}.model.input_shape",
+                         help=f"Comma-separated; None for a free axis. The data's: {data_shape}")
+    parsed = []
+    for part in text.split(","):
+        part = part.strip()
+        parsed.append(None if part.lower() == "none" else int(part) if part.isdigit() else part)
+    return parsed
+
+
+def experiment_ui(draft: dict, version: str, errors: dict[str, Any]) -> dict:
+    """All sections; `errors` maps each section to a placeholder for its message."""
+    tabs = st.tabs(["Data", "Layers", "Compile & fit", "Augmentation"])
+    spec: dict[str, Any] = {"recipe": draft.get("recipe", "custom")}
+    with tabs[0]:
+        errors["data"] = st.empty()
+        spec["data"] = data_ui(draft.get("data", {}), version)
+        errors["preview"] = st.container()
+    with tabs[1]:
+        errors["model"] = st.empty()
+        model = draft.get("model", {})
+        shape = input_shape_ui(model.get("input_shape", [1]), spec["data"], version)
+        base = base_ui(model.get("base"), version)
+        layers = layers_ui(model.get("layers", []), version)
+        spec["model"] = {"input_shape": shape, "layers": layers}
+        if base is not None:
+            spec["model"]["base"] = base
+        errors["summary"] = st.container()
+    with tabs[2]:
+        errors["compile"] = st.empty()
+        spec["compile"] = section_ui(CompileSpec, draft.get("compile", {}), "compile", version)
+        errors["fit"] = st.empty()
+        spec["fit"] = section_ui(FitSpec, draft.get("fit", {}), "fit", version)
+        errors["seed"] = st.empty()
+        spec["seed"] = int(st.number_input("Seed", min_value=0, max_value=2**31 - 1,
+                                           value=int(draft.get("seed", 42)), step=1,
+                                           key=f"{version}.seed",
+                                           help="The same seed trains the same run."))
+    with tabs[3]:
+        errors["augmentation"] = st.empty()
+        spec["augmentation"] = section_ui(AugmentationSpec, draft.get("augmentation", {}),
+                                          "augmentation", version)
+        errors["augmentation_preview"] = st.container()
+    return spec
+
+
+def section_of(error: SpecError) -> str:
+    """Which section's placeholder shows an error about `error.field`."""
+    head = error.field.split(".")[0].split("[")[0]
+    return head if head in SECTIONS or head == "seed" else "model"
