@@ -1,0 +1,80 @@
+"""The worker process and ProcessExecutor: training beside the app, through the store only."""
+
+import os
+import signal
+import time
+
+import pytest
+
+from tflab.executor import ProcessExecutor
+from tflab.recipes import get_recipe
+from tflab.store import RunStore
+from tflab.worker import serve
+
+
+def wait_for(condition, timeout=120.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def executor(tflab_home):
+    executor = ProcessExecutor(RunStore(tflab_home))
+    yield executor
+    executor.shutdown()
+
+
+def test_serve_once_trains_the_queue_in_order_and_returns(tflab_home):
+    store = RunStore(tflab_home)
+    spec = get_recipe("linear").spec.with_setting("fit.epochs", 5)
+    first = store.create_run("linear", spec.to_dict(), 5)
+    second = store.create_run("linear", spec.to_dict(), 5)
+    serve(store, once=True)
+    runs = {r.id: r for r in store.list_runs()}
+    assert runs[first].status == runs[second].status == "completed"
+    assert runs[first].started <= runs[second].started
+    assert store.claim_next() is None
+
+
+def test_a_run_is_claimed_by_one_worker_only(tflab_home):
+    store = RunStore(tflab_home)
+    run_id = store.create_run("linear", get_recipe("linear").spec.to_dict(), 500)
+    other = RunStore(tflab_home)
+    assert store.claim_next() == run_id
+    assert other.claim_next() is None
+    assert store.get_run(run_id).status == "running"
+
+
+def test_the_worker_process_trains_a_submitted_run(executor):
+    run_id = executor.submit(get_recipe("binary_points").spec.with_setting("fit.epochs", 5))
+    assert executor.position(run_id) in (0, 1)
+    assert executor.wait(run_id, timeout=180) == "completed"
+    assert executor.store.model_path(run_id).exists()
+    assert executor.store.view(run_id)[0] == "boundary"
+    assert executor.position(run_id) is None
+
+
+def test_stop_reaches_the_worker_through_the_store(executor):
+    running = executor.submit(get_recipe("linear").spec.with_setting("fit.epochs", 10000))
+    queued = executor.submit(get_recipe("linear").spec.with_setting("fit.epochs", 10000))
+    wait_for(lambda: len(executor.store.history(running).get("loss", [])) >= 3)
+    assert executor.position(queued) == 1
+    executor.stop(queued)
+    assert executor.store.get_run(queued).status == "stopped"
+    executor.stop(running)
+    assert executor.wait(running, timeout=60) == "stopped"
+    assert executor.store.model_path(running).exists()
+    assert executor.store.get_run(queued).started is None
+
+
+def test_a_killed_worker_leaves_its_run_interrupted_and_a_new_one_takes_over(executor):
+    first = executor.submit(get_recipe("linear").spec.with_setting("fit.epochs", 10000))
+    wait_for(lambda: len(executor.store.history(first).get("loss", [])) >= 3)
+    os.kill(executor._process.pid, signal.SIGKILL)
+    executor._process.wait(10)
+    second = executor.submit(get_recipe("linear").spec.with_setting("fit.epochs", 5))
+    run = executor.store.get_run(first)
+    assert run.status == "interrupted" and run.epochs_done >= 3
+    assert executor.wait(second, timeout=180) == "completed"
