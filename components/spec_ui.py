@@ -17,8 +17,8 @@ from typing import Any
 import streamlit as st
 
 from tflab.data import CATALOG, summarize
-from tflab.spec import (LAYER_TYPES, AugmentationSpec, BaseSpec, CompileSpec, FitSpec, Param,
-                        SpecError, declared)
+from tflab.spec import (LAYER_TYPES, AugmentationSpec, BaseSpec, CompileSpec, FitSpec, LayerSpec,
+                        Param, SpecError, declared, output_shape)
 from tflab.spec.data import VALIDATION_SPLIT
 
 SECTIONS = ("data", "model", "compile", "fit", "augmentation")
@@ -115,40 +115,62 @@ def _add(key: str, type_key: str) -> None:
     st.session_state[key].append({"_id": uuid.uuid4().hex[:8], "type": st.session_state[type_key]})
 
 
-def layers_ui(layers: list[dict], version: str) -> list[dict]:
-    """Add, remove, reorder and change layers; returns the layers as spec dicts."""
+def _shape_text(shape) -> str:
+    return "x".join("?" if d is None else str(d) for d in shape)
+
+
+_MOST_SETTINGS = max(len(t.params) for t in LAYER_TYPES.values())
+
+
+def layers_ui(layers: list[dict], version: str, input_shape=None) -> list[dict]:
+    """Add, remove, reorder and change layers, one row each, with each layer's output shape;
+    returns the layers as spec dicts."""
     key = f"{version}.layers"
     items = _layer_list(key, layers)
     types = [t for t in LAYER_TYPES if not LAYER_TYPES[t].augmentation] + \
             [t for t in LAYER_TYPES if LAYER_TYPES[t].augmentation]
+    shape = tuple(input_shape) if input_shape is not None else None
     out = []
     for index, item in enumerate(items):
         uid = item["_id"]
         with st.container(border=True):
-            head = st.columns([3, 1, 1, 1])
-            kind = head[0].selectbox(f"Layer {index + 1}", types, index=types.index(item["type"]),
-                                     key=f"{version}.layer.{uid}.type",
-                                     help=LAYER_TYPES[item["type"]].help)
-            head[1].button("↑", key=f"{version}.layer.{uid}.up", on_click=_move, args=(key, index, -1),
-                           disabled=index == 0, help="Move up")
-            head[2].button("↓", key=f"{version}.layer.{uid}.down", on_click=_move,
-                           args=(key, index, 1), disabled=index == len(items) - 1, help="Move down")
-            head[3].button("✕", key=f"{version}.layer.{uid}.remove", on_click=_remove,
-                           args=(key, index), help="Remove this layer")
-            params = LAYER_TYPES[kind].params
+            # A fixed grid (type, up to five settings, shape, buttons) keeps rows aligned.
+            cells = st.columns([2.0] + [1.25] * _MOST_SETTINGS + [1.1] + [0.62] * 3,
+                               vertical_alignment="bottom", gap="small")
+            kind = cells[0].selectbox(f"Layer {index + 1}", types, index=types.index(item["type"]),
+                                      key=f"{version}.layer.{uid}.type",
+                                      help=LAYER_TYPES[item["type"]].help)
             layer = {"type": kind}
-            if params:
-                cells = st.columns(max(1, len(params)))
-                for i, p in enumerate(params):
-                    value = item.get(p.name, p.default) if kind == item["type"] else p.default
-                    with cells[i]:
-                        layer[p.name] = param_input(p, value, f"{version}.layer.{uid}.{kind}.{p.name}")
+            for i, p in enumerate(LAYER_TYPES[kind].params):
+                value = item.get(p.name, p.default) if kind == item["type"] else p.default
+                with cells[1 + i]:
+                    layer[p.name] = param_input(p, value, f"{version}.layer.{uid}.{kind}.{p.name}")
+            shape = _next_shape(layer, shape)
+            cells[-4].caption(f"→ {_shape_text(shape)}" if shape is not None else "→ ?",
+                              help="The shape this layer outputs for one example")
+            cells[-3].button(":material/arrow_upward:", key=f"{version}.layer.{uid}.up", on_click=_move,
+                             args=(key, index, -1), disabled=index == 0, help="Move up")
+            cells[-2].button(":material/arrow_downward:", key=f"{version}.layer.{uid}.down", on_click=_move,
+                             args=(key, index, 1), disabled=index == len(items) - 1, help="Move down")
+            cells[-1].button(":material/close:", key=f"{version}.layer.{uid}.remove", on_click=_remove,
+                             args=(key, index), help="Remove this layer")
             out.append(layer)
-    add_left, add_right = st.columns([3, 1])
+    add_left, add_right = st.columns([3, 1], vertical_alignment="bottom")
     type_key = f"{version}.layers.new"
-    add_left.selectbox("New layer", types, key=type_key, label_visibility="collapsed")
-    add_right.button("Add layer", key=f"{version}.layers.add", on_click=_add, args=(key, type_key))
+    add_left.selectbox("New layer", types, key=type_key)
+    add_right.button("Add layer", key=f"{version}.layers.add", on_click=_add, args=(key, type_key),
+                     icon=":material/add:")
     return out
+
+
+def _next_shape(layer: dict, shape):
+    """The layer's output shape, or None when it cannot be worked out (the error shows above)."""
+    if shape is None:
+        return None
+    try:
+        return output_shape(LayerSpec.from_dict(layer), shape)
+    except SpecError:
+        return None
 
 
 def base_ui(base: dict | None, version: str) -> dict | None:
@@ -195,7 +217,7 @@ def experiment_ui(draft: dict, version: str, errors: dict[str, Any]) -> dict:
         model = draft.get("model", {})
         shape = input_shape_ui(model.get("input_shape", [1]), spec["data"], version)
         base = base_ui(model.get("base"), version)
-        layers = layers_ui(model.get("layers", []), version)
+        layers = layers_ui(model.get("layers", []), version, None if base is not None else shape)
         spec["model"] = {"input_shape": shape, "layers": layers}
         if base is not None:
             spec["model"]["base"] = base
