@@ -74,17 +74,21 @@ def images_ui() -> None:
 def numbers_ui() -> None:
     columns = ["x"] if summary.input_shape == (1,) else ["x1", "x2"]
     start = {"x": [10.0, 0.0, -1.0]} if columns == ["x"] else {"x1": [0.0, 0.8], "x2": [0.0, 0.8]}
-    table = st.data_editor(start, num_rows="dynamic", key="predict.table",
-                           column_config={c: st.column_config.NumberColumn(c, required=True)
-                                          for c in columns})
+    inputs, outputs_cell = st.columns(2)
+    inputs.caption("Type inputs here; add rows at the bottom.")
+    with inputs:
+        table = st.data_editor(start, num_rows="dynamic", key="predict.table",
+                               column_config={c: st.column_config.NumberColumn(c, required=True)
+                                              for c in columns})
     rows = [[float(table[c][i]) for c in columns] for i in range(len(table[columns[0]]))
             if all(table[c][i] is not None for c in columns)]
     if not rows:
         return
     outputs = predictor.numbers(rows)
     name = "prediction" if summary.kind == "regression" else f"P({summary.class_names[1]})"
-    st.dataframe({**{c: [r[i] for r in rows] for i, c in enumerate(columns)}, name: outputs.tolist()},
-                 hide_index=True, key="predict.outputs")
+    outputs_cell.caption("The model's answers")
+    outputs_cell.dataframe({**{c: [r[i] for r in rows] for i, c in enumerate(columns)},
+                            name: outputs.tolist()}, hide_index=True, key="predict.outputs")
     if spec.recipe == "linear" and len(predictor.model.layers[-1].get_weights()) == 2:
         weight, bias = (float(w.ravel()[0]) for w in predictor.model.layers[-1].get_weights())
         a, b = st.columns(2)

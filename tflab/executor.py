@@ -38,6 +38,17 @@ from tflab.store import FINISHED, RunStore
 log = logging.getLogger(__name__)
 
 
+def wait_for_run(store: RunStore, run_id: str, timeout: float | None = None,
+                 poll: float = 0.05) -> str:
+    """Block until the run has finished; returns its status (TimeoutError past timeout)."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while (status := store.get_run(run_id).status) not in FINISHED:
+        if deadline is not None and time.monotonic() > deadline:
+            raise TimeoutError(f"run {run_id} is still {status} after {timeout} s")
+        time.sleep(poll)
+    return status
+
+
 class Executor(Protocol):
     """What the pages need from whatever runs training."""
 
@@ -106,16 +117,9 @@ class ThreadExecutor:
         with self._lock:
             return list(self._running) + list(self._pending)
 
-    def wait(self, run_id: str, timeout: float | None = None, poll: float = 0.05) -> str:
+    def wait(self, run_id: str, timeout: float | None = None) -> str:
         """Block until the run has finished; returns its status (TimeoutError past timeout)."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            status = self.store.get_run(run_id).status
-            if status in FINISHED:
-                return status
-            if deadline is not None and time.monotonic() > deadline:
-                raise TimeoutError(f"run {run_id} is still {status} after {timeout} s")
-            time.sleep(poll)
+        return wait_for_run(self.store, run_id, timeout)
 
     def shutdown(self, stop_running: bool = True, timeout: float | None = 30) -> None:
         """No new runs; queued runs are stopped, and the running one too unless told not."""
@@ -190,13 +194,8 @@ class ProcessExecutor:
     def active(self) -> list[str]:
         return [r.id for r in self.store.list_runs(statuses=("running",))] + self.store.queued_ids()
 
-    def wait(self, run_id: str, timeout: float | None = None, poll: float = 0.1) -> str:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while (status := self.store.get_run(run_id).status) not in FINISHED:
-            if deadline is not None and time.monotonic() > deadline:
-                raise TimeoutError(f"run {run_id} is still {status} after {timeout} s")
-            time.sleep(poll)
-        return status
+    def wait(self, run_id: str, timeout: float | None = None) -> str:
+        return wait_for_run(self.store, run_id, timeout)
 
     def _ensure_worker(self) -> None:
         with self._lock:
