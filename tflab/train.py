@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import keras
-import numpy as np
 import tensorflow as tf
 
 from tflab.build import BuildError, ShapeMismatch, build_model, check_data, compile_model
@@ -118,8 +117,3 @@ def train(spec: ExperimentSpec, sink: Sink | None = None,
                           model if status in ("completed", "stopped") else None,
                           time.monotonic() - started)
 
-
-def predict_numbers(model: keras.Model, values) -> np.ndarray:
-    """The model's outputs for plain numbers (one input feature), as a flat array."""
-    x = np.asarray(values, dtype="float32").reshape(-1, 1)
-    return np.asarray(model(x, training=False)).reshape(len(x), -1)[:, 0]
