@@ -57,7 +57,7 @@ def images_ui() -> None:
         return
     results = predictor.images([(f.name, f.getvalue()) for f in files], top_k=min(3, classes),
                                invert=invert, autocontrast=autocontrast)
-    for upload, result in zip(files, results):
+    for position, (upload, result) in enumerate(zip(files, results)):
         with st.container(border=True):
             if result.error:
                 st.error(result.error, icon=":material/broken_image:")
@@ -68,7 +68,7 @@ def images_ui() -> None:
             view.image(view_image[..., 0] if view_image.shape[-1] == 1 else view_image,
                        caption="what the model sees", width=140)
             with chart:
-                st.plotly_chart(figures.top_k_chart(result.top), key=f"predict.top.{result.name}")
+                st.plotly_chart(figures.top_k_chart(result.top), key=f"predict.top.{position}")
 
 
 def numbers_ui() -> None:

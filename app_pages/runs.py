@@ -15,7 +15,8 @@ if not runs:
 
 event = st.dataframe(run_rows(store, runs), hide_index=True, on_select="rerun",
                      selection_mode="multi-row", key="runs.table")
-chosen = [runs[i] for i in event.selection.rows] or runs[:1]
+# Rows are positions in this run's table: a deleted or new run can shift them.
+chosen = [runs[i] for i in event.selection.rows if i < len(runs)] or runs[:1]
 
 st.subheader("Compare")
 histories = {f"{r.recipe} · {r.id}": store.history(r.id) for r in chosen}
@@ -49,7 +50,7 @@ if cells[3].button("Code (.py)", key="runs.code.make", icon=":material/code:"):
 code = st.session_state.get("runs.code")
 if code and code[0] == run.id:
     cells[3].download_button("Save script", code[1], file_name=f"{run.recipe}-{run.id}.py",
-                             mime="text/x-python", key="runs.code", icon=":material/download:")
+                             mime="text/x-python", key="runs.code.save", icon=":material/download:")
 if cells[4].button("Delete", key="runs.delete", icon=":material/delete:",
                    disabled=run.status in ("running", "queued")):
     store.delete_run(run.id)

@@ -155,6 +155,9 @@ def layers_ui(layers: list[dict], version: str, input_shape=None) -> list[dict]:
             cells[-1].button(":material/close:", key=f"{version}.layer.{uid}.remove", on_click=_remove,
                              args=(key, index), help="Remove this layer")
             out.append(layer)
+            # Streamlit forgets a page's widgets when the person visits another page: keep
+            # the edit in the list, so coming back to Build shows it.
+            items[index] = {"_id": uid, **layer}
     add_left, add_right = st.columns([3, 1], vertical_alignment="bottom")
     type_key = f"{version}.layers.new"
     add_left.selectbox("New layer", types, key=type_key)

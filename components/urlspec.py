@@ -39,7 +39,7 @@ def decode(text: str) -> ExperimentSpec:
         if inflate.unconsumed_tail:  # a link that inflates past any real spec: refuse it
             raise ValueError("too large")
         data = json.loads(raw)
-    except (binascii.Error, zlib.error, ValueError, UnicodeDecodeError):
+    except (binascii.Error, zlib.error, ValueError, UnicodeDecodeError, RecursionError):
         raise SpecError("spec", text[:24] + ("..." if len(text) > 24 else ""),
                         "an experiment link made by TF Lab", "The link is damaged; "
                         "open a recipe instead.") from None

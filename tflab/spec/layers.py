@@ -193,7 +193,7 @@ class LayerSpec:
     args: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):
-        kind = LAYER_TYPES.get(self.type)
+        kind = LAYER_TYPES.get(self.type) if isinstance(self.type, str) else None
         if kind is None:
             raise SpecError("type", self.type, "one of " + ", ".join(LAYER_TYPES))
         given = dict(self.args)

@@ -1,0 +1,148 @@
+"""The Runs page: the table of runs, their curves overlaid, downloads, and Delete."""
+
+import json
+
+import pytest
+
+from apptest_support import no_exception, open_page, texts, train_now
+from tflab.recipes import get_recipe
+
+RUNS = "app_pages/runs.py"
+
+
+@pytest.fixture(scope="module")
+def trained(lab_home):
+    """A linear run, then a digits run (the newest), trained once for the module."""
+    from tflab.store import RunStore
+
+    with RunStore(lab_home) as store:
+        linear = train_now(store, get_recipe("linear").spec.with_setting("fit.epochs", 30))
+        digits = train_now(store, get_recipe("multiclass").spec.with_setting("fit.epochs", 2))
+    return {"linear": linear, "multiclass": digits}
+
+
+def finished_run(store, losses=(0.9, 0.5), status="completed") -> str:
+    """A run as the store keeps it after training, without training (no TensorFlow)."""
+    spec = get_recipe("linear").spec.with_setting("fit.epochs", len(losses))
+    run_id = store.create_run("linear", spec.to_dict(), len(losses))
+    store.mark_running(run_id)
+    store.add_epochs(run_id, [(epoch, {"loss": loss}) for epoch, loss in enumerate(losses, 1)])
+    store.finish(run_id, status)
+    store.model_path(run_id).write_bytes(b"model bytes")
+    return run_id
+
+
+def overlay(at) -> dict:
+    [chart] = [c for c in at.get("plotly_chart") if c.proto.id.endswith("-runs.overlay")]
+    return json.loads(chart.proto.spec)
+
+
+def downloads(at) -> dict:
+    return {button.proto.label: button.proto for button in at.get("download_button")}
+
+
+def select_rows(at, rows):
+    """What clicking rows of the table does: the table's selection state, then a rerun."""
+    at.session_state["runs.table"] = {"selection": {"rows": rows, "columns": [], "cells": []}}
+    return at.run()
+
+
+def test_without_runs_says_so():
+    at = no_exception(open_page(RUNS))
+    assert texts(at.info) == ["No runs yet."]
+
+
+def test_the_table_lists_every_run_with_its_status(lab, trained):
+    at = no_exception(open_page(RUNS))
+
+    table = at.dataframe[0].value.set_index("run")
+    assert list(table.index) == [trained["multiclass"], trained["linear"]]  # newest first
+    assert list(table["status"]) == ["completed", "completed"]
+    assert list(table["epochs"]) == ["2/2", "30/30"]
+    assert table.loc[trained["multiclass"], "best"].startswith("val_accuracy 0.")
+    assert table.loc[trained["linear"], "best"].startswith("loss ")  # no validation split
+
+
+def test_the_newest_run_has_its_curves_and_downloads(lab, trained):
+    at = no_exception(open_page(RUNS))
+    newest = trained["multiclass"]
+
+    assert f"Run {newest}" in texts(at.subheader)
+    chart = overlay(at)
+    assert {trace["name"] for trace in chart["data"]} == {f"multiclass · {newest}",
+                                                          f"multiclass · {newest} (validation)"}
+    assert at.selectbox(key="runs.metric").options == ["loss", "accuracy"]
+    buttons = downloads(at)
+    assert {"Model (.keras)", "History (CSV)", "Spec (JSON)"} <= set(buttons)
+    assert not any(buttons[name].disabled
+                   for name in ("Model (.keras)", "History (CSV)", "Spec (JSON)"))
+    assert buttons["Model (.keras)"].url  # served: the model file exists
+    assert not at.button(key="runs.delete").disabled
+
+    no_exception(at.selectbox(key="runs.metric").set_value("accuracy").run())
+    assert overlay(at)["layout"]["title"]["text"] == "accuracy"
+
+
+def test_selected_runs_are_overlaid(lab, trained):
+    at = no_exception(open_page(RUNS))
+
+    no_exception(select_rows(at, [0, 1]))
+
+    names = {trace["name"] for trace in overlay(at)["data"]}
+    assert f"linear · {trained['linear']}" in names
+    assert f"multiclass · {trained['multiclass']}" in names
+
+
+def test_code_export_offers_a_script(lab, trained):
+    at = no_exception(open_page(RUNS))
+    assert "Save script" not in downloads(at)
+
+    no_exception(at.button(key="runs.code.make").click().run())
+
+    assert "Save script" in downloads(at)
+
+
+def test_delete_removes_a_finished_run(tflab_home):
+    from tflab.store import RunNotFound, RunStore
+
+    with RunStore(tflab_home) as store:
+        kept, deleted = finished_run(store), finished_run(store, (0.8, 0.4, 0.2))
+        at = no_exception(open_page(RUNS))
+        assert f"Run {deleted}" in texts(at.subheader)
+
+        no_exception(at.button(key="runs.delete").click().run())
+
+        with pytest.raises(RunNotFound):
+            store.get_run(deleted)
+        assert not store.model_path(deleted).exists()
+        assert [run.id for run in store.list_runs()] == [kept]
+        assert list(at.dataframe[0].value["run"]) == [kept]
+        assert f"Run {kept}" in texts(at.subheader)
+
+
+def test_a_queued_run_cannot_be_deleted(tflab_home):
+    from tflab.store import RunStore
+
+    with RunStore(tflab_home) as store:
+        finished_run(store)
+        queued = store.create_run("linear", get_recipe("linear").spec.to_dict(), 500)
+
+        at = no_exception(open_page(RUNS))
+
+        assert f"Run {queued}" in texts(at.subheader)
+        assert at.button(key="runs.delete").disabled
+        assert downloads(at)["Model (.keras)"].disabled  # no model yet
+
+
+def test_deleting_the_selected_last_row_keeps_the_page(tflab_home):
+    from tflab.store import RunStore
+
+    with RunStore(tflab_home) as store:
+        oldest, middle, newest = finished_run(store), finished_run(store), finished_run(store)
+        at = no_exception(open_page(RUNS))
+        no_exception(select_rows(at, [2]))
+        assert f"Run {oldest}" in texts(at.subheader)
+
+        no_exception(at.button(key="runs.delete").click().run())
+
+        assert [run.id for run in store.list_runs()] == [newest, middle]

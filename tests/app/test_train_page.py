@@ -1,0 +1,140 @@
+"""The Train page: runs queued from Build, trained by the worker process, watched and stopped.
+
+The runs of this module share one store and one worker process (`lab`), so TensorFlow is
+imported by the worker once.
+"""
+
+import json
+import os
+
+import pytest
+
+from apptest_support import no_exception, open_page, texts, wait_for
+from components.urlspec import encode
+from tflab.recipes import get_recipe
+
+TRAIN = "app_pages/train.py"
+LINEAR_50 = get_recipe("linear").spec.with_setting("fit.epochs", 50)
+LINEAR_LONG = get_recipe("linear").spec.with_setting("fit.epochs", 10_000)
+LINEAR_SHORT = get_recipe("linear").spec.with_setting("fit.epochs", 5)
+MNIST = get_recipe("multiclass").spec.with_setting("data.dataset", "mnist")
+
+
+def charts(at) -> dict:
+    """The page's Plotly charts as {key: figure dict}."""
+    return {chart.proto.id.split("-", 2)[2]: json.loads(chart.proto.spec)
+            for chart in at.get("plotly_chart")}
+
+
+def progress_text(at) -> str:
+    [bar] = at.get("progress")
+    return bar.proto.text
+
+
+def submit(spec) -> str:
+    """Queue `spec` through the pages' executor, as the Start button does."""
+    from components.state import executor
+
+    return executor().submit(spec)
+
+
+@pytest.fixture(scope="module")
+def from_build(lab_home):
+    """Train pressed on Build for linear at 50 epochs: (run id, the page after, its status then)."""
+    from tflab.store import RunStore
+
+    assert os.environ["TFLAB_HOME"] == str(lab_home)
+    at = no_exception(open_page("app_pages/build.py", spec=encode(LINEAR_50)))
+    assert at.caption[0].value.startswith("Recipe: linear.")
+    no_exception(at.button(key="build.train").click().run())
+    with RunStore(lab_home) as store:
+        [run] = store.list_runs()
+        status_at_click = run.status
+        wait_for(store, run.id)
+    return run.id, at, status_at_click
+
+
+def test_without_runs_says_how_to_start():
+    at = no_exception(open_page(TRAIN))
+
+    assert texts(at.info) == ["No runs yet. Open a recipe and press Start."]
+    assert not at.get("progress")
+    assert not at.button(key="train.start").disabled  # the draft (linear) is ready to train
+
+
+def test_train_on_build_queues_the_run_and_opens_it(lab, from_build):
+    run_id, at, status_at_click = from_build
+
+    run = lab.get_run(run_id)
+    assert (run.recipe, run.epochs, run.spec) == ("linear", 50, LINEAR_50.to_dict())
+    assert status_at_click in ("queued", "running")
+    assert texts(at.title) == ["Train"]
+    assert at.query_params["run"] == run_id
+
+
+def test_a_finished_run_shows_its_epochs_and_loss_curve(lab, from_build):
+    run_id, _, _ = from_build
+    assert lab.get_run(run_id).status == "completed", lab.get_run(run_id).message
+
+    at = no_exception(open_page(TRAIN, run=run_id))
+
+    assert progress_text(at).startswith("Epoch 50 of 50 · ")
+    assert at.get("progress")[0].proto.value == 100
+    assert texts(at.success)[0].startswith("Completed in ")
+    loss = charts(at)["train.metric.loss"]
+    training = [trace for trace in loss["data"] if trace["name"] == "training"]
+    assert len(training) == 1 and training[0]["x"] == list(range(1, 51))
+    assert "train.view" in charts(at)  # the fitted line
+    assert at.button(key="train.stop").disabled
+    assert not at.error
+
+
+def test_a_failed_run_shows_its_message(lab, from_build):
+    run_id = submit(MNIST)  # MNIST is not in the (empty) Keras cache
+    run = wait_for(lab, run_id)
+    assert run.status == "failed" and "MNIST" in run.message
+
+    at = no_exception(open_page(TRAIN, run=run_id))
+
+    assert texts(at.error) == [f"Failed: {run.message}"]
+    assert not at.success
+
+
+def test_an_unknown_run_falls_back_to_the_latest(lab, from_build):
+    at = no_exception(open_page(TRAIN, run="nope"))
+
+    assert texts(at.warning) == ["There is no run 'nope'; showing the latest."]
+    assert at.query_params["run"] == lab.list_runs()[0].id
+
+
+def test_queued_runs_show_their_place_and_stop_ends_a_run(lab, from_build):
+    long_id = submit(LINEAR_LONG)
+    wait_for(lab, long_id, statuses=("running",))
+    first, second = submit(LINEAR_SHORT), submit(LINEAR_SHORT)
+
+    page = no_exception(open_page(TRAIN, run=second))
+    assert texts(page.info) == ["Queued: place 2 in the queue. It starts when the runs before it end."]
+    sidebar = [link.proto.label for link in page.sidebar.get("page_link")]
+    assert any(label.startswith("linear · epoch ") for label in sidebar)
+    assert sum("queued, place" in label for label in sidebar) == 2
+
+    no_exception(page.button(key="train.stop").click().run())  # a queued run never starts
+    assert lab.get_run(second).status == "stopped"
+    assert lab.get_run(second).message == "Stopped before it started."
+    assert texts(no_exception(open_page(TRAIN, run=first)).info)[0].startswith(
+        "Queued: place 1 in the queue.")
+
+    page = no_exception(open_page(TRAIN, run=long_id))
+    assert not page.button(key="train.stop").disabled
+    no_exception(page.button(key="train.stop").click().run())
+    stopped = wait_for(lab, long_id, timeout=60)
+
+    assert stopped.status == "stopped"
+    assert stopped.message.startswith("Stopped on request during epoch ")
+    assert 0 < stopped.epochs_done < 10_000
+    assert lab.model_path(long_id).exists()  # a stopped run keeps its model
+    page = no_exception(open_page(TRAIN, run=long_id))
+    assert progress_text(page).startswith(f"Epoch {stopped.epochs_done} of 10000 · ")
+    assert texts(page.info) == [stopped.message]
+    assert page.button(key="train.stop").disabled
+    assert wait_for(lab, first).status == "completed"  # the worker goes on with the queue

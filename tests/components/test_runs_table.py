@@ -1,0 +1,79 @@
+"""Tests for components.runs_table: the Runs page's numbers, computed from plain histories."""
+
+import csv
+import io
+import json
+import math
+
+import pytest
+
+from components.runs_table import best_validation, history_csv, run_rows, spec_json
+from tflab.store import RunStore
+
+NAN = math.nan
+
+
+@pytest.mark.parametrize("history, best", [
+    ({"val_accuracy": [(1, 0.5), (2, 0.9), (3, 0.7)], "val_loss": [(1, 0.2)]}, ("val_accuracy", 0.9)),
+    ({"val_accuracy": [(1, 0.5), (2, NAN), (3, 0.6)]}, ("val_accuracy", 0.6)),
+    ({"val_accuracy": [(1, NAN)], "val_loss": [(1, 0.8), (2, 0.3), (3, 0.4)]}, ("val_loss", 0.3)),
+    ({"val_loss": [(1, NAN), (2, 0.7), (3, NAN)], "loss": [(1, 0.1)]}, ("val_loss", 0.7)),
+    ({"loss": [(1, 0.9), (2, 0.2), (3, 0.5)], "accuracy": [(1, 0.99)]}, ("loss", 0.2)),
+    ({"val_loss": [], "loss": [(1, NAN), (2, 0.4)]}, ("loss", 0.4)),
+], ids=["max accuracy", "accuracy skips NaN", "all-NaN accuracy falls back to val_loss",
+        "val_loss skips NaN", "training loss without validation", "empty series skipped"])
+def test_best_validation_picks_max_accuracy_else_min_loss(history, best):
+    assert best_validation(history) == best
+
+
+@pytest.mark.parametrize("history", [{}, {"loss": [(1, NAN)]}, {"accuracy": [(1, 0.5)]}])
+def test_best_validation_is_none_without_a_usable_number(history):
+    assert best_validation(history) is None
+
+
+def test_history_csv_has_an_epoch_column_and_one_column_per_metric():
+    history = {"val_loss": [(1, 0.8), (2, 0.6)], "loss": [(1, 0.9), (2, 0.5), (3, 0.25)]}
+
+    rows = list(csv.reader(io.StringIO(history_csv(history))))
+
+    assert rows == [["epoch", "loss", "val_loss"],
+                    ["1", "0.9", "0.8"],
+                    ["2", "0.5", "0.6"],
+                    ["3", "0.25", ""]]  # a metric missing in an epoch leaves its cell empty
+
+
+def test_history_csv_orders_epochs_and_keeps_nan():
+    text = history_csv({"loss": [(2, NAN), (1, 1.5)]})
+
+    assert list(csv.DictReader(io.StringIO(text))) == [{"epoch": "1", "loss": "1.5"},
+                                                       {"epoch": "2", "loss": "nan"}]
+
+
+def test_history_csv_of_no_epochs_is_the_header():
+    assert history_csv({}) == "epoch\r\n"
+
+
+def test_run_rows_describe_each_run(tmp_path):
+    with RunStore(tmp_path) as store:
+        done = store.create_run("multiclass", {"fit": {"epochs": 2}}, 2)
+        store.mark_running(done)
+        store.add_epochs(done, [(1, {"loss": 0.5, "val_accuracy": 0.8}),
+                                (2, {"loss": 0.3, "val_accuracy": 0.91234})])
+        store.finish(done, "completed")
+        queued = store.create_run("linear", {}, None)
+
+        rows = run_rows(store, [store.get_run(queued), store.get_run(done)])
+
+    assert [(r["run"], r["recipe"], r["status"], r["epochs"], r["best"], r["duration (s)"])
+            for r in rows] == [
+        (queued, "linear", "queued", "0/?", "", None),
+        (done, "multiclass", "completed", "2/2", "val_accuracy 0.9123", rows[1]["duration (s)"])]
+    assert rows[1]["duration (s)"] >= 0
+
+
+def test_spec_json_is_the_runs_spec(tmp_path):
+    spec = {"recipe": "linear", "fit": {"epochs": 3}}
+    with RunStore(tmp_path) as store:
+        run = store.get_run(store.create_run("linear", spec, 3))
+
+    assert json.loads(spec_json(run)) == spec
