@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import figures
 from components.draft import draft_spec
+from components.evaluation import can_evaluate, evaluation_ui
 from components.state import executor, run_store
 from tflab.store import FINISHED, RunNotFound
 
@@ -103,3 +104,9 @@ def live() -> None:
 
 
 live()
+
+if not active:
+    finished = store.get_run(run_id)
+    if can_evaluate(finished):
+        st.subheader("Where it goes wrong")
+        evaluation_ui(finished)
