@@ -1,7 +1,5 @@
 """Train: start and stop runs, and watch one live: curves, batches, progress, its view."""
 
-import time
-
 import streamlit as st
 
 from components import figures
@@ -14,7 +12,7 @@ store = run_store()
 st.title("Train")
 
 spec = draft_spec()
-start, stop, pick = st.columns([1, 1, 4])
+start, pick = st.columns([1, 5])
 if start.button("Start", type="primary", icon=":material/play_arrow:", disabled=spec is None,
                 key="train.start", help="Train the experiment from Build" if spec else
                 "The experiment in Build has an invalid setting"):
@@ -29,16 +27,14 @@ wanted = st.query_params.get("run", ids[0])
 if wanted not in ids:
     st.warning(f"There is no run {wanted!r}; showing the latest.")
     wanted = ids[0]
-labels = {r.id: f"{r.recipe} · {r.status} · {r.id}" for r in runs}
+# No status in the label: the page keeps a widget's label until a full rerun, and the run's
+# status changes under it; the progress line below shows the status live.
+labels = {r.id: f"{r.recipe} · {r.id}" for r in runs}
 run_id = pick.selectbox("Run", ids, index=ids.index(wanted), format_func=labels.get,
                         key=f"train.pick.{wanted}", label_visibility="collapsed")
 if run_id != st.query_params.get("run"):
     st.query_params["run"] = run_id
 active = store.get_run(run_id).status not in FINISHED
-if stop.button("Stop", icon=":material/stop:", disabled=not active, key="train.stop",
-               help="End the run after its current batch; the model is kept"):
-    executor().stop(run_id)
-    store.request_stop(run_id)
 
 
 def progress_ui(run) -> None:
@@ -85,6 +81,9 @@ def live() -> None:
     except RunNotFound:
         st.warning("This run was deleted.")
         return
+    if st.button("Stop", icon=":material/stop:", disabled=run.status in FINISHED, key="train.stop",
+                 help="End the run after its current batch; the model is kept"):
+        executor().stop(run_id)
     progress_ui(run)
     history = store.history(run_id)
     charts = [(f"train.metric.{metric}",
@@ -99,8 +98,7 @@ def live() -> None:
         with columns[index % 2]:
             st.plotly_chart(figure, key=key)
     if active and run.status in FINISHED:
-        time.sleep(0.1)
-        st.rerun()  # the run ended: redraw the page once, without polling
+        st.rerun()  # the run ended: redraw the page once, without polling, with its evaluation
 
 
 live()
