@@ -26,13 +26,13 @@ from tflab.train import TrainingResult, train
 
 
 class StoreSink:
-    """Buffers a run's progress and writes it to the store a few times a second.
+    """Buffers a run's progress and writes it to the store ten times a second at most.
 
     One transaction per flush instead of one per epoch keeps a 500-epoch run of six
     points from spending its time in the database.
     """
 
-    def __init__(self, store: RunStore, run_id: str, interval: float = 0.2,
+    def __init__(self, store: RunStore, run_id: str, interval: float = 0.1,
                  clock: Callable[[], float] = time.monotonic):
         self.store, self.run_id, self.interval, self.clock = store, run_id, interval, clock
         self._epochs: list = []
