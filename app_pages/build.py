@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.compare import without_augmentation
 from components.draft import current_draft, remember
 from components.previews import augmentation_preview_ui, data_preview_ui, model_summary_ui
 from components.spec_ui import experiment_ui, section_of
@@ -39,11 +40,17 @@ with places["augmentation_preview"]:
         augmentation_preview_ui(spec)
 
 with actions:
-    left, right = st.columns([1, 4])
+    left, middle, right = st.columns([1, 2, 3])
     if left.button("Train", type="primary", icon=":material/play_arrow:", disabled=spec is None,
                    key="build.train", help="Fix the setting marked in red first" if spec is None
                    else "Queue this experiment and watch it train"):
         run_id = executor().submit(spec)
         st.switch_page("app_pages/train.py", query_params={"run": run_id})
+    if spec is not None and spec.augmentation.random and middle.button(
+            "Train with and without augmentation", icon=":material/compare:", key="build.compare",
+            help="Queue this experiment twice, the second time with no random augmentation, "
+                 "and compare their training-validation gaps"):
+        pair = [executor().submit(spec), executor().submit(without_augmentation(spec))]
+        st.switch_page("app_pages/runs.py", query_params={"compare": ",".join(pair)})
     if problem is not None:
         right.error(f"Train is off until this is fixed: {problem}", icon=":material/block:")

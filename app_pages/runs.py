@@ -3,11 +3,15 @@
 import streamlit as st
 
 from components import figures
+from components.compare import compare_ui
 from components.runs_table import history_csv, run_rows, spec_json
 from components.state import run_store
 
 store = run_store()
 st.title("Runs")
+if compare := st.query_params.get("compare"):
+    st.subheader("With and without augmentation")
+    compare_ui(compare.split(",")[:2])
 runs = store.list_runs(limit=200)
 if not runs:
     st.info("No runs yet.")

@@ -1,0 +1,66 @@
+"""Two runs side by side: the same experiment trained with and without augmentation.
+
+Augmentation and dropout fight overfitting, which shows as the gap between the training
+and validation curves: the comparison draws each run's curves and names its final gap.
+
+Example:
+
+>>> final_gap({"accuracy": [(1, 0.9), (2, 0.99)], "val_accuracy": [(1, 0.8), (2, 0.85)]}, "accuracy")
+0.14
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+from components import figures
+from components.state import run_store
+from tflab.spec import AugmentationSpec, ExperimentSpec
+from tflab.store import FINISHED, RunNotFound
+
+
+def without_augmentation(spec: ExperimentSpec) -> ExperimentSpec:
+    """The same experiment with the random augmentation off (rescaling kept)."""
+    plain = AugmentationSpec(rescale=spec.augmentation.rescale)
+    return dataclasses.replace(spec, augmentation=plain)
+
+
+def final_gap(history: dict, metric: str) -> float | None:
+    """Training minus validation value of `metric` at the last epoch that has both."""
+    train, val = dict(history.get(metric, [])), dict(history.get(f"val_{metric}", []))
+    both = sorted(set(train) & set(val))
+    return None if not both else round(train[both[-1]] - val[both[-1]], 4)
+
+
+def compare_ui(run_ids: list[str]) -> None:
+    """The runs' curves side by side, refreshed while any of them trains."""
+    store = run_store()
+    try:
+        runs = [store.get_run(run_id) for run_id in run_ids]
+    except RunNotFound as error:
+        st.warning(str(error))
+        return
+    active = any(run.status not in FINISHED for run in runs)
+
+    @st.fragment(run_every=1.0 if active else None)
+    def side_by_side() -> None:
+        columns = st.columns(len(run_ids))
+        for column, run_id in zip(columns, run_ids):
+            run = store.get_run(run_id)
+            history = store.history(run_id)
+            metric = "accuracy" if "accuracy" in history else "loss"
+            augmented = ExperimentSpec.from_dict(run.spec).augmentation.random
+            with column:
+                st.markdown(f"**{'With' if augmented else 'Without'} augmentation** · {run.status} · "
+                            f"epoch {run.epochs_done}/{run.epochs}")
+                st.plotly_chart(figures.metric_chart(history, metric, total_epochs=run.epochs),
+                                key=f"compare.{run_id}")
+                gap = final_gap(history, metric)
+                if gap is not None:
+                    st.metric(f"Training − validation {metric}", f"{gap:+.3f}",
+                              help="How much better the model does on what it trained on: "
+                                   "the overfitting gap")
+
+    side_by_side()
