@@ -62,5 +62,7 @@ def compare_ui(run_ids: list[str]) -> None:
                     st.metric(f"Training − validation {metric}", f"{gap:+.3f}",
                               help="How much better the model does on what it trained on: "
                                    "the overfitting gap")
+        if active and all(store.get_run(run_id).status in FINISHED for run_id in run_ids):
+            st.rerun()  # both ended: redraw the page once (its table too), without polling
 
     side_by_side()

@@ -27,6 +27,7 @@ import numpy as np
 
 from tflab.data.dataset import DataSummary, Dataset, DatasetInfo, DatasetUnavailable
 from tflab.data.digits import digit_images, digit_pair
+from tflab.data.folders import folder_summary, load_folder, read_record
 from tflab.data.keras_sets import DIGIT_CLASSES, FASHION_CLASSES, load_keras_images
 from tflab.data.points import make_points
 from tflab.data.regression import make_sine, notes_line
@@ -201,6 +202,25 @@ def _load_series(options: dict, validation_split: float, seed: int) -> Dataset:
     return Dataset(x_train, y_train, x_val, y_val, _series_summary(options))
 
 
+# folder: the pictures of a zip of class folders that the user uploaded.
+
+def _folder_summary(options: dict) -> DataSummary:
+    dataset_id = options["dataset_id"]
+    if not dataset_id:
+        raise SpecError("data.options.dataset_id", dataset_id, "the id of an uploaded dataset",
+                        "Upload a zip of class folders first (cats/1.jpg, dogs/2.png).")
+    try:
+        record = read_record(dataset_id)
+    except DatasetUnavailable as error:
+        raise SpecError("data.options.dataset_id", dataset_id, "the id of an uploaded dataset",
+                        str(error)) from None
+    return folder_summary(record, options["image_size"])
+
+
+def _load_folder(options: dict, validation_split: float, seed: int) -> Dataset:
+    return load_folder(options["dataset_id"], options["image_size"], validation_split, seed)
+
+
 _ALLOW_DOWNLOAD = Param("allow_download", False,
                         "Download the files with keras.datasets when they are not cached "
                         "(needs a network).")
@@ -285,6 +305,15 @@ CATALOG: Mapping[str, DatasetInfo] = MappingProxyType({info.name: info for info 
                                   "generate)."),
             Param("csv_column", "0", "The CSV column: a header name or a 0-based index."),
         ), summarize=_series_summary, load=_load_series, tags=("series",)),
+    DatasetInfo(
+        name="folder", title="Your own pictures",
+        description="The pictures of a zip you upload, one folder per class "
+                    "(cats/1.jpg, dogs/2.png); the folder names are the classes.",
+        options=(
+            Param("dataset_id", "", "The uploaded zip's id (empty: upload one first)."),
+            Param("image_size", 150, "Side of each picture, in pixels.",
+                  low=32, high=300, step=2),
+        ), summarize=_folder_summary, load=_load_folder, tags=("binary", "multiclass", "image")),
 )})
 
 _CROSS_CHECKS: Mapping[str, Callable[[dict], None]] = MappingProxyType({
