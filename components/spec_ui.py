@@ -17,8 +17,8 @@ from typing import Any
 import streamlit as st
 
 from tflab.data import CATALOG, summarize
-from tflab.spec import (LAYER_TYPES, AugmentationSpec, BaseSpec, CompileSpec, FitSpec, LayerSpec,
-                        Param, SpecError, declared, output_shape)
+from tflab.spec import (DEFAULT_CUT, LAYER_TYPES, AugmentationSpec, BaseSpec, CompileSpec, FitSpec,
+                        LayerSpec, Param, SpecError, declared, output_shape)
 from tflab.spec.data import VALIDATION_SPLIT
 
 SECTIONS = ("data", "model", "compile", "fit", "augmentation")
@@ -176,13 +176,56 @@ def _next_shape(layer: dict, shape):
         return None
 
 
-def base_ui(base: dict | None, version: str) -> dict | None:
+def base_ui(base: dict | None, version: str, input_shape=(150, 150, 3)) -> dict | None:
     """Transfer learning: an optional pretrained base under the layers."""
     use = st.toggle("Pretrained base (transfer learning)", value=base is not None,
                     key=f"{version}.base.on")
     if not use:
         return None
-    return section_ui(BaseSpec, base or {}, "base", version)
+    base = base or {}
+    params = {p.name: p for p in declared(BaseSpec)}
+    left, right = st.columns(2)
+    with left:
+        name = param_input(params["name"], base.get("name", params["name"].default),
+                           f"{version}.base.name")
+        weights = param_input(params["weights"], base.get("weights", ""), f"{version}.base.weights")
+    with right:
+        cut = _cut_layer_input(name, base.get("cut_layer"), input_shape, f"{version}.base.cut.{name}")
+        trainable = param_input(params["trainable_layers"], base.get("trainable_layers", 0),
+                                f"{version}.base.trainable_layers")
+    return {"name": name, "weights": weights, "cut_layer": cut, "trainable_layers": trainable}
+
+
+@st.cache_data(max_entries=8, show_spinner="Reading the network's layers...")
+def _base_layers(name: str, input_shape: tuple) -> list[tuple[str, tuple]]:
+    from tflab.build import base_layers  # loads TensorFlow
+
+    return [(layer, tuple(shape[1:])) for layer, shape in base_layers(name, input_shape)]
+
+
+def _cut_shape(base: dict, input_shape) -> tuple | None:
+    """The shape the base gives the head at its cut layer, when it can be worked out."""
+    try:
+        return dict(_base_layers(base["name"], tuple(input_shape))).get(base["cut_layer"])
+    except Exception:  # an input the network cannot take: the summary will say why
+        return None
+
+
+def _cut_layer_input(name: str, current: str | None, input_shape, key: str) -> str:
+    """A picker of the base's layers with their output shapes; the head sits on the one chosen."""
+    default = current or DEFAULT_CUT[name]
+    try:
+        layers = _base_layers(name, tuple(input_shape))
+    except Exception:  # an input shape the network cannot take: type the name instead
+        return st.text_input("Cut layer", value=default, key=key + ".text")
+    names = [layer for layer, _ in layers]
+    shapes = {layer: _shape_text(shape) for layer, shape in layers}
+    index = names.index(default) if default in names else (
+        names.index(DEFAULT_CUT[name]) if DEFAULT_CUT[name] in names else len(names) - 1)
+    return st.selectbox("Cut layer", names, index=index, key=key,
+                        format_func=lambda layer: f"{layer} → {shapes[layer]}",
+                        help="The base's layer whose output feeds the new head; everything after "
+                             "it is dropped (the notes cut InceptionV3 at mixed7).")
 
 
 def input_shape_ui(shape: list, data: dict, version: str) -> list:
@@ -219,8 +262,9 @@ def experiment_ui(draft: dict, version: str, errors: dict[str, Any]) -> dict:
         errors["model"] = st.empty()
         model = draft.get("model", {})
         shape = input_shape_ui(model.get("input_shape", [1]), spec["data"], version)
-        base = base_ui(model.get("base"), version)
-        layers = layers_ui(model.get("layers", []), version, None if base is not None else shape)
+        base = base_ui(model.get("base"), version, shape)
+        head_input = shape if base is None else _cut_shape(base, shape)
+        layers = layers_ui(model.get("layers", []), version, head_input)
         spec["model"] = {"input_shape": shape, "layers": layers}
         if base is not None:
             spec["model"]["base"] = base

@@ -191,3 +191,16 @@ def augmented_samples(spec: ExperimentSpec, image: np.ndarray, count: int = 8) -
     for layer in layers:
         x = layer(x, training=True)
     return np.clip(np.asarray(x), 0, 255)
+
+
+def base_layers(name: str, input_shape: tuple) -> list[tuple[str, tuple]]:
+    """A pretrained network's layers with their output shapes, to choose where to cut it.
+
+    Example:
+
+    >>> dict(base_layers("InceptionV3", (150, 150, 3)))["mixed7"]
+    (None, 7, 7, 768)
+    """
+    factory = getattr(keras.applications, name)
+    base = factory(input_shape=input_shape, include_top=False, weights=None)
+    return [(layer.name, tuple(layer.output.shape)) for layer in base.layers[1:]]
