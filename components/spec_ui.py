@@ -82,8 +82,9 @@ def data_ui(data: dict, version: str) -> dict:
         split = param_input(VALIDATION_SPLIT, data.get("validation_split", VALIDATION_SPLIT.default),
                             f"{version}.data.validation_split")
     options = data.get("options", {}) if dataset == current else {}
-    params = CATALOG[dataset].options
-    chosen = {}
+    uploaded = _csv_upload_ui(f"{version}.data.series") if dataset == "series" else {}
+    params = [p for p in CATALOG[dataset].options if p.name not in uploaded]
+    chosen = dict(uploaded)
     if params:
         cells = st.columns(min(3, len(params)))
         for i, p in enumerate(params):
@@ -117,6 +118,25 @@ def _add(key: str, type_key: str) -> None:
 
 def _shape_text(shape) -> str:
     return "x".join("?" if d is None else str(d) for d in shape)
+
+
+def _csv_upload_ui(prefix: str) -> dict:
+    """Your own series: a CSV kept in the data folder; returns the csv options it sets."""
+    from tflab.data.csvfiles import CsvUploadError, csv_columns, store_csv
+
+    upload = st.file_uploader("Your own series (CSV)", type=["csv", "txt"], key=f"{prefix}.upload",
+                              help="A column of numbers; the first row may be a header.")
+    if upload is None:
+        return {}
+    try:
+        path = store_csv(upload.getvalue(), upload.name)
+    except CsvUploadError as error:
+        st.error(str(error), icon=":material/error:")
+        return {}
+    columns = csv_columns(path.read_text(encoding="utf-8-sig"))
+    column = st.selectbox(f"Column of {upload.name} to forecast", columns,
+                          index=len(columns) - 1, key=f"{prefix}.upload.column")
+    return {"csv_path": str(path), "csv_column": column}
 
 
 _MOST_SETTINGS = max(len(t.params) for t in LAYER_TYPES.values())
