@@ -1,0 +1,388 @@
+"""Your own pictures: a zip of class folders becomes a dataset that runs can use.
+
+The zip holds one folder per class (`cats/1.jpg`, `dogs/2.png`), optionally under one
+top folder: the layout `keras.utils.image_dataset_from_directory` reads. An upload is
+hostile until proven otherwise, so `import_zip` never extracts a member by its own
+path: it reads each member's bytes (counting them, so a lying header cannot exceed the
+limits), checks them with `tflab.images.read_image`, and writes them as
+`<root>/datasets/<id>/<class>/<n>.<ext>`. The id is the zip's content hash, so the same
+zip gives the same id and runs that name it stay reproducible.
+
+Example:
+
+>>> import io, tempfile, zipfile
+>>> from pathlib import Path
+>>> from PIL import Image
+>>> def png(colour):
+...     buffer = io.BytesIO()
+...     Image.new("RGB", (8, 8), colour).save(buffer, "PNG")
+...     return buffer.getvalue()
+>>> upload = io.BytesIO()
+>>> with zipfile.ZipFile(upload, "w") as archive:
+...     for n in range(2):
+...         archive.writestr(f"pets/cats/{n}.png", png("black"))
+...         archive.writestr(f"pets/dogs/{n}.png", png("white"))
+...     archive.writestr("pets/notes.txt", "hello")
+>>> root = Path(tempfile.mkdtemp())
+>>> record = import_zip(upload.getvalue(), "pets.zip", root)
+>>> record.class_names, record.counts
+(('cats', 'dogs'), {'cats': 2, 'dogs': 2})
+>>> record.skipped
+(('pets/notes.txt', 'not inside a class folder'),)
+>>> load_folder(record.id, 32, 0.25, seed=0, root=root).x_train.shape
+(3, 32, 32, 3)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import stat
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from tflab.data.dataset import DataSummary, Dataset, DatasetUnavailable
+from tflab.data.split import split
+from tflab.images import ImageInputError, read_image, to_model_array
+
+MB = 1024 * 1024
+RECORD_FILE = "dataset.json"
+
+# Pillow's format -> the extension the stored copy gets.
+_EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "MPO": "jpg", "WEBP": "webp", "BMP": "bmp",
+               "GIF": "gif", "TIFF": "tif"}
+_ID = re.compile(r"[0-9a-f]{12}")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_UNSAFE_CHARACTERS = re.compile(r"[^\w\- ]")
+_CHUNK = 1 * MB
+
+
+class UploadError(ValueError):
+    """An uploaded zip that cannot become a dataset; the message says why, for people."""
+
+
+@dataclass(frozen=True)
+class DatasetRecord:
+    """An imported dataset, as written to `<root>/datasets/<id>/dataset.json`.
+
+    Args:
+        id: the first 12 hex digits of the zip's sha256.
+        name: the uploaded file's name.
+        class_names: the class folders' names, sorted; label i is class_names[i].
+        counts: readable images kept per class.
+        skipped: (file in the zip, reason) for every file left out.
+    """
+
+    id: str
+    name: str
+    class_names: tuple[str, ...]
+    counts: Mapping[str, int]
+    skipped: tuple[tuple[str, str], ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "class_names": list(self.class_names),
+                "counts": dict(self.counts), "skipped": [list(s) for s in self.skipped]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "DatasetRecord":
+        return cls(id=data["id"], name=data["name"], class_names=tuple(data["class_names"]),
+                   counts={k: int(v) for k, v in data["counts"].items()},
+                   skipped=tuple((str(f), str(r)) for f, r in data["skipped"]))
+
+
+def import_zip(data: bytes, name: str, root: Path | None = None, *, max_bytes: int = 200 * MB,
+               max_files: int = 5000, max_total_uncompressed: int = 1024 * MB,
+               max_ratio: int = 100) -> DatasetRecord:
+    """Store the pictures of an uploaded zip of class folders as a dataset.
+
+    Hidden files and `__MACOSX` are skipped silently; other files that are not readable
+    images (text, damaged pictures, pictures over `read_image`'s pixel limit) are left
+    out and listed in `skipped`. Importing the same zip again returns its record and
+    writes nothing. A failed import leaves nothing behind: the pictures are written to
+    a temporary folder inside `<root>/datasets/`, renamed into place at the end.
+
+    Args:
+        data: the zip file's bytes.
+        name: the uploaded file's name, for messages and the record.
+        root: the store's folder. Defaults to `tflab.store.default_root()`.
+        max_bytes: the largest zip accepted. Defaults to 200 MB.
+        max_files: the most files (folders not counted) accepted. Defaults to 5000.
+        max_total_uncompressed: the most bytes all files may unpack to. Defaults to 1 GB.
+        max_ratio: the largest unpacked/packed size of one file. Defaults to 100.
+
+    Returns:
+        The DatasetRecord.
+
+    Raises:
+        UploadError: not a zip or a damaged one, an unsafe member (a path leaving its
+            folder, an absolute path, a link), over a limit, fewer than two classes or a
+            class without a readable picture.
+    """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"Expected the zip's bytes for `data`. Received: data of type "
+                        f"{type(data).__name__}")
+    data = bytes(data)
+    if len(data) > max_bytes:
+        raise UploadError(f"{name!r} is {_megabytes(len(data))} MB; the limit is "
+                          f"{_megabytes(max_bytes)} MB.")
+    dataset_id = hashlib.sha256(data).hexdigest()[:12]
+    datasets = _datasets_folder(root)
+    target = datasets / dataset_id
+    if (target / RECORD_FILE).exists():
+        return read_record(dataset_id, root)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise UploadError(f"{name!r} is not a zip file, or a damaged one; upload a .zip "
+                          "of class folders (cats/1.jpg, dogs/2.png).") from None
+    with archive:
+        members = _check_members(archive, name, max_files, max_total_uncompressed, max_ratio)
+        datasets.mkdir(parents=True, exist_ok=True)
+        temporary = Path(tempfile.mkdtemp(prefix=".import-", dir=datasets))
+        try:
+            record = _extract(archive, members, name, dataset_id, temporary,
+                              max_total_uncompressed, max_ratio)
+            (temporary / RECORD_FILE).write_text(json.dumps(record.to_dict(), indent=1),
+                                                 encoding="utf-8")
+            try:
+                os.rename(temporary, target)
+            except OSError:
+                if not (target / RECORD_FILE).exists():
+                    raise
+                shutil.rmtree(temporary)  # Another import of the same zip finished first.
+        except BaseException:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise
+    return record
+
+
+def read_record(dataset_id: str, root: Path | None = None) -> DatasetRecord:
+    """The record of an imported dataset.
+
+    Raises:
+        DatasetUnavailable: no dataset with this id (never imported, or deleted).
+    """
+    if not isinstance(dataset_id, str) or not _ID.fullmatch(dataset_id):
+        raise DatasetUnavailable(f"{dataset_id!r} is not a dataset id (12 hex digits); "
+                                 "upload the zip to get one.")
+    path = _datasets_folder(root) / dataset_id / RECORD_FILE
+    try:
+        return DatasetRecord.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise DatasetUnavailable(f"There is no uploaded dataset {dataset_id!r} (looked in "
+                                 f"{path.parent}); upload its zip again.") from None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise DatasetUnavailable(f"The record of dataset {dataset_id!r} cannot be read: "
+                                 f"{error}") from None
+
+
+def list_records(root: Path | None = None) -> list[DatasetRecord]:
+    """Every imported dataset, by name then id."""
+    datasets = _datasets_folder(root)
+    if not datasets.is_dir():
+        return []
+    records = [read_record(p.name, root) for p in datasets.iterdir()
+               if _ID.fullmatch(p.name) and (p / RECORD_FILE).is_file()]
+    return sorted(records, key=lambda r: (r.name, r.id))
+
+
+def folder_summary(record: DatasetRecord, image_size: int) -> DataSummary:
+    """What a model needs to know about an imported dataset at `image_size` pixels."""
+    shape = (image_size, image_size, 3)
+    if len(record.class_names) == 2:
+        return DataSummary(kind="binary", input_shape=shape, target_shape=(1,),
+                           class_names=record.class_names, image=True)
+    return DataSummary(kind="multiclass", input_shape=shape, class_names=record.class_names,
+                       image=True)
+
+
+def load_folder(dataset_id: str, image_size: int, validation_split: float, seed: int,
+                root: Path | None = None) -> Dataset:
+    """Read an imported dataset's pictures as the model sees them, and split them.
+
+    Each picture goes through `read_image` and `to_model_array(image, size, size, 3)`,
+    the preprocessing of predictions, so a model sees the same arrays in both.
+
+    Args:
+        dataset_id: the id `import_zip` gave.
+        image_size: the side of each picture, in pixels.
+        validation_split: fraction kept for validation, 0 to below 1.
+        seed: the shuffle's seed.
+        root: the store's folder. Defaults to `tflab.store.default_root()`.
+
+    Returns:
+        A Dataset: x float32 (n, size, size, 3) in 0..255; y float32 (n, 1) for two
+        classes, int32 (n,) for more.
+
+    Raises:
+        DatasetUnavailable: the dataset or one of its pictures is gone or unreadable.
+    """
+    record = read_record(dataset_id, root)
+    folder = _datasets_folder(root) / dataset_id
+    arrays, labels = [], []
+    for label, class_name in enumerate(record.class_names):
+        files = sorted((p for p in (folder / class_name).glob("*") if p.stem.isdigit()),
+                       key=lambda p: int(p.stem))
+        if len(files) != record.counts[class_name]:
+            raise DatasetUnavailable(f"Dataset {dataset_id!r} has {len(files)} pictures of "
+                                     f"{class_name!r}, not {record.counts[class_name]}; "
+                                     "upload its zip again.")
+        for path in files:
+            try:
+                image = read_image(path.read_bytes(), name=f"{class_name}/{path.name}")
+                arrays.append(to_model_array(image, image_size, image_size, 3))
+            except (OSError, ImageInputError) as error:
+                raise DatasetUnavailable(f"Dataset {dataset_id!r}: {error}") from None
+            labels.append(label)
+    summary = folder_summary(record, image_size)
+    x = np.stack(arrays).astype(np.float32)
+    if summary.kind == "binary":
+        y = np.asarray(labels, dtype=np.float32).reshape(-1, 1)
+    else:
+        y = np.asarray(labels, dtype=np.int32)
+    return Dataset(*split(x, y, validation_split, seed), summary=summary)
+
+
+def _datasets_folder(root: Path | None) -> Path:
+    if root is None:
+        from tflab.store import default_root  # The store pulls in SQLite; only when needed.
+        root = default_root()
+    return Path(root) / "datasets"
+
+
+def _check_members(archive: zipfile.ZipFile, name: str, max_files: int,
+                   max_total: int, max_ratio: int) -> list[zipfile.ZipInfo]:
+    """The archive's files, after the checks that need no decompression."""
+    files = [info for info in archive.infolist() if not info.is_dir()]
+    if len(files) > max_files:
+        raise UploadError(f"{name!r} holds {len(files)} files; the limit is {max_files}.")
+    declared = sum(info.file_size for info in files)
+    if declared > max_total:
+        raise UploadError(f"{name!r} would unpack to {_megabytes(declared)} MB; the limit is "
+                          f"{_megabytes(max_total)} MB.")
+    for info in files:
+        reason = _unsafe(info)
+        if reason:
+            raise UploadError(f"{name!r} holds {info.filename!r}, {reason}; nothing was "
+                              "imported.")
+        if info.file_size > max_ratio * max(info.compress_size, 1):
+            raise UploadError(_ratio_message(name, info.filename, max_ratio))
+    return sorted(files, key=lambda info: info.filename)
+
+
+def _unsafe(info: zipfile.ZipInfo) -> str:
+    """Why a member's name or type is unsafe to honour, or "" when it is safe."""
+    path = info.filename
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return "a link (links are not accepted)"
+    if "\\" in path or _DRIVE.match(path):
+        return "a Windows path (use / between folders)"
+    if path.startswith("/"):
+        return "an absolute path"
+    if ".." in path.split("/"):
+        return "a path that leaves its folder (..)"
+    if "\x00" in path:
+        return "a name with a NUL character"
+    return ""
+
+
+def _extract(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], name: str,
+             dataset_id: str, folder: Path, max_total: int, max_ratio: int) -> DatasetRecord:
+    """Write each readable picture to `folder/<class>/<n>.<ext>`; return the record."""
+    paths = []
+    for info in members:
+        parts = [part for part in info.filename.split("/") if part]
+        if any(part.startswith(".") or part == "__MACOSX" for part in parts):
+            continue  # Hidden files and macOS resource forks: never what the user meant.
+        paths.append((info, parts))
+    tops = {parts[0] for _, parts in paths}
+    if len(tops) == 1 and any(len(parts) >= 3 for _, parts in paths):
+        paths = [(info, parts[1:]) for info, parts in paths]  # One top folder around all.
+
+    counts: dict[str, int] = {}
+    folders: dict[str, str] = {}  # class folder on disk -> its name in the zip
+    skipped = []
+    unpacked = 0
+    for info, parts in paths:
+        if len(parts) < 2:
+            skipped.append((info.filename, "not inside a class folder"))
+            continue
+        class_name = _class_folder(parts[0])
+        if folders.setdefault(class_name, parts[0]) != parts[0]:
+            raise UploadError(f"{name!r} has class folders {folders[class_name]!r} and "
+                              f"{parts[0]!r}, which both become {class_name!r}; rename one.")
+        counts.setdefault(class_name, 0)
+        content = _read_member(archive, info, name, max_total - unpacked, max_total, max_ratio)
+        unpacked += len(content)
+        try:
+            image = read_image(content, name=info.filename)
+            to_model_array(image, 8, 8, 3)  # What load_folder will do, so it cannot fail.
+        except ImageInputError as error:
+            skipped.append((info.filename, str(error)))
+            continue
+        (folder / class_name).mkdir(exist_ok=True)
+        extension = _EXTENSIONS[image.format]
+        (folder / class_name / f"{counts[class_name]}.{extension}").write_bytes(content)
+        counts[class_name] += 1
+
+    if len(counts) < 2:
+        found = ", ".join(repr(c) for c in sorted(counts)) or "none"
+        raise UploadError(f"{name!r} needs at least 2 class folders, one per class "
+                          f"(cats/1.jpg, dogs/2.png); found {len(counts)} ({found}).")
+    empty = sorted(c for c, n in counts.items() if n == 0)
+    if empty:
+        raise UploadError(f"{name!r}: class folder {empty[0]!r} has no readable picture; add "
+                          "pictures to it or remove it.")
+    class_names = tuple(sorted(counts))
+    return DatasetRecord(id=dataset_id, name=name, class_names=class_names,
+                         counts={c: counts[c] for c in class_names}, skipped=tuple(skipped))
+
+
+def _class_folder(zip_name: str) -> str:
+    """A folder name safe on any system, from the class folder's name in the zip."""
+    safe = _UNSAFE_CHARACTERS.sub("_", zip_name).strip(" _")[:64]
+    return safe or "class"
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: int,
+                 max_total: int, max_ratio: int) -> bytes:
+    """A member's bytes, read in chunks and counted: headers may lie about sizes."""
+    limit = min(budget, max_ratio * max(info.compress_size, 1))
+    chunks, size = [], 0
+    try:
+        with archive.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    if size > budget:
+                        raise UploadError(f"{name!r} unpacks to more than "
+                                          f"{_megabytes(max_total)} MB; the limit is "
+                                          f"{_megabytes(max_total)} MB.")
+                    raise UploadError(_ratio_message(name, info.filename, max_ratio))
+                chunks.append(chunk)
+    except UploadError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+            RuntimeError, ValueError) as error:
+        raise UploadError(f"{name!r} is damaged: {info.filename!r} cannot be unpacked "
+                          f"({error}).") from None
+    return b"".join(chunks)
+
+
+def _ratio_message(name: str, member: str, max_ratio: int) -> str:
+    return (f"{name!r} holds {member!r}, which unpacks to more than {max_ratio} times its "
+            f"packed size (a zip bomb?); the limit is {max_ratio} times.")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / MB:,.1f}".removesuffix(".0")
