@@ -16,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 
+from components.own_data import own_images_ui
 from tflab.data import CATALOG, summarize
 from tflab.spec import (DEFAULT_CUT, LAYER_TYPES, AugmentationSpec, BaseSpec, CompileSpec, FitSpec,
                         LayerSpec, Param, SpecError, declared, output_shape)
@@ -82,7 +83,10 @@ def data_ui(data: dict, version: str) -> dict:
         split = param_input(VALIDATION_SPLIT, data.get("validation_split", VALIDATION_SPLIT.default),
                             f"{version}.data.validation_split")
     options = data.get("options", {}) if dataset == current else {}
-    uploaded = _csv_upload_ui(f"{version}.data.series") if dataset == "series" else {}
+    uploaded = (_csv_upload_ui(f"{version}.data.series") if dataset == "series" else
+                own_images_ui(f"{version}.data.folder") if dataset == "folder" else {})
+    if dataset == "folder" and not uploaded and options.get("dataset_id"):
+        uploaded = {"dataset_id": options["dataset_id"]}  # a link to an imported dataset
     params = [p for p in CATALOG[dataset].options if p.name not in uploaded]
     chosen = dict(uploaded)
     if params:
