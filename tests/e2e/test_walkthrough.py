@@ -107,7 +107,7 @@ def epochs_in_link(url: str) -> int | None:
 
 def press_train_in_build(page: Page) -> str:
     """Build's primary Train button (not the sidebar's Train link); returns the run id."""
-    button = main(page).get_by_role("button", name="Train")
+    button = main(page).get_by_role("button", name="Train", exact=True)
     expect(button).to_be_enabled()
     button.click()
     expect(main(page).get_by_role("heading", name="Train", exact=True)).to_be_visible()
