@@ -179,7 +179,7 @@ model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=
         "ImageDataGenerator; they change pictures only while training.",
         """model = keras.Sequential([
     keras.Input(shape=(150, 150, 3)),
-    keras.layers.Rescaling(1 / 255),                 # ImageDataGenerator(rescale=1./255,
+    keras.layers.Rescaling(1 / 255),                 # the notes: rescale=1./255,
     keras.layers.RandomRotation(40 / 360),           #   rotation_range=40,
     keras.layers.RandomTranslation(0.2, 0.2),        #   width/height_shift_range=0.2,
     keras.layers.RandomShear(0.2),                   #   shear_range=0.2,
@@ -225,8 +225,8 @@ model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"]
         "Reuse a network trained on millions of images: InceptionV3 up to its layer mixed7, "
         "frozen, with a new head that learns your classes. Point `model.base.weights` at "
         "InceptionV3 weights (.h5, as in the notes); with no weights file the base is random "
-        "and only shows the mechanics. Keras 3 spells the notes' RMSprop(lr=...) as "
-        "learning_rate=..., and layer.output_shape as layer.output.shape.",
+        "and only shows the mechanics. Keras 3 renames RMSprop's lr argument of the notes to "
+        "learning_rate, and layer.output_shape is now layer.output.shape.",
         """base = keras.applications.InceptionV3(input_shape=(150, 150, 3), include_top=False,
                                       weights=None)
 base.load_weights("inception_v3_weights.h5")

@@ -1,6 +1,6 @@
 """The notes' image augmentation settings, as Keras preprocessing layers.
 
-The notes use `ImageDataGenerator(rescale=1./255, rotation_range=40, ...)`, gone from
+The notes call ImageDataGenerator with rescale=1./255, rotation_range=40, ..., gone from
 Keras 3. The same settings become layers at the front of the model: Random* layers
 change images only while training and pass them through untouched at prediction,
 and `rescale` becomes a Rescaling layer, so prediction scales exactly as training did.
