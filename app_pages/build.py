@@ -32,7 +32,9 @@ with places["preview"]:
 with places["summary"]:
     st.subheader("Model summary")
     if spec is not None:
-        model_summary_ui(spec)
+        unbuildable = model_summary_ui(spec)
+        if unbuildable:  # a valid spec whose model cannot be made here (its weights file)
+            spec, problem = None, unbuildable
     else:
         st.caption("Fix the setting above to see the model.")
 with places["augmentation_preview"]:

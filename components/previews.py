@@ -77,14 +77,16 @@ def model_summary(spec_json: str):
     return rows, parameter_counts(model)
 
 
-def model_summary_ui(spec: ExperimentSpec) -> None:
+def model_summary_ui(spec: ExperimentSpec) -> str:
+    """The summary table; returns why the model cannot be built ('' when it can)."""
     try:
         rows, (trainable, frozen) = model_summary(spec.to_json())
-    except Exception as error:  # a missing weights file, a wrong cut layer
-        st.error(str(error))
-        return
+    except Exception as error:  # a missing or mismatched weights file, a wrong cut layer
+        st.error(str(error), icon=":material/error:")
+        return str(error)
     st.dataframe(rows, hide_index=True)
     st.caption(f"{trainable:,} trainable parameters, {frozen:,} frozen")
+    return ""
 
 
 @st.cache_data(max_entries=8, show_spinner="Augmenting...")

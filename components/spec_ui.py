@@ -212,12 +212,29 @@ def base_ui(base: dict | None, version: str, input_shape=(150, 150, 3)) -> dict 
     with left:
         name = param_input(params["name"], base.get("name", params["name"].default),
                            f"{version}.base.name")
-        weights = param_input(params["weights"], base.get("weights", ""), f"{version}.base.weights")
+        weights = _weights_upload_ui(f"{version}.base.upload") or param_input(
+            params["weights"], base.get("weights", ""), f"{version}.base.weights")
     with right:
         cut = _cut_layer_input(name, base.get("cut_layer"), input_shape, f"{version}.base.cut.{name}")
         trainable = param_input(params["trainable_layers"], base.get("trainable_layers", 0),
                                 f"{version}.base.trainable_layers")
     return {"name": name, "weights": weights, "cut_layer": cut, "trainable_layers": trainable}
+
+
+def _weights_upload_ui(key: str) -> str:
+    """A weights file the person uploads, kept in the data folder; '' when none."""
+    from tflab.weights import WeightsUploadError, store_weights
+
+    upload = st.file_uploader("Upload weights (.h5, .weights.h5)", type=["h5"], key=key,
+                              help="For example the notes' inception_v3_weights_tf_dim_ordering_tf_"
+                                   "kernels_notop.h5. Whether they fit is checked in the summary.")
+    if upload is None:
+        return ""
+    try:
+        return str(store_weights(upload.getvalue(), upload.name))
+    except WeightsUploadError as error:
+        st.error(str(error), icon=":material/error:")
+        return ""
 
 
 @st.cache_data(max_entries=8, show_spinner="Reading the network's layers...")

@@ -1,0 +1,42 @@
+"""Uploaded weights files: HDF5 only, kept by content in the data folder."""
+
+import keras
+import pytest
+
+from tflab.build import BuildError, build_base
+from tflab.spec import BaseSpec
+from tflab.weights import WeightsUploadError, store_weights
+
+
+@pytest.fixture(scope="module")
+def mobilenet_weights(tmp_path_factory):
+    path = tmp_path_factory.mktemp("w") / "mobilenet.weights.h5"
+    keras.applications.MobileNetV2(input_shape=(96, 96, 3), include_top=False,
+                                   weights=None).save_weights(path)
+    return path.read_bytes()
+
+
+def test_a_real_weights_file_is_kept_once_and_loads(tmp_path, mobilenet_weights):
+    path = store_weights(mobilenet_weights, "mine.weights.h5", tmp_path)
+    assert store_weights(mobilenet_weights, "again.weights.h5", tmp_path) == path
+    assert path.parent == tmp_path / "weights" and path.name.endswith(".weights.h5")
+    cut = build_base(BaseSpec("MobileNetV2", str(path), "out_relu", 0), (96, 96, 3))
+    assert cut.output.shape[-1] == 1280
+
+
+@pytest.mark.parametrize("data,name,message", [
+    (b"hello", "notes.h5", "not an HDF5 weights file"),
+    (b"\x89HDF\r\n\x1a\n....", "weights.bin", "not a .h5"),
+])
+def test_files_that_are_not_weights_are_refused(tmp_path, data, name, message):
+    with pytest.raises(WeightsUploadError, match=message) as caught:
+        store_weights(data, name, tmp_path)
+    assert repr(name) in str(caught.value)
+    assert not (tmp_path / "weights").exists() or not any((tmp_path / "weights").iterdir())
+
+
+def test_weights_of_another_network_are_refused_when_the_model_is_built(tmp_path,
+                                                                       mobilenet_weights):
+    path = store_weights(mobilenet_weights, "mobilenet.weights.h5", tmp_path)
+    with pytest.raises(BuildError, match="does not hold InceptionV3 weights"):
+        build_base(BaseSpec("InceptionV3", str(path), "mixed7", 0), (150, 150, 3))
