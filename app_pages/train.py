@@ -39,8 +39,7 @@ active = store.get_run(run_id).status not in FINISHED
 
 def progress_ui(run) -> None:
     if run.status == "queued":
-        queue = store.queued_ids()
-        place = queue.index(run.id) + 1 if run.id in queue else "?"
+        place = executor().position(run.id) or "?"
         st.info(f"Queued: place {place} in the queue. It starts when the runs before it end.")
         return
     total = run.epochs or 1

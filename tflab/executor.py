@@ -112,11 +112,6 @@ class ThreadExecutor:
             except ValueError:
                 return None
 
-    def active(self) -> list[str]:
-        """Run ids running now, then queued ones in order."""
-        with self._lock:
-            return list(self._running) + list(self._pending)
-
     def wait(self, run_id: str, timeout: float | None = None) -> str:
         """Block until the run has finished; returns its status (TimeoutError past timeout)."""
         return wait_for_run(self.store, run_id, timeout)
@@ -190,9 +185,6 @@ class ProcessExecutor:
             return 0
         queue = self.store.queued_ids()
         return queue.index(run_id) + 1 if run_id in queue else None
-
-    def active(self) -> list[str]:
-        return [r.id for r in self.store.list_runs(statuses=("running",))] + self.store.queued_ids()
 
     def wait(self, run_id: str, timeout: float | None = None) -> str:
         return wait_for_run(self.store, run_id, timeout)

@@ -17,7 +17,8 @@ True
 from __future__ import annotations
 
 import time
-from typing import Callable
+from types import MappingProxyType
+from typing import Callable, Mapping
 
 import keras
 import numpy as np
@@ -88,8 +89,8 @@ def forecast(model: keras.Model, data: Dataset, history: int = 200) -> dict:
             "split": int(len(past))}
 
 
-COMPUTE: dict[str, Callable[[keras.Model, Dataset], dict]] = {
-    "boundary": boundary, "curve": curve, "forecast": forecast}
+COMPUTE: Mapping[str, Callable[[keras.Model, Dataset], dict]] = MappingProxyType({
+    "boundary": boundary, "curve": curve, "forecast": forecast})
 
 
 class ViewCallback(keras.callbacks.Callback):
