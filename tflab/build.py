@@ -10,7 +10,6 @@ Example:
 
 from __future__ import annotations
 
-import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from tflab import imagenet
 from tflab.spec import BaseSpec, ExperimentSpec, LayerSpec
 
 
@@ -59,21 +59,15 @@ def _layer(spec: LayerSpec, seed: int) -> keras.layers.Layer:
     return getattr(keras.layers, name)(**arguments)
 
 
-IMAGENET_FILES = {
-    "InceptionV3": "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5",
-    "MobileNetV2": "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5",
-}
-
-
 def _cached_imagenet(name: str) -> Path:
-    """ImageNet weights from the Keras cache; never downloads in the default path."""
-    root = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "models"
-    path = root / IMAGENET_FILES[name]
-    if not path.exists():
-        raise BuildError(f"ImageNet weights for {name} are not in the Keras cache ({path}). "
-                         "Use a local weights file (.h5 or .weights.h5) in `model.base.weights`, "
-                         "or '' for random weights.")
-    return path
+    """ImageNet weights from the Keras cache; building never downloads them."""
+    found = imagenet.cached(name)
+    if found is None:
+        raise BuildError(f"ImageNet weights for {name} are not in the Keras cache "
+                         f"({imagenet.path(name)}). Download them on request (Build page, or "
+                         f"`python -m tflab weights {name}`), use a local weights file (.h5 or "
+                         ".weights.h5) in `model.base.weights`, or '' for random weights.")
+    return found
 
 
 def build_base(spec: BaseSpec, input_shape: tuple) -> keras.Model:

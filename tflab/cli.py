@@ -5,6 +5,7 @@
     python -m tflab runs
     python -m tflab show <run id or prefix>
     python -m tflab export <recipe or run> [-o script.py]
+    python -m tflab weights InceptionV3          (download ImageNet weights into the Keras cache)
 
 Exit status: 0 when a run completes, 1 when it fails or diverges, 2 for a bad command
 or setting, 130 when interrupted with Ctrl-C (the run is kept as stopped).
@@ -182,6 +183,25 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_weights(args) -> int:
+    from tflab import imagenet
+
+    found = imagenet.cached(args.network)
+    if found is not None:
+        print(f"already in the Keras cache: {found}")
+        return 0
+    size = imagenet.FILES[args.network].megabytes
+    print(f"downloading the ImageNet weights for {args.network} (about {size} MB)...",
+          file=sys.stderr)
+    try:
+        path = imagenet.download(args.network, origin=args.origin, timeout=args.timeout)
+    except imagenet.DownloadError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"saved {path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m tflab", description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -203,6 +223,11 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("target", help="recipe name or run id")
     e.add_argument("-o", "--output")
     e.set_defaults(handler=cmd_export)
+    w = sub.add_parser("weights", help="download a base network's ImageNet weights (needs network)")
+    w.add_argument("network", choices=["InceptionV3", "MobileNetV2"])
+    w.add_argument("--origin", help="another address to fetch the same file from (a mirror)")
+    w.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for the server")
+    w.set_defaults(handler=cmd_weights)
     return p
 
 
