@@ -18,7 +18,7 @@ import keras
 import numpy as np
 
 from tflab import imagenet
-from tflab.spec import BaseSpec, ExperimentSpec, LayerSpec
+from tflab.spec import RUN_BASE, BaseSpec, ExperimentSpec, LayerSpec
 
 
 class BuildError(ValueError):
@@ -72,6 +72,8 @@ def _cached_imagenet(name: str) -> Path:
 
 def build_base(spec: BaseSpec, input_shape: tuple) -> keras.Model:
     """The pretrained network cut at `spec.cut_layer`, frozen but for its top layers."""
+    if spec.name == RUN_BASE:
+        return run_base(spec, input_shape)[0]
     factory = getattr(keras.applications, spec.name)
     base = factory(input_shape=input_shape, include_top=False, weights=None)
     if spec.weights:
@@ -92,14 +94,77 @@ def build_base(spec: BaseSpec, input_shape: tuple) -> keras.Model:
         raise BuildError(f"`model.base.cut_layer`: {spec.name} has no layer {spec.cut_layer!r}; "
                          f"some of its layers: {', '.join(near or names[-8:])}.")
     cut = keras.Model(base.input, base.get_layer(spec.cut_layer).output, name=f"{spec.name}_base")
-    cut.trainable = spec.trainable_layers > 0
-    if spec.trainable_layers:
+    _freeze(cut, spec.trainable_layers)
+    return cut
+
+
+def _freeze(base: keras.Model, trainable_layers: int) -> None:
+    base.trainable = trainable_layers > 0
+    if trainable_layers:
         # "top N layers" counts layers that hold weights: activations and concatenations
         # have nothing to fine-tune.
-        weighted = [layer for layer in cut.layers if layer.weights]
-        for layer in weighted[:-spec.trainable_layers]:
+        weighted = [layer for layer in base.layers if layer.weights]
+        for layer in weighted[:-trainable_layers]:
             layer.trainable = False
-    return cut
+
+
+def _is_preprocessing(layer: keras.layers.Layer) -> bool:
+    return isinstance(layer, keras.layers.Rescaling) or type(layer).__name__.startswith("Random")
+
+
+def run_layers(model: keras.Model) -> tuple[float, list[keras.layers.Layer]]:
+    """A trained model split for reuse as a base: (the scale its leading Rescaling layers
+    apply, its layers after that preprocessing).
+
+    The run's own preprocessing is left out because the new experiment's rescale and
+    augmentation come first; the scale is returned so the two can be checked to agree.
+    """
+    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    scale, start = 1.0, 0
+    while start < len(layers) and _is_preprocessing(layers[start]):
+        if isinstance(layers[start], keras.layers.Rescaling):
+            scale *= float(np.asarray(layers[start].scale))
+        start += 1
+    return scale, layers[start:]
+
+
+def run_base(spec: BaseSpec, input_shape: tuple) -> tuple[keras.Model, float]:
+    """A finished run's model, cut at `spec.cut_layer` and frozen but for its top layers,
+    with the input scale it was trained on (see `run_layers`).
+
+    Example:
+
+    >>> base, scale = run_base(BaseSpec("run", "models/r1.keras", "dense", 0), (28, 28, 1))  # doctest: +SKIP
+    """
+    from tflab.predict import PredictionError, load_model  # safe_mode, with clear messages
+
+    run = spec.run_id
+    try:
+        source = load_model(spec.weights)
+    except PredictionError as error:
+        raise BuildError(f"`model.base.weights`: run {run}'s model cannot be used as a base: "
+                         f"{error}") from None
+    expected = tuple(source.input_shape[1:])
+    if expected != tuple(input_shape):
+        raise BuildError(f"`model.input_shape`: run {run}'s model takes examples of shape "
+                         f"{list(expected)}, this experiment's are {list(input_shape)}; use data "
+                         "of the same shape (image size and channels) as that run.")
+    scale, layers = run_layers(source)
+    names = [layer.name for layer in layers]
+    if spec.cut_layer not in names:
+        raise BuildError(f"`model.base.cut_layer`: run {run}'s model has no layer "
+                         f"{spec.cut_layer!r}; its layers: {', '.join(names)}.")
+    inputs = x = keras.Input(shape=input_shape, name="base_input")
+    try:
+        for layer in layers[:names.index(spec.cut_layer) + 1]:
+            x = layer(x)
+    except Exception as error:  # a model whose layers are not one chain (branches, merges)
+        raise BuildError(f"`model.base.weights`: run {run}'s model is not a single chain of "
+                         f"layers up to {spec.cut_layer!r} ({type(error).__name__}: "
+                         f"{str(error)[:200]})") from None
+    cut = keras.Model(inputs, x, name=f"run_{run}_base")
+    _freeze(cut, spec.trainable_layers)
+    return cut, scale
 
 
 def build_model(spec: ExperimentSpec) -> keras.Model:
@@ -110,8 +175,19 @@ def build_model(spec: ExperimentSpec) -> keras.Model:
     augmentation, layers = layer_seeds(spec)
     for layer, seed in augmentation:
         x = _layer(layer, seed)(x)
-    if spec.model.base is not None:
-        x = build_base(spec.model.base, spec.model.input_shape)(x)
+    base = spec.model.base
+    if base is not None and base.name == RUN_BASE:
+        cut, scale = run_base(base, spec.model.input_shape)
+        if not np.isclose(scale, spec.augmentation.rescale, rtol=1e-4):
+            raise BuildError(f"`augmentation.rescale`: run {base.run_id}'s model was trained on "
+                             f"inputs multiplied by {scale:.6g}, this experiment multiplies by "
+                             f"{spec.augmentation.rescale:.6g}; set the same rescale so the base "
+                             "sees its inputs as it learned them.")
+        # training=False: the reused layers stay in inference mode (no dropout, batch
+        # normalization keeps its statistics), as Keras' transfer-learning guide advises.
+        x = cut(x, training=False)
+    elif base is not None:
+        x = build_base(base, spec.model.input_shape)(x)
     for layer, seed in layers:
         x = _layer(layer, seed)(x)
     return keras.Model(inputs, x, name=spec.recipe)

@@ -23,7 +23,7 @@ from tflab import train as train_module
 from tflab.build import layer_arguments, layer_seeds
 from tflab.data import digits, points, regression, series, shapes, split
 from tflab.data.catalog import summarize
-from tflab.spec import ExperimentSpec
+from tflab.spec import RUN_BASE, ExperimentSpec
 
 _OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop"}
 
@@ -95,6 +95,15 @@ def _call(name: str, arguments: dict) -> str:
     return f"keras.layers.{name}({parts})"
 
 
+def _freeze_code(trainable_layers: int) -> list[str]:
+    lines = [f"base.trainable = {trainable_layers > 0}"]
+    if trainable_layers:
+        lines += ["weighted = [layer for layer in base.layers if layer.weights]",
+                  f"for layer in weighted[:-{trainable_layers}]:",
+                  "    layer.trainable = False"]
+    return lines
+
+
 def _model_code(spec: ExperimentSpec) -> str:
     lines = ["keras.utils.set_random_seed(SEED)",
              f"inputs = keras.Input(shape={spec.model.input_shape!r}, name='input')",
@@ -103,17 +112,31 @@ def _model_code(spec: ExperimentSpec) -> str:
     for layer, seed in augmentation:
         lines.append(f"x = {_call(*layer_arguments(layer, seed))}(x)")
     base = spec.model.base
-    if base is not None:
+    if base is not None and base.name == RUN_BASE:
+        lines += [f"# The base: run {base.run_id}'s model up to {base.cut_layer!r}, without its own",
+                  "# rescale and augmentation layers (this model's come first).",
+                  f"source = keras.saving.load_model({base.weights!r})",
+                  f"base_input = y = keras.Input(shape={spec.model.input_shape!r})",
+                  "chain = [layer for layer in source.layers if not isinstance(layer, "
+                  "keras.layers.InputLayer)]",
+                  "while isinstance(chain[0], keras.layers.Rescaling) or "
+                  "type(chain[0]).__name__.startswith('Random'):",
+                  "    chain.pop(0)",
+                  "for layer in chain:",
+                  "    y = layer(y)",
+                  f"    if layer.name == {base.cut_layer!r}:",
+                  "        break",
+                  "base = keras.Model(base_input, y)"]
+        lines += _freeze_code(base.trainable_layers)
+        lines.append("x = base(x, training=False)")
+    elif base is not None:
+        weights = "'imagenet'" if base.weights == "imagenet" else "None"
         lines += [f"base = keras.applications.{base.name}(input_shape={spec.model.input_shape!r}, "
-                  "include_top=False, weights=None)"]
-        if base.weights:
+                  f"include_top=False, weights={weights})"]
+        if base.weights and base.weights != "imagenet":
             lines.append(f"base.load_weights({base.weights!r})")
-        lines += [f"base = keras.Model(base.input, base.get_layer({base.cut_layer!r}).output)",
-                  f"base.trainable = {base.trainable_layers > 0}"]
-        if base.trainable_layers:
-            lines += ["weighted = [layer for layer in base.layers if layer.weights]",
-                      f"for layer in weighted[:-{base.trainable_layers}]:",
-                      "    layer.trainable = False"]
+        lines.append(f"base = keras.Model(base.input, base.get_layer({base.cut_layer!r}).output)")
+        lines += _freeze_code(base.trainable_layers)
         lines.append("x = base(x)")
     for layer, seed in layers:
         lines.append(f"x = {_call(*layer_arguments(layer, seed))}(x)")

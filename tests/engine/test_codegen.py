@@ -43,3 +43,10 @@ def test_every_recipe_exports_valid_python_without_tflab(recipe):
                 for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module)])}
     assert imported <= {"json", "math", "keras", "numpy", "tensorflow", "sklearn"}, imported
     assert "model.fit(" in script
+
+
+def test_imagenet_weights_export_as_keras_own_argument():
+    spec = get_recipe("transfer").spec.with_setting("model.base.weights", "imagenet")
+    script = export_script(spec)
+    assert "include_top=False, weights='imagenet')" in script
+    assert "load_weights('imagenet')" not in script

@@ -16,20 +16,30 @@ from typing import Any
 from tflab.spec.layers import LayerSpec, output_shape
 from tflab.spec.params import SpecError, check_declared, from_plain, param
 
-BASE_MODELS = ("InceptionV3", "MobileNetV2")
+BASE_MODELS = ("InceptionV3", "MobileNetV2", "run")
 DEFAULT_CUT = {"InceptionV3": "mixed7", "MobileNetV2": "block_13_expand_relu"}
+RUN_BASE = "run"
 
 
 @dataclass(frozen=True)
 class BaseSpec:
     """A pretrained network whose early layers the model reuses (transfer learning).
 
-    `weights` is a path to a local .h5 or .weights.h5 file, "" for random weights, or
-    "imagenet" to use the Keras cache (a download is tried only then).
+    For InceptionV3 and MobileNetV2, `weights` is a path to a local .h5 or .weights.h5
+    file, "" for random weights, or "imagenet" for the Keras cache (never downloaded
+    while building). For "run", the base is a finished run's model: `weights` is its
+    .keras file, which holds both the layers and their trained weights.
+
+    Example:
+
+    >>> BaseSpec("run", "/home/me/.tflab/models/r1.keras", "dense", 0).run_id
+    'r1'
     """
 
-    name: str = param("InceptionV3", "The pretrained network.", choices=BASE_MODELS)
-    weights: str = param("", "Weights file (.h5 / .weights.h5), '' for none, or 'imagenet'.")
+    name: str = param("InceptionV3", "The pretrained network, or 'run' for a finished run's "
+                      "model.", choices=BASE_MODELS)
+    weights: str = param("", "Weights file (.h5 / .weights.h5), '' for none, or 'imagenet'; "
+                         "for a run, its model file (.keras).")
     cut_layer: str = param("mixed7", "The base's layer whose output feeds the new head.")
     trainable_layers: int = param(0, "Top layers of the base left trainable (0 = all frozen).",
                                   low=0, high=1000)
@@ -37,11 +47,23 @@ class BaseSpec:
     def __post_init__(self):
         check_declared(self)
         weights = self.weights
-        if weights not in ("", "imagenet") and not weights.endswith(".h5"):
+        if self.name == RUN_BASE:
+            if not weights.endswith(".keras"):
+                raise SpecError("weights", weights, "the finished run's model file (a path "
+                                "ending in .keras) for a run as the base")
+        elif weights not in ("", "imagenet") and not weights.endswith(".h5"):
             raise SpecError("weights", weights, "a path ending in .h5 or .weights.h5, '' or 'imagenet'")
         if not self.cut_layer:
-            raise SpecError("cut_layer", self.cut_layer, f"a layer name of {self.name}, "
-                            f"for example {DEFAULT_CUT[self.name]!r}")
+            example = DEFAULT_CUT.get(self.name, "dense")
+            raise SpecError("cut_layer", self.cut_layer, f"a layer name of the base, "
+                            f"for example {example!r}")
+
+    @property
+    def run_id(self) -> str | None:
+        """The run whose model is the base (its file's name), or None for a named network."""
+        if self.name != RUN_BASE:
+            return None
+        return self.weights.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".keras")
 
     def to_dict(self) -> dict:
         return {"name": self.name, "weights": self.weights, "cut_layer": self.cut_layer,
@@ -74,7 +96,7 @@ class ModelSpec:
             if not isinstance(layer, LayerSpec):
                 raise SpecError(f"layers[{i}]", layer, "a LayerSpec")
         object.__setattr__(self, "layers", layers)
-        if self.base is not None and len(self.input_shape) != 3:
+        if self.base is not None and self.base.name != RUN_BASE and len(self.input_shape) != 3:
             raise SpecError("input_shape", self.input_shape, "an image shape (height, width, 3) "
                             "for a pretrained base")
         self.shapes()
