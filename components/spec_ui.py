@@ -16,10 +16,11 @@ from typing import Any
 
 import streamlit as st
 
+from components.base_ui import base_ui, cut_shape, shape_text
 from components.own_data import own_images_ui
 from tflab.data import CATALOG, summarize
-from tflab.spec import (DEFAULT_CUT, LAYER_TYPES, AugmentationSpec, BaseSpec, CompileSpec, FitSpec,
-                        LayerSpec, Param, SpecError, declared, output_shape)
+from tflab.spec import (LAYER_TYPES, AugmentationSpec, CompileSpec, FitSpec, LayerSpec, Param,
+                        SpecError, declared, output_shape)
 from tflab.spec.data import VALIDATION_SPLIT
 
 SECTIONS = ("data", "model", "compile", "fit", "augmentation")
@@ -120,10 +121,6 @@ def _add(key: str, type_key: str) -> None:
     st.session_state[key].append({"_id": uuid.uuid4().hex[:8], "type": st.session_state[type_key]})
 
 
-def _shape_text(shape) -> str:
-    return "x".join("?" if d is None else str(d) for d in shape)
-
-
 def _csv_upload_ui(prefix: str) -> dict:
     """Your own series: a CSV kept in the data folder; returns the csv options it sets."""
     from tflab.data.csvfiles import CsvUploadError, csv_columns, store_csv
@@ -170,7 +167,7 @@ def layers_ui(layers: list[dict], version: str, input_shape=None) -> list[dict]:
                 with cells[1 + i]:
                     layer[p.name] = param_input(p, value, f"{version}.layer.{uid}.{kind}.{p.name}")
             shape = _next_shape(layer, shape)
-            cells[-4].caption(f"→ {_shape_text(shape)}" if shape is not None else "→ ?",
+            cells[-4].caption(f"→ {shape_text(shape)}" if shape is not None else "→ ?",
                               help="The shape this layer outputs for one example")
             cells[-3].button(":material/arrow_upward:", key=f"{version}.layer.{uid}.up", on_click=_move,
                              args=(key, index, -1), disabled=index == 0, help="Move up")
@@ -198,75 +195,6 @@ def _next_shape(layer: dict, shape):
         return output_shape(LayerSpec.from_dict(layer), shape)
     except SpecError:
         return None
-
-
-def base_ui(base: dict | None, version: str, input_shape=(150, 150, 3)) -> dict | None:
-    """Transfer learning: an optional pretrained base under the layers."""
-    use = st.toggle("Pretrained base (transfer learning)", value=base is not None,
-                    key=f"{version}.base.on")
-    if not use:
-        return None
-    base = base or {}
-    params = {p.name: p for p in declared(BaseSpec)}
-    left, right = st.columns(2)
-    with left:
-        name = param_input(params["name"], base.get("name", params["name"].default),
-                           f"{version}.base.name")
-        weights = _weights_upload_ui(f"{version}.base.upload") or param_input(
-            params["weights"], base.get("weights", ""), f"{version}.base.weights")
-    with right:
-        cut = _cut_layer_input(name, base.get("cut_layer"), input_shape, f"{version}.base.cut.{name}")
-        trainable = param_input(params["trainable_layers"], base.get("trainable_layers", 0),
-                                f"{version}.base.trainable_layers")
-    return {"name": name, "weights": weights, "cut_layer": cut, "trainable_layers": trainable}
-
-
-def _weights_upload_ui(key: str) -> str:
-    """A weights file the person uploads, kept in the data folder; '' when none."""
-    from tflab.weights import WeightsUploadError, store_weights
-
-    upload = st.file_uploader("Upload weights (.h5, .weights.h5)", type=["h5"], key=key,
-                              help="For example the notes' inception_v3_weights_tf_dim_ordering_tf_"
-                                   "kernels_notop.h5. Whether they fit is checked in the summary.")
-    if upload is None:
-        return ""
-    try:
-        return str(store_weights(upload.getvalue(), upload.name))
-    except WeightsUploadError as error:
-        st.error(str(error), icon=":material/error:")
-        return ""
-
-
-@st.cache_data(max_entries=8, show_spinner="Reading the network's layers...")
-def _base_layers(name: str, input_shape: tuple) -> list[tuple[str, tuple]]:
-    from tflab.build import base_layers  # loads TensorFlow
-
-    return [(layer, tuple(shape[1:])) for layer, shape in base_layers(name, input_shape)]
-
-
-def _cut_shape(base: dict, input_shape) -> tuple | None:
-    """The shape the base gives the head at its cut layer, when it can be worked out."""
-    try:
-        return dict(_base_layers(base["name"], tuple(input_shape))).get(base["cut_layer"])
-    except Exception:  # an input the network cannot take: the summary will say why
-        return None
-
-
-def _cut_layer_input(name: str, current: str | None, input_shape, key: str) -> str:
-    """A picker of the base's layers with their output shapes; the head sits on the one chosen."""
-    default = current or DEFAULT_CUT[name]
-    try:
-        layers = _base_layers(name, tuple(input_shape))
-    except Exception:  # an input shape the network cannot take: type the name instead
-        return st.text_input("Cut layer", value=default, key=key + ".text")
-    names = [layer for layer, _ in layers]
-    shapes = {layer: _shape_text(shape) for layer, shape in layers}
-    index = names.index(default) if default in names else (
-        names.index(DEFAULT_CUT[name]) if DEFAULT_CUT[name] in names else len(names) - 1)
-    return st.selectbox("Cut layer", names, index=index, key=key,
-                        format_func=lambda layer: f"{layer} → {shapes[layer]}",
-                        help="The base's layer whose output feeds the new head; everything after "
-                             "it is dropped (the notes cut InceptionV3 at mixed7).")
 
 
 def input_shape_ui(shape: list, data: dict, version: str) -> list:
@@ -304,7 +232,7 @@ def experiment_ui(draft: dict, version: str, errors: dict[str, Any]) -> dict:
         model = draft.get("model", {})
         shape = input_shape_ui(model.get("input_shape", [1]), spec["data"], version)
         base = base_ui(model.get("base"), version, shape)
-        head_input = shape if base is None else _cut_shape(base, shape)
+        head_input = shape if base is None else cut_shape(base, shape)
         layers = layers_ui(model.get("layers", []), version, head_input)
         spec["model"] = {"input_shape": shape, "layers": layers}
         if base is not None:

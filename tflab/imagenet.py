@@ -50,6 +50,7 @@ FILES = {
         ORIGIN + "mobilenet_v2/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5",
         None, 9),
 }
+MIRROR_VARIABLE = "TFLAB_IMAGENET_MIRROR"  # a folder URL holding Keras' files, for offline sites
 MAX_BYTES = 400 * 1024 * 1024
 CHUNK = 1 << 20
 
@@ -77,7 +78,8 @@ def download(name: str, origin: str | None = None, md5: str | None = None,
              ) -> Path:
     """Fetch `name`'s ImageNet weights into the Keras cache; returns their path.
 
-    `origin` and `md5` default to Keras' own address and checksum. `progress(done, total)`
+    `origin` and `md5` default to Keras' own address and checksum, or to the same file
+    under `$TFLAB_IMAGENET_MIRROR` when that names a mirror folder. `progress(done, total)`
     is called as bytes arrive (total is None when the server does not say).
     Raises DownloadError, naming the address, when there is no network, the server
     refuses, the file is cut short, too big, not HDF5 or fails its checksum.
@@ -86,7 +88,14 @@ def download(name: str, origin: str | None = None, md5: str | None = None,
     if target.is_file():
         return target
     entry = FILES[name]
-    url, md5 = (entry.url, entry.md5) if origin is None else (origin, md5)
+    mirror = os.environ.get(MIRROR_VARIABLE)
+    if origin is None and mirror:
+        # A mirror serves Keras' own files, so Keras' checksum still applies.
+        url, md5 = f"{mirror.rstrip('/')}/{entry.file}", entry.md5
+    elif origin is None:
+        url, md5 = entry.url, entry.md5
+    else:
+        url = origin
     host = urlsplit(url).netloc or url
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")

@@ -21,7 +21,7 @@ def test_the_cut_layer_is_picked_from_the_bases_layers_with_their_shapes():
 
 def test_switching_the_base_offers_its_own_layers():
     at = no_exception(open_page("app_pages/build.py", recipe="transfer"))
-    [name] = [s for s in at.selectbox if s.label == "Name"]
+    [name] = [s for s in at.selectbox if s.label == "Base network"]
     name.set_value("MobileNetV2").run()
     no_exception(at)
     [cut] = [s for s in at.selectbox if s.label == "Cut layer"]

@@ -16,6 +16,9 @@ def mobilenet_weights(tmp_path_factory):
 
 
 def weights_uploader(at):
+    [source] = [r for r in at.radio if r.label == "Weights"]
+    if source.value != "file":
+        source.set_value("file").run()
     [uploader] = [u for u in at.get("file_uploader") if u.label.startswith("Upload weights")]
     return uploader
 
@@ -27,7 +30,7 @@ def spec_in(at):
 
 def test_weights_that_fit_the_base_are_used_and_train_stays_on(mobilenet_weights, tflab_home):
     at = no_exception(open_page("app_pages/build.py", recipe="transfer"))
-    [name] = [s for s in at.selectbox if s.label == "Name"]
+    [name] = [s for s in at.selectbox if s.label == "Base network"]
     name.set_value("MobileNetV2").run()
     weights_uploader(at).upload("mine.weights.h5", mobilenet_weights).run()
     no_exception(at)

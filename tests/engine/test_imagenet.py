@@ -130,3 +130,9 @@ def test_the_command_line_downloads_on_request_and_reports_no_network(server, ca
 def test_only_the_two_bases_have_imagenet_files():
     with pytest.raises(ValueError, match="`name` must be one of InceptionV3, MobileNetV2"):
         imagenet.path("ResNet50")
+
+
+def test_a_mirror_named_in_the_environment_is_used(server, monkeypatch, mobilenet_h5):
+    monkeypatch.setenv("TFLAB_IMAGENET_MIRROR", server + "/mirror/")
+    with pytest.raises(imagenet.DownloadError, match="/mirror/mobilenet_v2_weights_tf_dim_"):
+        imagenet.download("MobileNetV2", timeout=5)  # the mirror does not hold it: 404
