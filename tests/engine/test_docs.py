@@ -8,7 +8,8 @@ import pytest
 MODULES = ["tflab.spec.params", "tflab.spec.layers", "tflab.spec.training", "tflab.spec.augmentation",
            "tflab.spec.data", "tflab.spec.model", "tflab.spec.experiment", "tflab.recipes",
            "tflab.stream", "tflab.data.dataset", "tflab.build", "tflab.codegen", "tflab.executor",
-           "tflab.job", "tflab.train", "tflab.evaluate", "tflab.data.csvfiles", "tflab.weights"]
+           "tflab.job", "tflab.train", "tflab.evaluate", "tflab.data.csvfiles", "tflab.weights",
+           "tflab.imagenet"]
 
 
 @pytest.mark.parametrize("name", MODULES)
