@@ -3,8 +3,9 @@ of it to fine-tune.
 
 A base is a named network (InceptionV3 as in the notes, MobileNetV2 lighter on a CPU)
 with random weights, ImageNet weights from the Keras cache (downloaded only when the
-person presses Download), or a weights file; or a finished run's own model. The cut layer
-is picked from the base's layers with their output shapes.
+person presses Download), or a weights file; or a saved model: a finished run's, or a
+.keras file the person uploads. The cut layer is picked from the base's layers with
+their output shapes.
 
 Example:
 
@@ -24,8 +25,9 @@ from tflab import imagenet
 from tflab.spec import DEFAULT_CUT, RUN_BASE, BaseSpec, ExperimentSpec, declared
 from tflab.store import Run
 
+MODEL_FILE = "model_file"  # in the page only: the spec says RUN_BASE with the file's path
 NETWORKS = {"InceptionV3": "InceptionV3 (as in the notes)", "MobileNetV2": "MobileNetV2 (lighter on a CPU)",
-            RUN_BASE: "A finished run's model"}
+            RUN_BASE: "A finished run's model", MODEL_FILE: "A saved model you upload (.keras)"}
 WEIGHT_SOURCES = {"": "None (random)", "imagenet": "ImageNet (Keras cache)", "file": "A weights file"}
 
 
@@ -45,14 +47,17 @@ def base_ui(base: dict | None, version: str, input_shape=(150, 150, 3)) -> dict 
     left, right = st.columns(2)
     with left:
         names = list(NETWORKS)
-        current = base.get("name", params["name"].default)
-        name = st.selectbox("Base network", names, format_func=NETWORKS.__getitem__,
-                            index=names.index(current) if current in names else 0,
-                            key=f"{version}.base.name", help=params["name"].help)
-        if name == RUN_BASE:
+        current = _choice_of(base)
+        choice = st.selectbox("Base network", names, format_func=NETWORKS.__getitem__,
+                              index=names.index(current), key=f"{version}.base.name",
+                              help=params["name"].help)
+        if choice == RUN_BASE:
             weights = _run_picker(base.get("weights", ""), input_shape, f"{version}.base.run")
+        elif choice == MODEL_FILE:
+            weights = _model_upload(base.get("weights", ""), f"{version}.base.model")
         else:
-            weights = _weights_ui(name, base.get("weights", ""), f"{version}.base.weights")
+            weights = _weights_ui(choice, base.get("weights", ""), f"{version}.base.weights")
+    name = RUN_BASE if choice == MODEL_FILE else choice
     with right:
         if name == RUN_BASE:
             cut = _run_cut_input(weights, base.get("cut_layer"), f"{version}.base.cut.run.{weights}")
@@ -64,6 +69,17 @@ def base_ui(base: dict | None, version: str, input_shape=(150, 150, 3)) -> dict 
             value=int(base.get("trainable_layers", 0)), step=1,
             key=f"{version}.base.trainable_layers", help=params["trainable_layers"].help))
     return {"name": name, "weights": weights, "cut_layer": cut, "trainable_layers": trainable}
+
+
+def _choice_of(base: dict) -> str:
+    """The picker's entry for a base in a spec: a run's model and an uploaded one differ."""
+    name = base.get("name", "InceptionV3")
+    if name != RUN_BASE:
+        return name if name in NETWORKS else "InceptionV3"
+    try:
+        return RUN_BASE if BaseSpec(**base).run_id else MODEL_FILE
+    except Exception:  # no model chosen yet
+        return RUN_BASE
 
 
 def cut_shape(base: dict, input_shape) -> tuple | None:
@@ -214,6 +230,26 @@ def _run_picker(weights: str, input_shape, key: str) -> str:
                           help="Its layers and trained weights become the base; its own rescale "
                                "and augmentation are left out, this experiment's come first.")
     return chosen
+
+
+def _model_upload(weights: str, key: str) -> str:
+    """A .keras model the person uploads, loaded once with safe_mode and kept; '' if none."""
+    from tflab.weights import WeightsUploadError, store_model
+
+    upload = st.file_uploader("Upload a saved model (.keras)", type=["keras"], key=key,
+                              help="A model saved with model.save('name.keras'). It is loaded in "
+                                   "safe mode: a model holding a Python lambda is refused.")
+    if upload is None:
+        if weights.endswith(".keras") and Path(weights).is_file():
+            st.caption(f"Using {Path(weights).name}.")
+            return weights  # kept from an earlier upload (the address holds its path)
+        return ""
+    try:
+        with st.spinner("Checking the model..."):
+            return str(store_model(upload.getvalue(), upload.name))
+    except WeightsUploadError as error:
+        st.error(str(error), icon=":material/error:")
+        return ""
 
 
 def _modified(path: str) -> float:

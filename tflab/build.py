@@ -138,31 +138,31 @@ def run_base(spec: BaseSpec, input_shape: tuple) -> tuple[keras.Model, float]:
     """
     from tflab.predict import PredictionError, load_model  # safe_mode, with clear messages
 
-    run = spec.run_id
+    label = spec.model_label
     try:
         source = load_model(spec.weights)
     except PredictionError as error:
-        raise BuildError(f"`model.base.weights`: run {run}'s model cannot be used as a base: "
+        raise BuildError(f"`model.base.weights`: {label} cannot be used as a base: "
                          f"{error}") from None
     expected = tuple(source.input_shape[1:])
     if expected != tuple(input_shape):
-        raise BuildError(f"`model.input_shape`: run {run}'s model takes examples of shape "
+        raise BuildError(f"`model.input_shape`: {label} takes examples of shape "
                          f"{list(expected)}, this experiment's are {list(input_shape)}; use data "
-                         "of the same shape (image size and channels) as that run.")
+                         "of the same shape (image size and channels) as that model's.")
     scale, layers = run_layers(source)
     names = [layer.name for layer in layers]
     if spec.cut_layer not in names:
-        raise BuildError(f"`model.base.cut_layer`: run {run}'s model has no layer "
+        raise BuildError(f"`model.base.cut_layer`: {label} has no layer "
                          f"{spec.cut_layer!r}; its layers: {', '.join(names)}.")
     inputs = x = keras.Input(shape=input_shape, name="base_input")
     try:
         for layer in layers[:names.index(spec.cut_layer) + 1]:
             x = layer(x)
     except Exception as error:  # a model whose layers are not one chain (branches, merges)
-        raise BuildError(f"`model.base.weights`: run {run}'s model is not a single chain of "
+        raise BuildError(f"`model.base.weights`: {label} is not a single chain of "
                          f"layers up to {spec.cut_layer!r} ({type(error).__name__}: "
                          f"{str(error)[:200]})") from None
-    cut = keras.Model(inputs, x, name=f"run_{run}_base")
+    cut = keras.Model(inputs, x, name=f"run_{spec.run_id}_base" if spec.run_id else "saved_model_base")
     _freeze(cut, spec.trainable_layers)
     return cut, scale
 
@@ -179,7 +179,7 @@ def build_model(spec: ExperimentSpec) -> keras.Model:
     if base is not None and base.name == RUN_BASE:
         cut, scale = run_base(base, spec.model.input_shape)
         if not np.isclose(scale, spec.augmentation.rescale, rtol=1e-4):
-            raise BuildError(f"`augmentation.rescale`: run {base.run_id}'s model was trained on "
+            raise BuildError(f"`augmentation.rescale`: {base.model_label} was trained on "
                              f"inputs multiplied by {scale:.6g}, this experiment multiplies by "
                              f"{spec.augmentation.rescale:.6g}; set the same rescale so the base "
                              "sees its inputs as it learned them.")

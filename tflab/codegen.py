@@ -113,7 +113,7 @@ def _model_code(spec: ExperimentSpec) -> str:
         lines.append(f"x = {_call(*layer_arguments(layer, seed))}(x)")
     base = spec.model.base
     if base is not None and base.name == RUN_BASE:
-        lines += [f"# The base: run {base.run_id}'s model up to {base.cut_layer!r}, without its own",
+        lines += [f"# The base: {base.model_label} up to {base.cut_layer!r}, without its own",
                   "# rescale and augmentation layers (this model's come first).",
                   f"source = keras.saving.load_model({base.weights!r})",
                   f"base_input = y = keras.Input(shape={spec.model.input_shape!r})",

@@ -127,3 +127,53 @@ def test_a_finished_runs_model_is_offered_as_a_base_with_its_layers(lab):
     summary = [c.value for c in at.caption if "trainable parameters" in c.value]
     assert summary and "frozen" in summary[0]
     assert not at.button(key="build.train").disabled
+
+
+def model_bytes(tmp_path, name, *layers, scale=1 / 255):
+    """A digits-shaped model saved as a person would: model.save('name.keras')."""
+    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Rescaling(scale),
+                              keras.layers.Flatten(), *layers,
+                              keras.layers.Dense(10, activation="softmax")])
+    model.save(tmp_path / name)
+    return (tmp_path / name).read_bytes()
+
+
+def model_uploader(at):
+    [uploader] = [u for u in at.get("file_uploader") if u.label.startswith("Upload a saved model")]
+    return uploader
+
+
+def test_an_uploaded_model_becomes_the_base(tmp_path, tflab_home):
+    data = model_bytes(tmp_path, "features.keras", keras.layers.Dense(32, name="features"))
+    at = choose_network(with_base(open_page("app_pages/build.py", recipe="multiclass")),
+                        "model_file")
+    assert at.button(key="build.train").disabled  # no model yet
+    model_uploader(at).upload("features.keras", data).run()
+    no_exception(at)
+    base = spec_in(at).model.base
+    assert base.name == "run" and base.weights.startswith(str(tflab_home / "weights"))
+    [cut] = [s for s in at.selectbox if s.label == "Cut layer"]
+    assert cut.value == "features" and "features → 32" in cut.options
+    assert not at.button(key="build.train").disabled
+
+
+@pytest.mark.parametrize("name,make,message", [
+    ("lambda.keras", lambda p: model_bytes(p, "lambda.keras", keras.layers.Lambda(lambda x: x * 2)),
+     "lambda.keras holds a Python lambda, which safe mode refuses"),
+    ("notes.keras", lambda p: b"my notes, not a model", "'notes.keras' is not a saved Keras model"),
+    ("raw.keras", lambda p: model_bytes(p, "raw.keras", scale=1.0),
+     "`augmentation.rescale`: the model file "),  # trained on 0..255, this recipe scales to 0..1
+])
+def test_a_model_that_cannot_be_a_base_is_refused_and_the_page_keeps_working(tmp_path, name, make,
+                                                                             message):
+    at = choose_network(with_base(open_page("app_pages/build.py", recipe="multiclass")),
+                        "model_file")
+    model_uploader(at).upload(name, make(tmp_path)).run()
+    no_exception(at)
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    assert at.button(key="build.train").disabled
+    # The person turns the base off again: the plain recipe trains.
+    [toggle] = [t for t in at.toggle if t.label.startswith("Pretrained base")]
+    toggle.set_value(False).run()
+    no_exception(at)
+    assert spec_in(at).model.base is None and not at.button(key="build.train").disabled

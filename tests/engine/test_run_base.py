@@ -93,7 +93,7 @@ def test_mismatches_are_named(digits_run, tmp_path):
     with pytest.raises(BuildError, match=r"`model.input_shape`: run .* takes examples of shape "
                                          r"\[28, 28, 1\], this experiment's are \[14, 14, 1\]"):
         run_base(BaseSpec("run", str(store.model_path(run_id)), "flatten", 0), (14, 14, 1))
-    missing = BaseSpec("run", str(tmp_path / "rgone.keras"), "dense", 0)
+    missing = BaseSpec("run", str(tmp_path / "models" / "rgone.keras"), "dense", 0)
     with pytest.raises(BuildError, match="run rgone's model cannot be used as a base: There is no "
                                          "model file"):
         run_base(missing, (28, 28, 1))
@@ -107,6 +107,8 @@ def test_a_run_base_needs_a_keras_file():
     with pytest.raises(Exception, match="weights.*ending in .keras"):
         BaseSpec("run", "weights.h5", "dense", 0)
     assert BaseSpec("run", "/lab/models/r12ab.keras", "dense", 0).run_id == "r12ab"
+    assert BaseSpec("run", "/lab/weights/3fa2.keras", "dense", 0).model_label == \
+        "the model file 3fa2.keras"
     assert BaseSpec("InceptionV3").run_id is None
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from tflab.build import BuildError, build_base
 from tflab.spec import BaseSpec
-from tflab.weights import WeightsUploadError, store_weights
+from tflab.weights import WeightsUploadError, store_model, store_weights
 
 
 @pytest.fixture(scope="module")
@@ -40,3 +40,32 @@ def test_weights_of_another_network_are_refused_when_the_model_is_built(tmp_path
     path = store_weights(mobilenet_weights, "mobilenet.weights.h5", tmp_path)
     with pytest.raises(BuildError, match="does not hold InceptionV3 weights"):
         build_base(BaseSpec("InceptionV3", str(path), "mixed7", 0), (150, 150, 3))
+
+
+def saved_model(path, *layers):
+    model = keras.Sequential([keras.Input((4,)), *layers, keras.layers.Dense(2)])
+    model.save(path)
+    return path.read_bytes()
+
+
+def test_a_saved_model_is_kept_once_it_loads_safely(tmp_path):
+    data = saved_model(tmp_path / "mine.keras", keras.layers.Dense(3, name="features"))
+    path = store_model(data, "mine.keras", tmp_path / "lab")
+    assert path.parent == tmp_path / "lab" / "weights" and path.suffix == ".keras"
+    assert "features" in [layer.name for layer in keras.saving.load_model(path).layers]
+
+
+@pytest.mark.parametrize("make,name,message", [
+    (lambda p: saved_model(p, keras.layers.Lambda(lambda x: x * 400)), "lambda.keras",
+     "holds a Python lambda, which safe mode refuses"),
+    (lambda p: b"just some notes", "notes.keras", "a .keras file is a zip archive"),
+    (lambda p: b"PK\x03\x04" + b"\0" * 64, "broken.keras", "broken.keras is not a Keras model file"),
+    (lambda p: b"\x89HDF\r\n\x1a\n....", "weights.h5", "'weights.h5' is not a saved Keras model"),
+])
+def test_model_files_that_cannot_be_a_base_are_refused_and_not_kept(tmp_path, make, name, message):
+    data = make(tmp_path / name)
+    with pytest.raises(WeightsUploadError, match=message) as caught:
+        store_model(data, name, tmp_path / "lab")
+    assert str(tmp_path / "lab") not in str(caught.value)  # named as the person knows it
+    kept = tmp_path / "lab" / "weights"
+    assert not kept.exists() or not any(kept.iterdir())

@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 from tflab.spec.layers import LayerSpec, output_shape
@@ -27,13 +28,13 @@ class BaseSpec:
 
     For InceptionV3 and MobileNetV2, `weights` is a path to a local .h5 or .weights.h5
     file, "" for random weights, or "imagenet" for the Keras cache (never downloaded
-    while building). For "run", the base is a finished run's model: `weights` is its
-    .keras file, which holds both the layers and their trained weights.
+    while building). For "run", the base is a saved model, a finished run's or one
+    uploaded: `weights` is its .keras file, which holds the layers and their weights.
 
     Example:
 
-    >>> BaseSpec("run", "/home/me/.tflab/models/r1.keras", "dense", 0).run_id
-    'r1'
+    >>> BaseSpec("run", "/home/me/.tflab/models/r1.keras", "dense", 0).model_label
+    "run r1's model"
     """
 
     name: str = param("InceptionV3", "The pretrained network, or 'run' for a finished run's "
@@ -49,8 +50,8 @@ class BaseSpec:
         weights = self.weights
         if self.name == RUN_BASE:
             if not weights.endswith(".keras"):
-                raise SpecError("weights", weights, "the finished run's model file (a path "
-                                "ending in .keras) for a run as the base")
+                raise SpecError("weights", weights, "a saved model (a path ending in .keras): "
+                                "a finished run's, or one you upload")
         elif weights not in ("", "imagenet") and not weights.endswith(".h5"):
             raise SpecError("weights", weights, "a path ending in .h5 or .weights.h5, '' or 'imagenet'")
         if not self.cut_layer:
@@ -60,10 +61,18 @@ class BaseSpec:
 
     @property
     def run_id(self) -> str | None:
-        """The run whose model is the base (its file's name), or None for a named network."""
+        """The run whose model is the base, or None (a named network, an uploaded model)."""
         if self.name != RUN_BASE:
             return None
-        return self.weights.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".keras")
+        path = PurePath(self.weights)
+        return path.stem if path.parent.name == "models" else None
+
+    @property
+    def model_label(self) -> str:
+        """How messages name a saved-model base: "run r1's model" or "the model file x.keras"."""
+        if self.run_id is not None:
+            return f"run {self.run_id}'s model"
+        return f"the model file {PurePath(self.weights).name}"
 
     def to_dict(self) -> dict:
         return {"name": self.name, "weights": self.weights, "cut_layer": self.cut_layer,
