@@ -163,10 +163,13 @@ class ProcessExecutor:
 
     Args:
         store: where runs are queued, followed and recorded.
+        idle_exit: seconds the worker waits with nothing to train before it exits and
+            frees TensorFlow's memory; the next run starts a new one.
     """
 
-    def __init__(self, store: RunStore):
+    def __init__(self, store: RunStore, idle_exit: float = 600.0):
         self.store = store
+        self.idle_exit = idle_exit
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
 
@@ -183,6 +186,10 @@ class ProcessExecutor:
         run = self.store.get_run(run_id)
         if run.status == "running":
             return 0
+        if run.status == "queued":
+            # A worker leaving on its idle timeout just as this run was queued has not
+            # claimed it: pages ask for a queued run's place, so a new worker starts here.
+            self._ensure_worker()
         queue = self.store.queued_ids()
         return queue.index(run_id) + 1 if run_id in queue else None
 
@@ -193,7 +200,7 @@ class ProcessExecutor:
         with self._lock:
             if self._process is not None and self._process.poll() is None:
                 return
-            if self._process is not None:  # the worker died: its run cannot finish
+            if self._process is not None:  # the worker ended: a run it held cannot finish
                 self.store.recover()
             package_root = Path(__file__).resolve().parents[1]
             env = {**os.environ, "PYTHONPATH": os.pathsep.join(
@@ -201,7 +208,7 @@ class ProcessExecutor:
             log = open(self.store.root / "worker.log", "ab")  # tracebacks are for logs
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "tflab.worker", "--root", str(self.store.root),
-                 "--parent", str(os.getpid())],
+                 "--parent", str(os.getpid()), "--idle-exit", str(self.idle_exit)],
                 cwd=package_root, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
             log.close()
 

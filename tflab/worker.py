@@ -1,13 +1,14 @@
 """A training worker process: takes queued runs from the store, one at a time.
 
-    python -m tflab.worker [--root DIR] [--parent PID]
+    python -m tflab.worker [--root DIR] [--parent PID] [--idle-exit SECONDS]
 
 The dashboard starts one beside itself (ProcessExecutor). Training in its own process
 keeps TensorFlow's global state away from the web server (Streamlit clears the Keras
 session after every page run, which would break a model being built in a thread of the
 same process) and keeps the page responsive. The store is the only channel: runs are
 claimed atomically, stop requests are read from it after every batch, and the worker
-exits when its parent process has gone.
+exits when its parent process has gone, or after `--idle-exit` seconds with nothing to
+train, which gives TensorFlow's memory back; the dashboard starts it again when needed.
 
 Example:
 
@@ -26,8 +27,9 @@ from tflab.store import RunStore
 
 
 def serve(store: RunStore, parent: int | None = None, poll: float = 0.2,
-          once: bool = False) -> None:
-    """Train queued runs until the parent process ends (or, with `once`, the queue is empty)."""
+          once: bool = False, idle_exit: float | None = None) -> None:
+    """Train queued runs until the parent process ends, or the queue is empty (`once`), or
+    nothing was queued for `idle_exit` seconds."""
     from tflab.job import run_job  # loads TensorFlow once, for every run of this worker
 
     stopping = []
@@ -36,15 +38,17 @@ def serve(store: RunStore, parent: int | None = None, poll: float = 0.2,
     def orphaned() -> bool:
         return parent is not None and os.getppid() != parent  # the app has gone
 
+    idle_since = time.monotonic()
     while not stopping and not orphaned():
         run_id = store.claim_next()
         if run_id is None:
-            if once:
+            if once or (idle_exit is not None and time.monotonic() - idle_since > idle_exit):
                 return
             time.sleep(poll)
             continue
         run_job(store, run_id,
                 lambda: bool(stopping) or orphaned() or store.stop_requested(run_id))
+        idle_since = time.monotonic()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,9 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", help="the run store folder (default: $TFLAB_HOME or ~/.tflab)")
     parser.add_argument("--parent", type=int, help="exit when this process is no longer the parent")
     parser.add_argument("--once", action="store_true", help="exit when the queue is empty")
+    parser.add_argument("--idle-exit", type=float, metavar="SECONDS",
+                        help="exit after this long with nothing to train")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    serve(RunStore(args.root), args.parent, once=args.once)
+    serve(RunStore(args.root), args.parent, once=args.once, idle_exit=args.idle_exit)
     return 0
 
 

@@ -78,3 +78,31 @@ def test_a_killed_worker_leaves_its_run_interrupted_and_a_new_one_takes_over(exe
     run = executor.store.get_run(first)
     assert run.status == "interrupted" and run.epochs_done >= 3
     assert executor.wait(second, timeout=180) == "completed"
+
+
+def test_an_idle_worker_returns_by_itself(tflab_home):
+    store = RunStore(tflab_home)
+    run_id = store.create_run("linear", get_recipe("linear").spec.with_setting("fit.epochs", 5)
+                              .to_dict(), 5)
+    serve(store, idle_exit=0.3)  # trains the queued run, then waits 0.3 s for more and ends
+    assert store.get_run(run_id).status == "completed"
+
+
+def test_a_worker_that_left_when_idle_is_started_again(tflab_home):
+    executor = ProcessExecutor(RunStore(tflab_home), idle_exit=0.5)
+    try:
+        spec = get_recipe("linear").spec.with_setting("fit.epochs", 5)
+        first = executor.submit(spec)
+        assert executor.wait(first, timeout=180) == "completed"
+        worker = executor._process
+        wait_for(lambda: worker.poll() is not None, timeout=60)  # gone: its memory is free
+        assert worker.returncode == 0
+        # A run queued by another way (the command line, another page) while no worker
+        # runs: asking for its place starts one.
+        queued = executor.store.create_run("linear", spec.to_dict(), 5)
+        assert executor.position(queued) == 1
+        assert executor._process is not worker and executor._process.poll() is None
+        assert executor.wait(queued, timeout=180) == "completed"
+        assert executor.wait(executor.submit(spec), timeout=180) == "completed"
+    finally:
+        executor.shutdown()
