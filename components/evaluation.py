@@ -40,33 +40,45 @@ def can_evaluate(run: Run) -> bool:
 
 
 def evaluation_ui(run: Run) -> None:
-    """Confusion matrix, per-class table, and the gallery of one cell's mistakes."""
+    """Confusion matrix, per-class table, and the gallery of one cell's mistakes.
+
+    The cell is chosen by a click on the matrix or with the two select boxes below it;
+    a click sets the boxes, which stay usable.
+    """
     try:
         evaluation, images = _evaluate(run.id)
     except Exception as error:  # a deleted model file, a dataset gone offline: say so
         st.warning(f"No evaluation: {error}")
         return
     names = evaluation.class_names
+    wrong = evaluation.misclassified()
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(figures.confusion_chart(evaluation.matrix, names), key="evaluate.matrix")
+        clicked = st.plotly_chart(figures.confusion_chart(evaluation.matrix, names),
+                                  on_select="rerun" if wrong else "ignore",
+                                  selection_mode="points", key=f"evaluate.matrix.{run.id}")
     with right:
         st.metric("Validation accuracy", f"{evaluation.accuracy:.1%}")
         st.dataframe({"class": list(names), "precision": evaluation.precision,
                       "recall": evaluation.recall}, hide_index=True, key="evaluate.table")
-    wrong = evaluation.misclassified()
     if not wrong:
         st.success("Every validation example is classified right.")
         return
-    matrix = np.array(evaluation.matrix)
-    off = matrix - np.diag(np.diag(matrix))
-    worst_true, worst_predicted = np.unravel_index(off.argmax(), off.shape)
+    true_key, predicted_key = f"evaluate.true.{run.id}", f"evaluate.predicted.{run.id}"
+    if true_key not in st.session_state or predicted_key not in st.session_state:
+        matrix = np.array(evaluation.matrix)
+        off = matrix - np.diag(np.diag(matrix))
+        worst = np.unravel_index(off.argmax(), off.shape)  # it opens on the worst mistake
+        st.session_state[true_key], st.session_state[predicted_key] = map(int, worst)
+    # Before the boxes are drawn: their values cannot change once they are.
+    if (cell := _newly_clicked(clicked, f"evaluate.clicked.{run.id}")) is not None:
+        st.session_state[true_key], st.session_state[predicted_key] = cell
+    st.caption("Click a cell of the matrix to see its mistakes, or choose the cell here.")
     pick_true, pick_predicted = st.columns(2)
-    true = pick_true.selectbox("True class", range(len(names)), index=int(worst_true),
-                               format_func=names.__getitem__, key=f"evaluate.true.{run.id}")
+    true = pick_true.selectbox("True class", range(len(names)), format_func=names.__getitem__,
+                               key=true_key)
     predicted = pick_predicted.selectbox("Predicted as", range(len(names)),
-                                         index=int(worst_predicted), format_func=names.__getitem__,
-                                         key=f"evaluate.predicted.{run.id}")
+                                         format_func=names.__getitem__, key=predicted_key)
     members = evaluation.misclassified(true, predicted)
     st.caption(f"{len(members)} validation example(s) of class {names[true]} predicted as "
                f"{names[predicted]} (the matrix's cell in row {names[true]}, column "
@@ -75,3 +87,21 @@ def evaluation_ui(run: Run) -> None:
         shown = [np.clip(images[i], 0, 255).astype(np.uint8) for i in members[:40]]
         st.image([s[..., 0] if s.shape[-1] == 1 else s for s in shown],
                  caption=[f"#{i}" for i in members[:40]], width=84)
+
+
+def _newly_clicked(event, seen_key: str) -> tuple[int, int] | None:
+    """The (true, predicted) cell clicked since the last run, or None.
+
+    The chart keeps its selection over reruns, so a cell counts once, when the selection
+    changes (the last one seen is kept under `seen_key`); after that the select boxes may
+    move away from it. A click selects one cell, a shift-click adds one: the cell that
+    joined the selection, else the one cell left in it, is the one clicked.
+    """
+    selected = {(int(true), int(predicted))
+                for true, predicted in (point["customdata"] for point in event.selection.points)}
+    seen = st.session_state.get(seen_key, set())
+    st.session_state[seen_key] = selected
+    if selected == seen:
+        return None
+    clicked = selected - seen or (selected if len(selected) == 1 else set())
+    return min(clicked, default=None)

@@ -558,14 +558,17 @@ def confusion_chart(matrix, class_names: Sequence[str]) -> go.Figure:
     """A confusion matrix: true class by row, predicted class by column, counts written in.
 
     The first class is at the top left, so correct predictions run down the diagonal
-    from the top left to the bottom right.
+    from the top left to the bottom right. A click on a cell selects it: plotly cannot
+    select a heatmap's cells, so an invisible square marker sits on each cell, with
+    `customdata` `[true, predicted]`, and the cursor's nearest marker is the cell under it.
 
     Args:
         matrix: square, `matrix[i][j]` examples of true class i predicted as class j.
         class_names: the classes' names, in the matrix's order.
 
     Returns:
-        The figure: one heatmap from white (none) to blue (most).
+        The figure: a heatmap from white (none) to blue (most), then the cells' markers,
+        row by row, which carry the hover text and the selection.
 
     Raises:
         ValueError: the matrix is not square or does not match `class_names`.
@@ -573,8 +576,10 @@ def confusion_chart(matrix, class_names: Sequence[str]) -> go.Figure:
     Example:
 
     >>> fig = confusion_chart([[5, 1], [0, 4]], ["cat", "dog"])
-    >>> [list(row) for row in fig.data[0].text], fig.layout.yaxis.autorange
-    ([['5', '1'], ['0', '4']], 'reversed')
+    >>> [list(row) for row in fig.data[0].text], fig.layout.yaxis.range
+    ([['5', '1'], ['0', '4']], (1.5, -0.5))
+    >>> [list(cell) for cell in fig.data[1].customdata]
+    [[0, 0], [0, 1], [1, 0], [1, 1]]
     """
     counts = np.asarray(matrix, dtype=float)
     class_names = [str(name) for name in class_names]
@@ -584,14 +589,26 @@ def confusion_chart(matrix, class_names: Sequence[str]) -> go.Figure:
                          f"{len(class_names)}. Received: matrix with shape {counts.shape}")
     whole = bool(np.all(counts == np.round(counts)))
     text = [[f"{value:.0f}" if whole else f"{value:.2g}" for value in row] for row in counts]
+    cells = [(true, predicted) for true in range(len(class_names))
+             for predicted in range(len(class_names))]
     fig = go.Figure()
     _style(fig, x_title="predicted", y_title="true", height=SQUARE_HEIGHT)
     fig.add_trace(go.Heatmap(
         z=counts, x=class_names, y=class_names, text=text, texttemplate="%{text}",
-        colorscale=COUNT_COLORSCALE, zmin=0, showscale=False, xgap=1, ygap=1,
+        colorscale=COUNT_COLORSCALE, zmin=0, showscale=False, xgap=1, ygap=1, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(
+        x=[class_names[predicted] for _, predicted in cells],
+        y=[class_names[true] for true, _ in cells],
+        customdata=cells, text=[text[true][predicted] for true, predicted in cells],
+        mode="markers", name="cells", showlegend=False,
+        # Small enough not to overlap on a big matrix; the hover distance reaches the corners.
+        marker=dict(symbol="square", size=6, color="rgba(0,0,0,0)"),
         hovertemplate="true %{y}<br>predicted %{x}<br>%{text} examples<extra></extra>"))
-    fig.update_xaxes(type="category", side="bottom", showgrid=False)
-    fig.update_yaxes(type="category", autorange="reversed", showgrid=False)
+    fig.update_layout(hoverdistance=-1)
+    # Fixed ranges: autorange would pad around the markers, a margin outside the cells.
+    edges = [-0.5, len(class_names) - 0.5]
+    fig.update_xaxes(type="category", range=edges, side="bottom", showgrid=False)
+    fig.update_yaxes(type="category", range=edges[::-1], showgrid=False)
     _square(fig)
     return fig
 

@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from apptest_support import no_exception, open_page, train_now
 from tflab.data import load_dataset
@@ -32,6 +33,63 @@ def test_a_finished_digit_run_shows_where_it_goes_wrong(lab):
     true.set_value(predicted.value).run()  # a cell of the diagonal holds no mistakes
     no_exception(at)
     assert any(c.value.startswith("0 validation example(s)") for c in at.caption)
+
+
+def select_cells(at, chart, cells):
+    """Rerun `at` as after clicks on the matrix that leave `cells` selected.
+
+    AppTest cannot click a chart, so this sends the chart's widget state as Chromium sends
+    it (the points' fields as a click on the matrix reported them in Streamlit 1.67), with
+    the other widgets' states as they are.
+    """
+    spec = json.loads(chart.proto.spec)
+    names, count = spec["data"][0]["x"], len(spec["data"][0]["x"])
+    points = [{"curve_number": 1, "point_number": true * count + predicted,
+               "point_index": true * count + predicted, "x": names[predicted], "y": names[true],
+               "customdata": [true, predicted]} for true, predicted in cells]
+    selection = {"points": points, "point_indices": [p["point_index"] for p in points],
+                 "box": [], "lasso": []}
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=chart.proto.id,
+                                      string_value=json.dumps({"selection": selection})))
+    return no_exception(at._run(states))
+
+
+def test_a_click_on_the_matrix_chooses_the_cell_and_the_boxes_still_work(lab):
+    spec = get_recipe("multiclass").spec.with_setting("fit.epochs", 1)
+    run_id = train_now(lab, spec)
+    at = no_exception(open_page(TRAIN, run=run_id))
+    [chart] = [c for c in at.get("plotly_chart") if "evaluate.matrix" in c.proto.id]
+    assert chart.proto.selection_mode  # a click reruns the page with the selection
+    counts = np.array(json.loads(chart.proto.spec)["data"][0]["text"], dtype=float).astype(int)
+    true_key, predicted_key = f"evaluate.true.{run_id}", f"evaluate.predicted.{run_id}"
+    worst = (at.selectbox(key=true_key).value, at.selectbox(key=predicted_key).value)
+    clicked = worst[::-1]  # another cell: the worst one is off the diagonal
+
+    def chosen():
+        return at.selectbox(key=true_key).value, at.selectbox(key=predicted_key).value
+
+    select_cells(at, chart, [clicked])
+    assert chosen() == clicked
+    caption = next(c.value for c in at.caption if "validation example(s)" in c.value)
+    assert caption.startswith(f"{counts[clicked]} validation example(s) of class {clicked[0]} "
+                              f"predicted as {clicked[1]}")
+
+    at.selectbox(key=true_key).set_value(worst[0])
+    select_cells(at, chart, [clicked])  # the chart keeps its selection: the box is not undone
+    assert chosen() == (worst[0], clicked[1])
+
+    added = (worst[0] + 1) % 10, (worst[0] + 1) % 10  # not the cell the boxes show
+    select_cells(at, chart, [clicked, added])  # a shift-click adds a cell
+    assert chosen() == added
+    select_cells(at, chart, [clicked])  # a click on a selected cell selects it alone
+    assert chosen() == clicked
+
+    at.selectbox(key=predicted_key).set_value(worst[1])
+    select_cells(at, chart, [])  # the same cell clicked again: nothing is selected
+    assert chosen() == (clicked[0], worst[1])
+    select_cells(at, chart, [clicked])  # and once more: it is chosen again
+    assert chosen() == clicked
 
 
 def test_a_regression_run_has_no_evaluation(lab):
