@@ -72,7 +72,9 @@ WATCH_PAGE_JS = """() => {
             const title = chart.layout && chart.layout.title && chart.layout.title.text || '';
             if (!/loss/.test(title)) continue;
             for (const trace of chart._fullData || []) {
-                if (trace.name === 'training') points = Math.max(points, trace.x.length);
+                // The newest epoch drawn: long curves are thinned, their last point kept.
+                if (trace.name === 'training' && trace.x.length)
+                    points = Math.max(points, Number(trace.x[trace.x.length - 1]));
             }
         }
         note('chart', points);

@@ -53,6 +53,7 @@ COUNT_COLORSCALE = ((0.0, "#ffffff"), (1.0, CLASS_COLORS[1]))
 TEMPLATE = "plotly_white"
 HEIGHT = 340
 SQUARE_HEIGHT = 440
+MAX_CURVE_POINTS = 1000  # per curve drawn; TensorBoard too keeps ~1,000 points a series
 WAITING_FOR_EPOCHS = "Waiting for the first epoch..."
 WAITING_FOR_BATCHES = "Waiting for the first batch..."
 
@@ -81,6 +82,47 @@ def metric_names(history: History) -> list[str]:
     """
     bases = {_base_name(name) for name in history}
     return sorted(bases, key=lambda name: (name != "loss", name))
+
+
+def thin_indices(values: Sequence[float], limit: int = MAX_CURVE_POINTS) -> list[int]:
+    """Which points of a long curve to draw: at most about `limit`, its shape kept.
+
+    A browser redraws a chart of 10,000 points slowly, and a chart half a page wide
+    shows no more than ~1,000 anyway. The curve is cut into `limit // 2` stretches and
+    each keeps its lowest and highest value, so spikes and the best value stay visible;
+    the first and last points are always kept, so a live chart ends at the newest epoch.
+    A stretch of only non-finite values (a diverged run) keeps its first point.
+
+    Example:
+
+    >>> thin_indices([5.0, 1.0, 9.0, 2.0, 3.0, 8.0, 4.0, 7.0], limit=4)
+    [0, 1, 2, 4, 5, 7]
+    >>> thin_indices([1.0, 2.0, 3.0], limit=4)
+    [0, 1, 2]
+    """
+    count = len(values)
+    if count <= limit:
+        return list(range(count))
+    array = np.asarray(values, dtype=float)
+    finite = np.isfinite(array)
+    keep = {0, count - 1}
+    edges = np.linspace(0, count, max(limit // 2, 1) + 1).astype(int)
+    for start, stop in zip(edges[:-1], edges[1:]):
+        if stop <= start:
+            continue
+        stretch = np.where(finite[start:stop], array[start:stop], np.nan)
+        if np.isnan(stretch).all():
+            keep.add(int(start))
+        else:
+            keep.update((int(start + np.nanargmin(stretch)), int(start + np.nanargmax(stretch))))
+    return sorted(keep)
+
+
+def _thinned(epochs: list[int], values: list[float], *more: list) -> tuple[list, ...]:
+    keep = thin_indices(values)
+    if len(keep) == len(values):
+        return (epochs, values, *more)
+    return tuple([series[i] for i in keep] for series in (epochs, values, *more))
 
 
 def metric_chart(history: History, metric: str, total_epochs: int | None = None,
@@ -125,7 +167,7 @@ def metric_chart(history: History, metric: str, total_epochs: int | None = None,
     for label, points, color, dash in series:
         if not points:
             continue
-        epochs, values = _unzip(points)
+        epochs, values = _thinned(*_unzip(points))
         last_epoch = max(last_epoch, max(epochs))
         fig.add_trace(go.Scatter(
             x=epochs, y=_gaps(values), name=label, mode="lines+markers" if len(epochs) < 2
@@ -281,6 +323,8 @@ def overlay_chart(runs: Mapping[str, History], metric: str, smoothing: float = 0
             if not history.get(name):
                 continue
             epochs, values = _unzip(history[name])
+            smoothed = smooth(values, smoothing) if smoothing > 0 else values
+            epochs, values, smoothed = _thinned(epochs, values, smoothed)  # smoothed in full first
             trace_name = label + suffix
             line = dict(color=color, width=2, dash=dash)
             if smoothing > 0:
@@ -289,7 +333,7 @@ def overlay_chart(runs: Mapping[str, History], metric: str, smoothing: float = 0
                     showlegend=False, mode="lines", line=dict(color=color, width=1, dash=dash),
                     opacity=0.25, hoverinfo="skip"))
                 fig.add_trace(go.Scatter(
-                    x=epochs, y=_gaps(smooth(values, smoothing)), name=trace_name,
+                    x=epochs, y=_gaps(smoothed), name=trace_name,
                     legendgroup=label, mode="lines", line=line, customdata=_gaps(values),
                     hovertemplate="%{y:.4g} (raw %{customdata:.4g})"))
             else:

@@ -530,3 +530,29 @@ def test_every_figure_is_white_valid_json_and_new_each_call(name):
     json.loads(text)
     again = ALL_FIGURES[name]()
     assert again is not fig and again.to_json() == text
+
+
+def test_a_long_curve_is_thinned_but_keeps_its_ends_its_spikes_and_its_best_value():
+    epochs = list(range(1, 10_001))
+    values = [1.0 / e for e in epochs]
+    values[4321] = 50.0                 # one spike
+    values[7000] = float("nan")          # one epoch that diverged
+    history = {"loss": list(zip(epochs, values)), "val_loss": list(zip(epochs, values))}
+    fig = components.figures.metric_chart(history, "loss", total_epochs=20_000)
+    training = next(trace for trace in fig.data if trace.name == "training")
+    assert len(training.x) <= components.figures.MAX_CURVE_POINTS + 2
+    assert training.x[0] == 1 and training.x[-1] == 10_000  # a live chart ends at the newest
+    assert 4322 in training.x and 50.0 in training.y
+    assert list(training.x) == sorted(training.x)
+    best = fig.data[-1]
+    assert best.name == "best validation" and best.x == (10_000,)  # found on every point
+
+
+def test_short_curves_and_the_overlay_are_drawn_whole_or_thinned_alike():
+    short = {"loss": [(1, 0.5), (2, 0.4), (3, float("inf"))]}
+    [trace, _] = components.figures.metric_chart(short, "loss").data
+    assert list(trace.x) == [1, 2, 3] and trace.y[-1] is None
+    long = {"a": {"loss": [(e, 1.0 / e) for e in range(1, 5001)]}}
+    raw, smoothed = components.figures.overlay_chart(long, "loss", smoothing=0.9).data
+    assert raw.x == smoothed.x and len(raw.x) <= components.figures.MAX_CURVE_POINTS + 2
+    assert smoothed.customdata == raw.y  # the hover's raw value is the raw curve's
