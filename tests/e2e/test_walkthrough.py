@@ -29,20 +29,24 @@ TRAINING_TIMEOUT_MS = 120_000
 # too fast to see the chart grow at the page's two refreshes a second.
 LINEAR_EPOCHS = 3000
 
-# Points drawn in the "training" trace of the loss chart; Plotly keeps the figure it
-# drew on the chart's element. A chart being replaced can briefly sit beside its
-# successor, so the largest count is the newest.
-LOSS_POINTS_JS = """() => {
-    let points = 0;
+# The newest epoch and the number of points drawn in the "training" trace of the loss
+# chart; Plotly keeps the figure it drew on the chart's element. Long curves are thinned
+# to about 1,000 points with the newest epoch kept last. A chart being replaced can
+# briefly sit beside its successor, so the largest epoch is the newest.
+LOSS_CURVE_JS = """() => {
+    let curve = {epoch: 0, points: 0};
     for (const chart of document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')) {
         const title = chart.layout && chart.layout.title && chart.layout.title.text || '';
         if (!/loss/.test(title)) continue;
         for (const trace of chart._fullData || []) {
-            if (trace.name === 'training') points = Math.max(points, trace.x.length);
+            const epoch = trace.x.length ? Number(trace.x[trace.x.length - 1]) : 0;
+            if (trace.name === 'training' && epoch > curve.epoch)
+                curve = {epoch: epoch, points: trace.x.length};
         }
     }
-    return points;
+    return curve;
 }"""
+LOSS_EPOCH_JS = f"() => ({LOSS_CURVE_JS})().epoch"
 
 # Bars drawn in each top-k chart of the Predict page, one count per chart. While a page
 # reruns, Streamlit keeps the last run's elements on screen marked stale: not counted.
@@ -187,17 +191,18 @@ def test_linear_recipe_trains_live_and_predicts_19_for_10(page: Page):
     page.wait_for_url(lambda url: epochs_in_link(url) == LINEAR_EPOCHS)
     run_id = press_train_in_build(page)
 
-    # Two reads of the loss chart while the run trains: it gains points.
+    # Two reads of the loss chart while the run trains: it reaches further epochs.
     first = page.wait_for_function(
-        f"() => {{ const n = ({LOSS_POINTS_JS})(); return n > 0 && n < {LINEAR_EPOCHS} ? n : 0; }}",
+        f"() => {{ const n = ({LOSS_EPOCH_JS})(); return n > 0 && n < {LINEAR_EPOCHS} ? n : 0; }}",
         timeout=TRAINING_TIMEOUT_MS).json_value()
     later = page.wait_for_function(
-        f"() => {{ const n = ({LOSS_POINTS_JS})(); return n > {first} ? n : 0; }}",
+        f"() => {{ const n = ({LOSS_EPOCH_JS})(); return n > {first} ? n : 0; }}",
         timeout=TRAINING_TIMEOUT_MS).json_value()
     assert 0 < first < later, (first, later)
     wait_for_completion(page)
     expect(main(page).get_by_text(f"Epoch {LINEAR_EPOCHS} of {LINEAR_EPOCHS}")).to_be_visible()
-    page.wait_for_function(f"() => ({LOSS_POINTS_JS})() === {LINEAR_EPOCHS}")
+    page.wait_for_function(f"() => ({LOSS_EPOCH_JS})() === {LINEAR_EPOCHS}")
+    assert page.evaluate(LOSS_CURVE_JS)["points"] <= 1002  # 3,000 epochs, thinned
     wait_until_idle(page)
     assert_no_exception(page)
     screenshot(page, "train")
