@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,13 +30,15 @@ class ShapeMismatch(ValueError):
     """The data's examples do not have the shape the model's input expects."""
 
 
-def layer_arguments(spec: LayerSpec, seed: int) -> tuple[str, dict]:
+def layer_arguments(spec: LayerSpec, seed: int, name: str | None = None) -> tuple[str, dict]:
     """The Keras class name and keyword arguments for one layer of a spec.
 
     Random layers get their own seed so a run is reproducible. The code exporter writes
     these same arguments, so an exported script builds exactly this layer.
     """
     a = dict(spec.args)
+    if name is not None:
+        a["name"] = name
     if spec.type in ("Dense", "Conv2D", "Conv1D") and a["activation"] == "linear":
         del a["activation"]  # Keras' default: no activation
     if spec.type.startswith("Random"):
@@ -47,16 +50,38 @@ def layer_arguments(spec: LayerSpec, seed: int) -> tuple[str, dict]:
     return spec.type, a
 
 
-def layer_seeds(spec: ExperimentSpec) -> tuple[list[tuple[LayerSpec, int]], list[tuple[LayerSpec, int]]]:
-    """(augmentation layers, model layers), each paired with the seed its layer gets."""
-    augmentation = [(layer, spec.seed + i) for i, layer in enumerate(spec.augmentation.layers())]
-    layers = [(layer, spec.seed + 100 + i) for i, layer in enumerate(spec.model.layers)]
+Planned = tuple[LayerSpec, int, str]
+
+
+def layer_seeds(spec: ExperimentSpec) -> tuple[list[Planned], list[Planned]]:
+    """(augmentation layers, model layers), each with the seed and the name its layer gets.
+
+    Model layers are named by their place, as Build numbers them ("Layer 2" is
+    `layer_2_dense`), so a summary, a cut-layer picker or an exported script reads the
+    same in every process; Keras' own names (`dense_37`) count layers made so far.
+
+    Example:
+
+    >>> from tflab.recipes import get_recipe
+    >>> augmentation, layers = layer_seeds(get_recipe("multiclass").spec)
+    >>> [name for _, _, name in augmentation], [name for _, _, name in layers]
+    (['rescaling'], ['layer_1_flatten', 'layer_2_dense', 'layer_3_dense'])
+    """
+    augmentation = [(layer, spec.seed + i, _snake(layer.type))
+                    for i, layer in enumerate(spec.augmentation.layers())]
+    layers = [(layer, spec.seed + 100 + i, f"layer_{i + 1}_{_snake(layer.type)}")
+              for i, layer in enumerate(spec.model.layers)]
     return augmentation, layers
 
 
-def _layer(spec: LayerSpec, seed: int) -> keras.layers.Layer:
-    name, arguments = layer_arguments(spec, seed)
-    return getattr(keras.layers, name)(**arguments)
+def _snake(type_name: str) -> str:
+    """`RandomRotation` reads `random_rotation`, `Conv2D` reads `conv2d`."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", type_name).lower()
+
+
+def _layer(spec: LayerSpec, seed: int, name: str | None = None) -> keras.layers.Layer:
+    kind, arguments = layer_arguments(spec, seed, name)
+    return getattr(keras.layers, kind)(**arguments)
 
 
 def _cached_imagenet(name: str) -> Path:
@@ -173,8 +198,8 @@ def build_model(spec: ExperimentSpec) -> keras.Model:
     inputs = keras.Input(shape=spec.model.input_shape, name="input")
     x = inputs
     augmentation, layers = layer_seeds(spec)
-    for layer, seed in augmentation:
-        x = _layer(layer, seed)(x)
+    for layer, seed, name in augmentation:
+        x = _layer(layer, seed, name)(x)
     base = spec.model.base
     if base is not None and base.name == RUN_BASE:
         cut, scale = run_base(base, spec.model.input_shape)
@@ -188,8 +213,8 @@ def build_model(spec: ExperimentSpec) -> keras.Model:
         x = cut(x, training=False)
     elif base is not None:
         x = build_base(base, spec.model.input_shape)(x)
-    for layer, seed in layers:
-        x = _layer(layer, seed)(x)
+    for layer, seed, name in layers:
+        x = _layer(layer, seed, name)(x)
     return keras.Model(inputs, x, name=spec.recipe)
 
 

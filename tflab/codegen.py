@@ -109,8 +109,8 @@ def _model_code(spec: ExperimentSpec) -> str:
              f"inputs = keras.Input(shape={spec.model.input_shape!r}, name='input')",
              "x = inputs"]
     augmentation, layers = layer_seeds(spec)
-    for layer, seed in augmentation:
-        lines.append(f"x = {_call(*layer_arguments(layer, seed))}(x)")
+    for layer, seed, name in augmentation:
+        lines.append(f"x = {_call(*layer_arguments(layer, seed, name))}(x)")
     base = spec.model.base
     if base is not None and base.name == RUN_BASE:
         lines += [f"# The base: {base.model_label} up to {base.cut_layer!r}, without its own",
@@ -138,8 +138,8 @@ def _model_code(spec: ExperimentSpec) -> str:
         lines.append(f"base = keras.Model(base.input, base.get_layer({base.cut_layer!r}).output)")
         lines += _freeze_code(base.trainable_layers)
         lines.append("x = base(x)")
-    for layer, seed in layers:
-        lines.append(f"x = {_call(*layer_arguments(layer, seed))}(x)")
+    for layer, seed, name in layers:
+        lines.append(f"x = {_call(*layer_arguments(layer, seed, name))}(x)")
     lines.append(f"return keras.Model(inputs, x, name={spec.recipe!r})")
     return "\n".join(lines)
 

@@ -120,7 +120,7 @@ def test_a_finished_runs_model_is_offered_as_a_base_with_its_layers(lab):
     assert run.value == str(lab.model_path(digits)) and digits in run.options[0]
     [cut] = [s for s in at.selectbox if s.label == "Cut layer"]
     names = [option.split(" → ")[0] for option in cut.options]
-    assert names[0].startswith("flatten") and len(names) == 3  # no Rescaling: this spec's comes first
+    assert names == ["layer_1_flatten", "layer_2_dense", "layer_3_dense"]  # no Rescaling: this spec's comes first
     assert cut.value == names[1] and cut.options[1].endswith("→ 128")  # under the old output
     spec = spec_in(at)
     assert spec.model.base.name == "run" and spec.model.base.run_id == digits

@@ -88,7 +88,7 @@ def test_mismatches_are_named(digits_run, tmp_path):
                                          r", this experiment multiplies by 1"):
         build_model(on_run(store, run_id, source, augmentation__rescale=1.0))
     with pytest.raises(BuildError, match=r"`model.base.cut_layer`: run .* has no layer 'mixed7'; "
-                                         r"its layers: flatten"):
+                                         r"its layers: layer_1_flatten, layer_2_dense, layer_3_dense"):
         build_model(on_run(store, run_id, source, cut="mixed7"))
     with pytest.raises(BuildError, match=r"`model.input_shape`: run .* takes examples of shape "
                                          r"\[28, 28, 1\], this experiment's are \[14, 14, 1\]"):
