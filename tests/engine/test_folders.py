@@ -241,6 +241,7 @@ def lying_sizes(data, declared):
 
 
 ZEROS = b"\x00" * (2 * MB)
+BIG_ZEROS = b"\x00" * (40 * MB)  # packs to about 40 kB: a ratio near 1000
 NOISE = np.random.default_rng(0).bytes(5000)  # Does not compress: corruption hits real data.
 GOOD = pets_entries(top="")
 
@@ -263,7 +264,7 @@ HOSTILE = {
                 ["'cats/link.png'", "a link"]),
     "declared total": (make_zip(GOOD + [("cats/big.png", ZEROS)]),
                        {"max_total_uncompressed": 1 * MB}, ["unpack to 2", "limit is 1 MB"]),
-    "compression ratio": (make_zip(GOOD + [("cats/big.png", ZEROS)]), {},
+    "compression ratio": (make_zip(GOOD + [("cats/big.png", BIG_ZEROS)]), {},
                           ["'cats/big.png'", "100 times", "zip bomb"]),
     "too many files": (make_zip(GOOD), {"max_files": 5}, ["holds 6 files", "limit is 5"]),
     "oversize upload": (make_zip(GOOD), {"max_bytes": 1000}, ["the limit is 0"]),
@@ -289,6 +290,14 @@ def test_a_hostile_zip_is_refused_and_leaves_nothing_behind(tmp_path, case):
     assert_nothing_written(tmp_path)
     # The refusal leaves the store usable: a good zip still imports.
     assert import_zip(pets_zip(), "pets.zip", root).counts == {"cats": 3, "dogs": 3}
+
+
+def test_a_flat_picture_that_packs_far_beyond_the_ratio_is_still_taken(tmp_path):
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 800), "white").save(buffer, "BMP")  # 1.9 MB, packs about 1000:1
+    data = make_zip(GOOD + [("cats/flat.bmp", buffer.getvalue())])
+    record = import_zip(data, "upload.zip", tmp_path)
+    assert record.counts == {"cats": 4, "dogs": 3} and not record.skipped
 
 
 def test_a_decompression_bomb_picture_is_skipped_and_named(tmp_path):

@@ -65,6 +65,10 @@ _ID = re.compile(r"[0-9a-f]{12}")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _UNSAFE_CHARACTERS = re.compile(r"[^\w\- ]")
 _CHUNK = 1 * MB
+# A file that unpacks to at most this much is not held to the compression ratio: its size
+# is bounded anyway (and the total is counted), while flat pictures (a plain BMP or TIFF)
+# compress far beyond 100:1 and would otherwise refuse the whole zip.
+RATIO_FREE_BYTES = 16 * MB
 
 
 class UploadError(ValueError):
@@ -118,7 +122,8 @@ def import_zip(data: bytes, name: str, root: Path | None = None, *, max_bytes: i
         max_bytes: the largest zip accepted. Defaults to 200 MB.
         max_files: the most files (folders not counted) accepted. Defaults to 5000.
         max_total_uncompressed: the most bytes all files may unpack to. Defaults to 1 GB.
-        max_ratio: the largest unpacked/packed size of one file. Defaults to 100.
+        max_ratio: the largest unpacked/packed size of one file over 16 MB unpacked.
+            Defaults to 100.
 
     Returns:
         The DatasetRecord.
@@ -275,7 +280,7 @@ def _check_members(archive: zipfile.ZipFile, name: str, max_files: int,
         if reason:
             raise UploadError(f"{name!r} holds {info.filename!r}, {reason}; nothing was "
                               "imported.")
-        if info.file_size > max_ratio * max(info.compress_size, 1):
+        if info.file_size > _ratio_limit(info, max_ratio):
             raise UploadError(_ratio_message(name, info.filename, max_ratio))
     return sorted(files, key=lambda info: info.filename)
 
@@ -357,7 +362,7 @@ def _class_folder(zip_name: str) -> str:
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: int,
                  max_total: int, max_ratio: int) -> bytes:
     """A member's bytes, read in chunks and counted: headers may lie about sizes."""
-    limit = min(budget, max_ratio * max(info.compress_size, 1))
+    limit = min(budget, _ratio_limit(info, max_ratio))
     chunks, size = [], 0
     try:
         with archive.open(info) as member:
@@ -377,6 +382,12 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, bud
         raise UploadError(f"{name!r} is damaged: {info.filename!r} cannot be unpacked "
                           f"({error}).") from None
     return b"".join(chunks)
+
+
+def _ratio_limit(info: zipfile.ZipInfo, max_ratio: int) -> int:
+    """The most bytes a member may unpack to: `max_ratio` times its packed size, but never
+    less than RATIO_FREE_BYTES."""
+    return max(max_ratio * max(info.compress_size, 1), RATIO_FREE_BYTES)
 
 
 def _ratio_message(name: str, member: str, max_ratio: int) -> str:
