@@ -52,18 +52,24 @@ def images_ui() -> None:
                              accept_multiple_files=True, key="predict.files",
                              help=f"The model sees them as {summary.input_shape[0]}x"
                                   f"{summary.input_shape[1]} pixels, as in training.")
-    if not files:
+    pictures = [(f.name, f.getvalue()) for f in files or []]
+    if st.toggle("Camera", key="predict.camera",
+                 help="Show a picture to this device's camera, as in Teachable Machine."):
+        photo = st.camera_input("Take a picture", key="predict.photo")
+        if photo is not None:
+            pictures.append(("camera photo", photo.getvalue()))
+    if not pictures:
         st.caption(f"Upload one or more pictures of: {', '.join(summary.class_names)}.")
         return
-    results = predictor.images([(f.name, f.getvalue()) for f in files], top_k=min(3, classes),
-                               invert=invert, autocontrast=autocontrast)
-    for position, (upload, result) in enumerate(zip(files, results)):
+    results = predictor.images(pictures, top_k=min(3, classes), invert=invert,
+                               autocontrast=autocontrast)
+    for position, ((_, data), result) in enumerate(zip(pictures, results)):
         with st.container(border=True):
             if result.error:
                 st.error(result.error, icon=":material/broken_image:")
                 continue
             picture, view, chart = st.columns([1, 1, 2])
-            picture.image(upload.getvalue(), caption=result.name, width=140)
+            picture.image(data, caption=result.name, width=140)
             view_image = result.view.astype(np.uint8)
             view.image(view_image[..., 0] if view_image.shape[-1] == 1 else view_image,
                        caption="what the model sees", width=140)

@@ -25,7 +25,9 @@ from playwright.sync_api import expect, sync_playwright
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 # A camera with Chromium's moving test picture, allowed without asking.
+                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
 VIEWPORT = {"width": 1400, "height": 1000}
 HEALTH_TIMEOUT = 60.0
 # Streamlit draws pages in React after the script runs; TensorFlow loads on first use.

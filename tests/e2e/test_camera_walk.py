@@ -1,0 +1,26 @@
+"""The camera on Predict, in Chromium: a picture taken with the device's camera is
+predicted like an upload (Chromium's fake camera shows its moving test picture)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from test_walkthrough import (assert_no_exception, main, open_page, pick_run, top_k_charts,
+                              train_from_link, wait_until_idle)
+
+
+@pytest.mark.slow
+def test_a_camera_picture_gets_a_prediction(page: Page):
+    run_id = train_from_link(page, "multiclass", 2)
+    open_page(page, "Predict")
+    pick_run(page, run_id)
+    main(page).get_by_text("Camera", exact=True).click()
+    wait_until_idle(page)
+    take = main(page).get_by_role("button", name="Take Photo")
+    expect(take).to_be_enabled(timeout=30_000)  # enabled once the camera streams
+    take.click()
+    assert top_k_charts(page, 1) == [3]
+    expect(main(page).get_by_text("camera photo")).to_be_visible()
+    expect(main(page).get_by_text("what the model sees")).to_be_visible()
+    assert_no_exception(page)
