@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import figures
 from components.compare import compare_ui
-from components.runs_table import history_csv, run_rows, spec_json
+from components.runs_table import differences, history_csv, run_rows, spec_json
 from components.state import run_store
 
 store = run_store()
@@ -31,6 +31,14 @@ metric = left.selectbox("Metric", names or ["loss"], key="runs.metric")
 smoothing = right.slider("Smoothing", 0.0, 0.99, 0.6, 0.01, key="runs.smoothing",
                          help="TensorBoard's exponential moving average; the raw curve stays faint")
 st.plotly_chart(figures.overlay_chart(histories, metric, smoothing), key="runs.overlay")
+if len(chosen) > 1:
+    changed = differences({f"{r.recipe} · {r.id}": r.spec for r in chosen})
+    st.caption("What differs between these runs" if changed else
+               "These runs have the same settings (the same seed trains the same run).")
+    if changed:
+        st.dataframe(changed, hide_index=True, key="runs.differences")
+else:
+    st.caption("Select rows in the table to overlay their curves and see what differs.")
 
 run = chosen[0]
 st.subheader(f"Run {run.id}")

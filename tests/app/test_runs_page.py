@@ -146,3 +146,17 @@ def test_deleting_the_selected_last_row_keeps_the_page(tflab_home):
         no_exception(at.button(key="runs.delete").click().run())
 
         assert [run.id for run in store.list_runs()] == [newest, middle]
+
+
+def test_selected_runs_show_only_the_settings_that_differ(tflab_home):
+    from tflab.store import RunStore
+
+    store = RunStore(tflab_home)
+    slow = finished_run(store, losses=(0.9, 0.5))
+    fast = finished_run(store, losses=(0.9, 0.5, 0.2))  # the same spec but for its epochs
+    at = no_exception(open_page(RUNS))
+    assert "Select rows in the table" in " ".join(texts(at.caption))
+    no_exception(select_rows(at, [0, 1]))
+    [table] = [d for d in at.dataframe if "setting" in d.value.columns]
+    rows = table.value.to_dict("records")
+    assert rows == [{"setting": "fit.epochs", f"linear · {fast}": "3", f"linear · {slow}": "2"}]

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from components.runs_table import best_validation, history_csv, run_rows, spec_json
+from components.runs_table import best_validation, differences, history_csv, run_rows, spec_json
 from tflab.store import RunStore
 
 NAN = math.nan
@@ -77,3 +77,20 @@ def test_spec_json_is_the_runs_spec(tmp_path):
         run = store.get_run(store.create_run("linear", spec, 3))
 
     assert json.loads(spec_json(run)) == spec
+
+
+def test_differences_name_each_changed_setting_by_its_path():
+    base = {"model": {"layers": [{"type": "Dense", "units": 8}], "input_shape": [1]},
+            "augmentation": {"rotation_range": 0.0}, "seed": 42}
+    wider = json.loads(json.dumps(base))
+    wider["model"]["layers"][0]["units"] = 64
+    deeper = json.loads(json.dumps(base))
+    deeper["model"]["layers"].insert(0, {"type": "Flatten"})
+    rows = differences({"a": base, "b": wider, "c": deeper})
+    assert {row["setting"]: (row["a"], row["b"], row["c"]) for row in rows} == {
+        "model.layers[0].type": ("Dense", "Dense", "Flatten"),
+        "model.layers[0].units": ("8", "64", "-"),
+        "model.layers[1].type": ("-", "-", "Dense"),
+        "model.layers[1].units": ("-", "-", "8"),
+    }
+    assert differences({"a": base, "same": json.loads(json.dumps(base))}) == []
