@@ -94,3 +94,11 @@ def test_differences_name_each_changed_setting_by_its_path():
         "model.layers[1].units": ("-", "-", "8"),
     }
     assert differences({"a": base, "same": json.loads(json.dumps(base))}) == []
+
+
+def test_docstring_examples_run_as_written():
+    import doctest
+
+    import components.runs_table
+
+    assert doctest.testmod(components.runs_table).failed == 0
