@@ -269,12 +269,12 @@ def _run_layers(path: str, modified: float) -> list[tuple[str, tuple]]:
 def _run_cut_input(path: str, current: str | None, key: str) -> str:
     """A picker of the run's layers; by default the one under its output layer."""
     if not path:
-        return current or "dense"
+        return current or "layer_1"
     try:
         layers = _run_layers(path, _modified(path))
     except Exception as error:  # a deleted or unreadable model file
         st.error(f"Cannot read the run's layers: {error}", icon=":material/error:")
-        return current or "dense"
+        return current or "layer_1"
     names = [name for name, _ in layers]
     default = names[-2] if len(names) > 1 else names[-1]
     return _cut_select(layers, current if current in names else default, default, key,

@@ -55,7 +55,7 @@ class BaseSpec:
         elif weights not in ("", "imagenet") and not weights.endswith(".h5"):
             raise SpecError("weights", weights, "a path ending in .h5 or .weights.h5, '' or 'imagenet'")
         if not self.cut_layer:
-            example = DEFAULT_CUT.get(self.name, "dense")
+            example = DEFAULT_CUT.get(self.name, "layer_2_dense")
             raise SpecError("cut_layer", self.cut_layer, f"a layer name of the base, "
                             f"for example {example!r}")
 
