@@ -1,7 +1,8 @@
 """The experiment being edited, shared by the pages and kept in the URL.
 
 A link with `?spec=...` opens that experiment; `?recipe=name` opens a recipe; otherwise
-the session keeps what the person was editing. Each load gets a new `version`, which
+the session keeps what the person was editing. An address this session wrote itself
+never reloads the draft: it can only come back with a late rerun, not from a person. Each load gets a new `version`, which
 prefixes the widgets' keys so they start from the loaded values.
 
 Example:
@@ -38,6 +39,12 @@ def current_draft() -> tuple[dict, str]:
         _load(spec.to_dict())
         del params["recipe"]
         remember(spec)
+    elif PARAM in params and params[PARAM] in st.session_state.get("draft_params_written", ()) \
+            and params[PARAM] != st.session_state.get("draft_param"):
+        # A rerun can carry an address this session wrote before: a timer's rerun (the
+        # sidebar's) merged with a click's keeps the older request's query string. It is
+        # not a new link, so the draft stays and the address is put right again.
+        st.query_params[PARAM] = st.session_state["draft_param"]
     elif PARAM in params and params[PARAM] != st.session_state.get("draft_param"):
         try:
             spec = decode(params[PARAM])
@@ -56,6 +63,10 @@ def remember(spec: ExperimentSpec) -> None:
     st.session_state["draft"] = spec.to_dict()
     text = encode(spec)
     st.session_state["draft_param"] = text
+    written = st.session_state.setdefault("draft_params_written", [])
+    if not written or written[-1] != text:
+        written.append(text)
+        del written[:-200]  # the recent ones are the ones a late rerun can carry
     if st.query_params.get(PARAM) != text:
         st.query_params[PARAM] = text
 

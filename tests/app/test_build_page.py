@@ -202,3 +202,24 @@ def test_layer_edits_survive_a_visit_to_another_page():
     assert inputs(at, "Epochs")[0].value == 3
     assert [w.value for w in inputs(at, "Units")] == [64, 10]
     assert url_spec(at).model.layers[1].args["units"] == 64
+
+
+def test_a_late_rerun_carrying_an_earlier_address_keeps_the_edits():
+    """A timer's rerun can reach the server with the address as it was before the last
+    edit; that must not reload the older experiment over the person's edits."""
+    at = no_exception(open_page(BUILD, recipe="multiclass"))
+    earlier = at.query_params["spec"]
+    no_exception(inputs(at, "Units")[0].set_value(64).run())
+    edited = at.query_params["spec"]
+    assert edited != earlier
+
+    at.query_params["spec"] = earlier  # what the late rerun carries
+    no_exception(at.run())
+    assert [w.value for w in inputs(at, "Units")] == [64, 10]
+    assert at.query_params["spec"] == edited  # and the address is put right
+
+    # A link this session never wrote still opens, in the same session.
+    other = encode(get_recipe("multiclass").spec.with_setting("fit.epochs", 7))
+    at.query_params["spec"] = other
+    no_exception(at.run())
+    assert inputs(at, "Epochs")[0].value == 7 and [w.value for w in inputs(at, "Units")] == [128, 10]
