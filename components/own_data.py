@@ -28,40 +28,15 @@ def _import(data: bytes, name: str):
         return None
 
 
-def _classes_zip(classes: list[tuple[str, list[tuple[str, bytes]]]]) -> bytes:
+def _classes_zip(classes: list[tuple[str, list]]) -> bytes:
     """The pictures given class by class, as the zip of class folders import_zip reads."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for class_name, pictures in classes:
-            for index, (name, data) in enumerate(pictures):
-                suffix = name.rsplit(".", 1)[-1] if "." in name else "png"
-                archive.writestr(f"{class_name}/{index}.{suffix}", data)
+        for class_name, files in classes:
+            for index, upload in enumerate(files):
+                suffix = upload.name.rsplit(".", 1)[-1] if "." in upload.name else "png"
+                archive.writestr(f"{class_name}/{index}.{suffix}", upload.getvalue())
     return buffer.getvalue()
-
-
-def _camera_ui(prefix: str, names: list[str]) -> list[list[tuple[str, bytes]]]:
-    """Pictures taken with the camera, class by class (Teachable Machine's webcam samples).
-
-    The camera widget keeps only its latest picture, so each new one (a new file id) is
-    added to the chosen class's list in the session.
-    """
-    shots = st.session_state.setdefault(f"{prefix}.shots", {})
-    if st.toggle("Take pictures with the camera", key=f"{prefix}.camera.on"):
-        target = st.radio("Add the next picture to", range(len(names)), horizontal=True,
-                          format_func=names.__getitem__, key=f"{prefix}.camera.class")
-        photo = st.camera_input("Take a picture, then Clear photo for the next one",
-                                key=f"{prefix}.camera")
-        if photo is not None and photo.file_id != st.session_state.get(f"{prefix}.camera.last"):
-            st.session_state[f"{prefix}.camera.last"] = photo.file_id
-            shots.setdefault(target, []).append((f"camera-{photo.file_id}.jpg", photo.getvalue()))
-        taken = [len(shots.get(i, [])) for i in range(len(names))]
-        if any(taken):
-            st.caption("Camera pictures: " + ", ".join(f"{name}: {n}" for name, n in
-                                                        zip(names, taken)))
-            if st.button("Forget the camera pictures", key=f"{prefix}.camera.clear"):
-                shots.clear()
-                st.rerun()
-    return [list(shots.get(i, [])) for i in range(len(names))]
 
 
 def record_ui(record) -> None:
@@ -100,9 +75,7 @@ def own_images_ui(prefix: str) -> dict:
                 files = st.file_uploader(f"Pictures of {name}", accept_multiple_files=True,
                                          type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
                                          key=f"{prefix}.files.{index}")
-                classes.append((name, [(f.name, f.getvalue()) for f in files or []]))
-        taken = _camera_ui(prefix, [name for name, _ in classes])
-        classes = [(name, pictures + shots) for (name, pictures), shots in zip(classes, taken)]
+                classes.append((name, files or []))
         if st.button("Make the dataset", key=f"{prefix}.make", icon=":material/library_add:",
                      disabled=sum(len(f) for _, f in classes) == 0):
             record = _import(_classes_zip(classes), "my classes")

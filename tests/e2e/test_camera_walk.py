@@ -3,8 +3,6 @@ predicted like an upload (Chromium's fake camera shows its moving test picture).
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -41,33 +39,3 @@ def test_a_camera_picture_gets_a_prediction(page: Page):
     expect(main(page).get_by_text("what the model sees")).to_be_visible()
     assert_no_exception(page)
 
-
-@pytest.mark.slow
-def test_classes_filled_with_camera_pictures_become_a_dataset(page: Page):
-    page.goto("/build?recipe=binary_images")
-    expect(main(page).get_by_role("heading", name="Build", exact=True)).to_be_visible()
-    wait_until_idle(page)
-    dataset = main(page).get_by_role("combobox", name="Dataset", exact=True)
-    dataset.click()
-    page.get_by_role("option", name="Your own pictures (folder)", exact=True).click()
-    wait_until_idle(page)
-    main(page).get_by_role("tab", name="Class by class").click()
-    main(page).get_by_text("Take pictures with the camera").click()
-    wait_until_idle(page)
-    for class_name, count in (("class_1", 2), ("class_2", 1)):
-        main(page).get_by_role("radio", name=class_name, exact=True).check(force=True)
-        wait_until_idle(page)
-        for taken in range(1, count + 1):
-            take_photo(page)
-            # The picture is uploaded, then the page reruns and counts it.
-            expect(main(page).get_by_text(re.compile(rf"Camera pictures: .*{class_name}: {taken}"))) \
-                .to_be_visible(timeout=30_000)
-            wait_until_idle(page)
-            main(page).get_by_role("button", name="Clear photo").click()
-            expect(main(page).get_by_role("button", name="Take Photo")).to_be_visible()
-            wait_until_idle(page)
-    expect(main(page).get_by_text("Camera pictures: class_1: 2, class_2: 1")).to_be_visible()
-    main(page).get_by_role("button", name="Make the dataset").click()
-    expect(main(page).get_by_text("my classes: 3 pictures in 2 classes (class_1: 2, class_2: 1)")) \
-        .to_be_visible(timeout=60_000)
-    assert_no_exception(page)
