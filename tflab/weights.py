@@ -33,9 +33,7 @@ def store_weights(data: bytes, name: str, root: str | Path | None = None) -> Pat
     """Keep an uploaded .h5 / .weights.h5 under `<root>/weights/`; returns its path."""
     if not name.endswith(".h5"):
         raise WeightsUploadError(f"{name!r} is not a .h5 or .weights.h5 file.")
-    if len(data) > MAX_WEIGHTS_BYTES:
-        raise WeightsUploadError(f"{name!r} is {len(data) / 2**20:.0f} MB; the limit is "
-                                 f"{MAX_WEIGHTS_BYTES // 2**20} MB.")
+    _check_size(data, name)
     if not data.startswith(HDF5_SIGNATURE):
         raise WeightsUploadError(f"{name!r} is not an HDF5 weights file (it does not start with "
                                  "HDF5's signature); save the weights with "
@@ -58,9 +56,7 @@ def store_model(data: bytes, name: str, root: str | Path | None = None) -> Path:
     if not name.endswith(".keras"):
         raise WeightsUploadError(f"{name!r} is not a saved Keras model (.keras); save one with "
                                  "model.save('name.keras').")
-    if len(data) > MAX_WEIGHTS_BYTES:
-        raise WeightsUploadError(f"{name!r} is {len(data) / 2**20:.0f} MB; the limit is "
-                                 f"{MAX_WEIGHTS_BYTES // 2**20} MB.")
+    _check_size(data, name)
     if not data.startswith(ZIP_SIGNATURE):
         raise WeightsUploadError(f"{name!r} is not a saved Keras model (a .keras file is a zip "
                                  "archive and this is not one); save one with "
@@ -76,6 +72,12 @@ def store_model(data: bytes, name: str, root: str | Path | None = None) -> Path:
         text = str(error).replace(str(path), name).replace(path.name, name)
         raise WeightsUploadError(text) from None
     return path
+
+
+def _check_size(data: bytes, name: str) -> None:
+    if len(data) > MAX_WEIGHTS_BYTES:
+        raise WeightsUploadError(f"{name!r} is {len(data) / 2**20:.0f} MB; the limit is "
+                                 f"{MAX_WEIGHTS_BYTES // 2**20} MB.")
 
 
 def _keep(data: bytes, suffix: str, root: str | Path | None) -> Path:
