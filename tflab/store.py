@@ -44,7 +44,7 @@ from typing import Any, Iterable, Iterator
 STATUSES = ("queued", "running", "completed", "stopped", "failed", "diverged", "interrupted")
 FINISHED = STATUSES[2:]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_SECONDS = 10.0
 
 _SCHEMA = (
@@ -61,7 +61,9 @@ _SCHEMA = (
         final_metrics TEXT NOT NULL DEFAULT '{}',
         pid INTEGER,
         pid_started REAL,
-        stop_requested INTEGER NOT NULL DEFAULT 0
+        stop_requested INTEGER NOT NULL DEFAULT 0,
+        label TEXT NOT NULL DEFAULT '',
+        profile TEXT NOT NULL DEFAULT '{}'
     )""",
     """CREATE TABLE IF NOT EXISTS metrics (
         run_id TEXT NOT NULL,
@@ -81,6 +83,13 @@ _SCHEMA = (
         PRIMARY KEY (run_id, kind)
     )""",
 )
+
+# Columns added since a schema version, for stores written by an older TF Lab.
+_ADDED_COLUMNS = (
+    (3, "runs", "label", "TEXT NOT NULL DEFAULT ''"),
+    (3, "runs", "profile", "TEXT NOT NULL DEFAULT '{}'"),
+)
+MAX_LABEL = 60
 
 # One row per run plus how many distinct epochs it has logged.
 _SELECT_RUNS = """
@@ -108,6 +117,8 @@ class Run:
 
     `created`, `started` and `ended` are unix seconds (None until set); `epochs` is
     the number planned (None if open-ended) and `epochs_done` the number logged.
+    `label` is the person's short name for the run ('' until given); `profile` what the
+    training inputs looked like (see `set_profile`), None until training recorded it.
     """
 
     id: str
@@ -122,6 +133,8 @@ class Run:
     final_metrics: dict[str, Any]
     epochs_done: int
     pid: int | None
+    label: str = ""
+    profile: dict[str, Any] | None = None
 
     @property
     def duration(self) -> float | None:
@@ -319,6 +332,38 @@ class RunStore:
                                  " ORDER BY epoch DESC LIMIT 1", (run_id,)).fetchone()
         return None if row is None else (row["kind"], row["epoch"], json.loads(row["payload"]))
 
+    def set_label(self, run_id: str, label: str) -> str:
+        """Give the run a short name of the person's; returns it as kept ('' clears it).
+
+        Whitespace runs (newlines included) become one space; at most `MAX_LABEL` characters.
+
+        Example:
+
+        >>> import tempfile
+        >>> with RunStore(tempfile.mkdtemp()) as store:
+        ...     run_id = store.create_run("cnn", {})
+        ...     store.set_label(run_id, "  my cats\\n vs dogs ")
+        'my cats vs dogs'
+        """
+        if not isinstance(label, str):
+            raise ValueError(f"`label` must be text; received {label!r}.")
+        label = " ".join(label.split())
+        if len(label) > MAX_LABEL:
+            raise ValueError(f"`label` must be at most {MAX_LABEL} characters; received "
+                             f"{len(label)}.")
+        with self._transaction() as db:
+            _require_row(db.execute("UPDATE runs SET label = ? WHERE id = ?", (label, run_id)),
+                         run_id)
+        return label
+
+    def set_profile(self, run_id: str, profile: dict[str, Any]) -> None:
+        """Keep what the run's training inputs looked like (plain JSON data), so predictions
+        can tell an input unlike them; written once the data is loaded."""
+        text = _to_json("profile", profile)
+        with self._transaction() as db:
+            _require_row(db.execute("UPDATE runs SET profile = ? WHERE id = ?", (text, run_id)),
+                         run_id)
+
     def request_stop(self, run_id: str) -> None:
         """Ask the process running this run to stop it after the current batch."""
         with self._transaction() as db:
@@ -493,6 +538,10 @@ class RunStore:
             if version < SCHEMA_VERSION:
                 for statement in _SCHEMA:
                     db.execute(statement)
+                for since, table, column, declaration in _ADDED_COLUMNS:
+                    have = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+                    if version < since and column not in have:
+                        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def recover(self) -> None:
@@ -526,7 +575,8 @@ def _run_from_row(row: sqlite3.Row) -> Run:
                status=row["status"], message=row["message"], created=row["created"],
                started=row["started"], ended=row["ended"], epochs=row["epochs"],
                final_metrics=json.loads(row["final_metrics"]),
-               epochs_done=row["epochs_done"], pid=row["pid"])
+               epochs_done=row["epochs_done"], pid=row["pid"], label=row["label"],
+               profile=json.loads(row["profile"]) or None)
 
 
 def _series(rows: Iterable[sqlite3.Row], x: str) -> dict[str, list[tuple[int, float]]]:

@@ -55,6 +55,39 @@ def test_newer_schema_is_refused(tmp_path):
         RunStore(tmp_path)
 
 
+def test_a_store_from_before_labels_gains_them_and_keeps_its_runs(tmp_path):
+    # Schema version 2, as TF Lab wrote it before runs had labels and input profiles.
+    with sqlite3.connect(tmp_path / "runs.sqlite3") as db:
+        db.execute("""CREATE TABLE runs (id TEXT PRIMARY KEY, recipe TEXT NOT NULL,
+            spec TEXT NOT NULL, status TEXT NOT NULL, message TEXT NOT NULL DEFAULT '',
+            created REAL NOT NULL, started REAL, ended REAL, epochs INTEGER,
+            final_metrics TEXT NOT NULL DEFAULT '{}', pid INTEGER, pid_started REAL,
+            stop_requested INTEGER NOT NULL DEFAULT 0)""")
+        db.execute("INSERT INTO runs (id, recipe, spec, status, created, epochs) "
+                   "VALUES ('old1', 'cnn', '{}', 'completed', 1.0, 3)")
+        db.execute("PRAGMA user_version = 2")
+    with RunStore(tmp_path) as store:
+        run = store.get_run("old1")
+        assert (run.recipe, run.label, run.profile) == ("cnn", "", None)
+        assert store.set_label("old1", "shapes, first try") == "shapes, first try"
+        store.set_profile("old1", {"mean": 33.5})
+        run = store.get_run("old1")
+        assert (run.label, run.profile) == ("shapes, first try", {"mean": 33.5})
+    with sqlite3.connect(tmp_path / "runs.sqlite3") as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_labels_are_one_line_and_short(store):
+    run_id = store.create_run("cnn", {})
+    assert store.set_label(run_id, " two\n\tlines ") == "two lines"
+    assert store.get_run(run_id).label == "two lines"
+    with pytest.raises(ValueError, match="at most 60 characters; received 61"):
+        store.set_label(run_id, "x" * 61)
+    with pytest.raises(RunNotFound):
+        store.set_label("nope", "x")
+    assert store.set_label(run_id, "") == ""
+
+
 def test_tflab_home_is_respected(tmp_path, monkeypatch):
     monkeypatch.setenv("TFLAB_HOME", str(tmp_path / "home"))
     assert default_root() == tmp_path / "home"
