@@ -22,6 +22,7 @@ from tflab.prepare import COLOURS
 
 COLOURS_LABELS = {"auto": "Automatic", "as_is": "As it is", "invert": "Inverted"}
 SHOWN_WIDTH = 140  # the engine's preview is at most this wide, so Streamlit never resizes it
+# (its own resize made a 4000x10 strip 140x0 and failed)
 
 
 def colours_key(picture_key: str) -> str:
@@ -50,8 +51,9 @@ def picture_answer_ui(result, picture_key: str, position: int, can_invert: bool)
         picture, view, chart = st.columns([1, 1, 2])
         picture.image(result.preview, caption=plain(result.name), width=SHOWN_WIDTH)
         seen = np.clip(np.round(result.view), 0, 255).astype(np.uint8)
+        # A 28x28 view is drawn 140 wide by the browser; a larger one Streamlit shrinks.
         view.image(seen[..., 0] if seen.shape[-1] == 1 else seen, caption="what the model sees",
-                   width=min(SHOWN_WIDTH, seen.shape[1]))
+                   width=SHOWN_WIDTH)
         with chart:
             st.plotly_chart(figures.top_k_chart(result.top), key=f"predict.top.{position}")
         if result.unsure:
