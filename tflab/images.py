@@ -220,9 +220,9 @@ def to_model_array(
     - CMYK, YCbCr, LAB and HSV go through Pillow's RGB conversion.
     Grayscale uses Pillow's `convert("L")` (ITU-R 601 luma), as `keras.utils.load_img`
     does. A side longer than 1024 pixels is shrunk first (see `read_image`), so a large
-    image costs little memory. The image is then resized to exactly (width, height) without keeping the
-    aspect ratio, as Keras' `image_dataset_from_directory` does by default, with
-    bilinear filtering (Keras' default; Pillow's version averages over the whole
+    image costs little memory. The image is then resized to exactly (width, height)
+    without keeping the aspect ratio, as Keras' `image_dataset_from_directory` does by
+    default, with bilinear filtering (Keras' default; Pillow's version averages over the whole
     footprint when shrinking, so large photos do not alias).
 
     Args:

@@ -10,9 +10,9 @@ and applied the same way whatever the picture:
 - Strokes. When the training pictures are strokes on a plain background (digits,
   MNIST), a drawing is cropped to its ink, thickened to the training strokes' width,
   fitted (keeping its aspect) into the box the training ink occupies, centred there as
-  they are (by its box or its mass), and its edges softened to match theirs, as MNIST was made from scans. A
-  marker drawing on a 280x280 canvas would otherwise be thin, off-centre and unlike
-  any training digit.
+  they are (by its box or its mass), and its edges softened to match theirs, as MNIST
+  was made from scans. A marker drawing on a 280x280 canvas would otherwise be thin,
+  off-centre and unlike any training digit.
 
 Without a profile (a run whose data can no longer be loaded) a picture is resized as it
 is, inverted only on request.

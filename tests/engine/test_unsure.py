@@ -84,4 +84,5 @@ def test_pictures_all_alike_do_not_make_every_change_far():
     view = np.zeros((28, 28, 1), dtype=np.float32)
     view[:, :14] = 80.0  # brightness 40, contrast 40, detail ~1.4
     reason = unsure_reason(view, SURE, DIGITS, alike)
-    assert reason == "It looks unlike the training pictures: it has much less contrast than they have."
+    assert reason == ("It looks unlike the training pictures: it has much less contrast than "
+                      "they have.")
