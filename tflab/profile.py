@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 VERSION = 1
 POLARITIES = ("light_on_dark", "dark_on_light")
 MAX_PICTURES = 1000  # measured from this many training pictures at most, evenly spread
+MAX_PIXELS = 10_000_000  # ...and this many pixels: 444 pictures of 150x150, 40 MB of floats
 # A border pixel within this many levels of the border's median is background; a
 # border is plain when at least PLAIN_SHARE of its pixels are. 32 levels forgive paper
 # shading in a photo of a drawing, not a photo's or noise's texture.
@@ -146,8 +147,8 @@ class PictureProfile:
 def profile_pictures(x: np.ndarray) -> PictureProfile:
     """Measure training pictures: (n, height, width, channels) floats in 0..255.
 
-    At most `MAX_PICTURES` pictures are measured, evenly spread over `x`, so a large
-    set costs a second, not minutes.
+    At most `MAX_PICTURES` pictures and `MAX_PIXELS` pixels are measured, evenly spread
+    over `x`, a few at a time, so a large set costs a second and little memory.
 
     Args:
         x: the training inputs of an image run, channels 1 or 3.
@@ -167,8 +168,10 @@ def profile_pictures(x: np.ndarray) -> PictureProfile:
     if x.ndim != 4 or x.shape[-1] not in (1, 3) or not len(x):
         raise ValueError("Expected training pictures shaped (n, height, width, 1 or 3). "
                          f"Received: shape {x.shape}")
-    chosen = np.unique(np.linspace(0, len(x) - 1, min(len(x), MAX_PICTURES)).astype(int))
-    gray = luma(x[chosen])
+    count = min(len(x), MAX_PICTURES, max(1, MAX_PIXELS // (x.shape[1] * x.shape[2])))
+    chosen = np.unique(np.linspace(0, len(x) - 1, count).astype(int))
+    gray = np.concatenate([luma(x[chosen[start:start + 100]])  # no float copy of them all
+                           for start in range(0, len(chosen), 100)])
     level, plain, polarity = background(gray)
     looks = look(gray)
     look_stats = {name: (float(values.mean()), float(values.std()))

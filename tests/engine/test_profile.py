@@ -137,3 +137,11 @@ def test_a_run_whose_data_is_gone_has_no_profile_and_says_what_follows(tmp_path)
                            "cannot be loaded (")
     assert note.endswith("pictures are used as they are, inverted only on request, and marked "
                          "unsure only when the model hesitates.")
+
+
+def test_large_pictures_are_measured_from_a_bounded_number_of_pixels():
+    pictures = np.zeros((600, 150, 150, 1), dtype=np.float32)
+    pictures[:, 30:120, 70:80] = 255.0
+    profile = profile_pictures(pictures)
+    assert profile.pictures == 444  # 10 million pixels' worth, evenly spread
+    assert profile.ink_box == (90, 10) and profile.fits_strokes
