@@ -4,9 +4,12 @@ import numpy as np
 import streamlit as st
 
 from components import figures
+from components.messages import error_text, plain, safe
+from components.picture_answers import colours_choice, picture_answer_ui
 from components.state import run_store
 from tflab.data import summarize
 from tflab.spec import ExperimentSpec
+from tflab.titles import run_title
 
 store = run_store()
 st.title("Predict")
@@ -19,7 +22,7 @@ if not runs:
 ids = [r.id for r in runs]
 wanted = st.query_params.get("run")
 run_id = st.selectbox("Run", ids, index=ids.index(wanted) if wanted in ids else 0,
-                      format_func={r.id: f"{r.recipe} · {r.status} · {r.id}" for r in runs}.get,
+                      format_func={r.id: run_title(r) for r in runs}.get,
                       key="predict.run")
 run = store.get_run(run_id)
 spec = ExperimentSpec.from_dict(run.spec)
@@ -36,45 +39,37 @@ def predictor_for(run_id: str):
 try:
     predictor = predictor_for(run_id)
 except Exception as error:  # a damaged or foreign model file: say so, keep the page
-    st.error(str(error))
+    st.error(error_text(error))
     st.stop()
 
 
 def images_ui() -> None:
-    classes = len(summary.class_names)
-    left, right = st.columns(2)
-    invert = left.toggle("Invert colours", key="predict.invert",
-                         help="Digit models learned white ink on black; a drawing on paper is "
-                              "dark ink on white.")
-    autocontrast = right.toggle("Auto-contrast", key="predict.autocontrast",
-                                help="Stretch the darkest pixel to black and the lightest to white.")
+    if predictor.profile_note:
+        st.caption(safe(predictor.profile_note))
+    autocontrast = False
+    if not predictor.fits_strokes:  # drawings are stretched anyway
+        autocontrast = st.toggle("Auto-contrast", key="predict.autocontrast",
+                                 help="Stretch the darkest pixel to black and the lightest to "
+                                      "white.")
     files = st.file_uploader("Images", type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
                              accept_multiple_files=True, key="predict.files",
                              help=f"The model sees them as {summary.input_shape[0]}x"
                                   f"{summary.input_shape[1]} pixels, as in training.")
-    pictures = [(f.name, f.getvalue()) for f in files or []]
+    pictures = [(f"file-{f.file_id}", f.name, f.getvalue()) for f in files or []]
     if st.toggle("Camera", key="predict.camera",
                  help="Show a picture to this device's camera, as in Teachable Machine."):
         photo = st.camera_input("Take a picture", key="predict.photo")
         if photo is not None:
-            pictures.append(("camera photo", photo.getvalue()))
+            pictures.append(("camera", "camera photo", photo.getvalue()))
     if not pictures:
-        st.caption(f"Upload one or more pictures of: {', '.join(summary.class_names)}.")
+        st.caption(plain(f"Upload one or more pictures of: {', '.join(summary.class_names)}."))
         return
-    results = predictor.images(pictures, top_k=min(3, classes), invert=invert,
+    choices = [colours_choice(key) if predictor.can_invert else "auto" for key, _, _ in pictures]
+    results = predictor.images([(name, data) for _, name, data in pictures],
+                               top_k=min(3, len(summary.class_names)), colours=choices,
                                autocontrast=autocontrast)
-    for position, ((_, data), result) in enumerate(zip(pictures, results)):
-        with st.container(border=True):
-            if result.error:
-                st.error(result.error, icon=":material/broken_image:")
-                continue
-            picture, view, chart = st.columns([1, 1, 2])
-            picture.image(data, caption=result.name, width=140)
-            view_image = result.view.astype(np.uint8)
-            view.image(view_image[..., 0] if view_image.shape[-1] == 1 else view_image,
-                       caption="what the model sees", width=140)
-            with chart:
-                st.plotly_chart(figures.top_k_chart(result.top), key=f"predict.top.{position}")
+    for position, ((key, _, _), result) in enumerate(zip(pictures, results)):
+        picture_answer_ui(result, key, position, predictor.can_invert)
 
 
 def numbers_ui() -> None:

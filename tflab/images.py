@@ -3,7 +3,9 @@
 Uploads are hostile until proven otherwise: `read_image` opens bytes (never a path),
 refuses empty files, non-images, damaged files, formats outside a short list and
 images too large to decode safely, and raises `ImageInputError` with a message meant
-for the person who uploaded the file. `to_model_array` then brings any Pillow mode
+for the person who uploaded the file. A large picture is shrunk while it is read (JPEG
+decodes straight to a smaller size), so its memory stays bounded whatever the file says.
+`to_model_array` then brings any Pillow mode
 (transparency, palettes, 1-bit, 16-bit, float, CMYK, LAB...) to a float32
 `(height, width, channels)` array with values in 0..255, the range the model's own
 `Rescaling` layer expects.
@@ -36,6 +38,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 ACCEPTED_FORMATS = ("PNG", "JPEG", "MPO", "WEBP", "BMP", "GIF", "TIFF")
 ACCEPTED_TEXT = "accepted: PNG, JPEG, WebP, BMP, GIF, TIFF"
 DEFAULT_MAX_PIXELS = 40_000_000
+# Models take 28 to 300 pixels a side; a picture is kept at most this long a side, so
+# nothing after decoding handles more than a megapixel whatever the upload's size.
+MAX_SIDE = 1024
+PREVIEW_SIDE = 140
+_BAND_PIXELS = 4_000_000  # pixels shrunk at a time: 16 MB of RGBA, whatever the picture
 
 # Leading bytes of the accepted formats, to tell "damaged PNG" from "not an image"
 # when Pillow cannot even read the header. Only signatures of 3 bytes or more: a
@@ -53,6 +60,11 @@ _SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N")
 _HIGH_DEPTH_MODES = _SIXTEEN_BIT_MODES + ("I", "F")
 _ALPHA_MODES = ("RGBA", "LA", "La", "PA", "RGBa")
 _WHITE = (255, 255, 255, 255)
+# Pillow's mapping of EXIF orientations to the turn that shows the picture upright.
+_ORIENTATION = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+                4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+                6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+                8: Image.Transpose.ROTATE_90}
 
 
 class ImageInputError(ValueError):
@@ -69,7 +81,8 @@ class ImageInputError(ValueError):
 
 
 def read_image(
-    data: bytes, name: str = "image", max_pixels: int = DEFAULT_MAX_PIXELS
+    data: bytes, name: str = "image", max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_side: int = MAX_SIDE,
 ) -> Image.Image:
     """Open an uploaded file's bytes as a fully decoded, upright Pillow image.
 
@@ -79,6 +92,11 @@ def read_image(
     model. The EXIF orientation is applied (phone photos are stored sideways), and of
     an animated GIF, WebP or PNG only the first frame is kept.
 
+    A picture longer than `max_side` on a side is shrunk to it, keeping its aspect, by
+    averaging (a JPEG is decoded at 1/2, 1/4 or 1/8 of its size first), before any
+    other copy is made: a 6000x6000 16-bit PNG then costs its decoded 72 MB once, not
+    gigabytes of float copies.
+
     Pillow's own global limit `Image.MAX_IMAGE_PIXELS` is left alone (changing it
     would change it for every user of the process); Pillow's bomb error and warning
     are still caught and reported like our own limit.
@@ -87,10 +105,12 @@ def read_image(
         data: the file's bytes, e.g. `uploaded_file.getvalue()` in Streamlit.
         name: the file name, used only in error messages. Defaults to `"image"`.
         max_pixels: the largest width * height accepted. Defaults to 40_000_000.
+        max_side: the longest side kept, in pixels. Defaults to 1024.
 
     Returns:
-        A loaded `PIL.Image.Image` holding no reference to `data`; its `format`
-        attribute is the file format Pillow found (e.g. `"PNG"`).
+        A loaded `PIL.Image.Image` holding no reference to `data`, its longer side at
+        most `max_side`; its `format` attribute is the file format Pillow found (e.g.
+        `"PNG"`).
 
     Raises:
         ImageInputError: for empty data, non-images, damaged files, refused formats
@@ -104,6 +124,10 @@ def read_image(
     >>> Image.new("L", (8, 4)).save(buffer, "BMP")
     >>> read_image(buffer.getvalue(), name="scan.bmp").size
     (8, 4)
+    >>> buffer = io.BytesIO()
+    >>> Image.new("L", (4000, 10)).save(buffer, "PNG")
+    >>> read_image(buffer.getvalue(), name="strip.png").size
+    (1024, 3)
     >>> try:
     ...     read_image(b"just text", name="notes.png")
     ... except ImageInputError as error:
@@ -114,11 +138,12 @@ def read_image(
         raise TypeError(
             f"Expected the file's bytes for `data`. Received: data of type {type(data).__name__}"
         )
-    if not _is_positive_int(max_pixels):
-        raise ValueError(
-            "Received an invalid value for `max_pixels`, expected a positive integer. "
-            f"Received: max_pixels={max_pixels!r}"
-        )
+    for argument, value in (("max_pixels", max_pixels), ("max_side", max_side)):
+        if not _is_positive_int(value):
+            raise ValueError(
+                f"Received an invalid value for `{argument}`, expected a positive integer. "
+                f"Received: {argument}={value!r}"
+            )
     data = bytes(data)
     if not data:
         raise ImageInputError(
@@ -151,8 +176,16 @@ def read_image(
                 raise ImageInputError(_too_large_message(name, source.size, max_pixels))
             try:
                 source.seek(0)  # The first frame of an animation.
+                if source.format in ("JPEG", "MPO") and max(width, height) > max_side:
+                    source.draft(None, _fitted((width, height), max_side))
                 source.load()  # Decode everything now, so damage shows here.
-                upright = ImageOps.exif_transpose(source)  # A new image, detached from `data`.
+                # Read after loading (Pillow turns a TIFF itself then and drops its tag),
+                # before shrinking (a shrunk copy holds no EXIF of its own).
+                turn = _ORIENTATION.get(source.getexif().get(0x0112))
+                # Always a new image (resize or copy), detached from `data`.
+                upright = _bounded(source, max_side, copy=True)
+                if turn is not None:
+                    upright = upright.transpose(turn)
             except (Image.DecompressionBombError, Image.DecompressionBombWarning):
                 limit = _pillow_limit(max_pixels)
                 raise ImageInputError(_too_large_message(name, source.size, limit)) from None
@@ -160,6 +193,7 @@ def read_image(
                 raise ImageInputError(f"{name!r} is damaged or truncated: {error}") from None
     # Derived images have format None; keep the file's so `describe` can name it.
     upright.format = source.format
+    upright.info.pop("exif", None)  # Its orientation is applied; nothing should turn it again.
     return upright
 
 
@@ -177,17 +211,18 @@ def to_model_array(
     - transparency (RGBA, LA, a palette or a colour marked transparent) is laid over
       white, because what users upload with transparency is mostly a drawing or a
       canvas export: dark strokes on an empty background. Over black the strokes
-      would vanish into the background. Use `invert` for models trained on
-      white-on-black digits.
+      would vanish into the background. `tflab.prepare` decides when a picture is
+      inverted for a model trained on white-on-black digits.
     - 16-bit images are scaled by their bit depth (65535 -> 255), not clipped.
       32-bit integer images are scaled by the smallest depth that holds their values
       (8 or 16 bits) and stretched from min..max otherwise; float images in 0..1 are
       multiplied by 255, in 0..255 kept, otherwise stretched from min..max.
     - CMYK, YCbCr, LAB and HSV go through Pillow's RGB conversion.
     Grayscale uses Pillow's `convert("L")` (ITU-R 601 luma), as `keras.utils.load_img`
-    does. The image is then resized to exactly (width, height) without keeping the
-    aspect ratio, as Keras' `image_dataset_from_directory` does by default, with
-    bilinear filtering (Keras' default; Pillow's version averages over the whole
+    does. A side longer than 1024 pixels is shrunk first (see `read_image`), so a large
+    image costs little memory. The image is then resized to exactly (width, height)
+    without keeping the aspect ratio, as Keras' `image_dataset_from_directory` does by
+    default, with bilinear filtering (Keras' default; Pillow's version averages over the whole
     footprint when shrinking, so large photos do not alias).
 
     Args:
@@ -225,7 +260,7 @@ def to_model_array(
             f"Received: channels={channels!r}"
         )
 
-    flat = _flatten(image)
+    flat = _flatten(_bounded(image, MAX_SIDE))
     flat = flat.convert("L" if channels == 1 else "RGB")
     flat = flat.resize((int(width), int(height)), Image.Resampling.BILINEAR, reducing_gap=3.0)
     if autocontrast:
@@ -239,39 +274,58 @@ def to_model_array(
     return array
 
 
-def looks_dark_on_light(image: Image.Image) -> bool:
-    """Guess whether the subject is dark on a light background (a pen drawing on white).
+def gray_array(image: Image.Image, max_side: int = MAX_SIDE) -> np.ndarray:
+    """The picture's brightness as a float32 (height, width) array, values 0..255.
 
-    Compares the mean brightness of the border (the outer eighth of each side, at
-    least one pixel) with that of the centre (the middle half in each direction):
-    True when the border is strictly brighter. Transparency counts as white, as in
-    `to_model_array`. Meant only to suggest `invert=True` for digit models trained
-    on white-on-black; a uniform image gives False.
+    Modes are flattened as in `to_model_array` (transparency over white, 16-bit scaled)
+    and the luma is Pillow's `convert("L")`, so it matches a grayscale model's input;
+    a side longer than `max_side` is shrunk first.
 
     Args:
         image: a `PIL.Image.Image`.
-
-    Returns:
-        True when the border is brighter than the centre.
+        max_side: the longest side kept, in pixels. Defaults to 1024.
 
     Example:
 
-    >>> from PIL import Image, ImageDraw
-    >>> drawing = Image.new("L", (28, 28), 255)
-    >>> ImageDraw.Draw(drawing).line([(14, 6), (14, 22)], fill=0, width=3)
-    >>> looks_dark_on_light(drawing)
-    True
+    >>> from PIL import Image
+    >>> gray = gray_array(Image.new("RGBA", (3000, 20), (0, 0, 0, 0)))
+    >>> gray.shape, gray.dtype.name, float(gray.min())
+    ((7, 1024), 'float32', 255.0)
     """
     if not isinstance(image, Image.Image):
         raise TypeError(_not_an_image_object(image))
-    gray = np.asarray(_flatten(image).convert("L"), dtype=np.float64)
-    rows, cols = gray.shape
-    edge = max(1, min(rows, cols) // 8)
-    border = np.ones(gray.shape, dtype=bool)
-    border[edge:rows - edge, edge:cols - edge] = False
-    top, left = rows // 4, cols // 4
-    centre = gray[top:max(top + 1, 3 * rows // 4), left:max(left + 1, 3 * cols // 4)]
-    return bool(gray[border].mean() > centre.mean())
+    return np.asarray(_flatten(_bounded(image, max_side)).convert("L"), dtype=np.float32)
+
+
+def preview(image: Image.Image, side: int = PREVIEW_SIDE) -> np.ndarray:
+    """The picture as a person sees it, small enough to show: uint8 RGB, at most `side`.
+
+    Any mode is flattened as in `to_model_array` (transparency over white, 16-bit
+    scaled), so a page can show it without decoding the upload again, and no side is
+    below 1 pixel: a 4000x10 strip becomes 140x1, not an empty image.
+
+    Args:
+        image: a `PIL.Image.Image`.
+        side: the longest side of the preview, in pixels. Defaults to 140.
+
+    Returns:
+        A uint8 array of shape (height, width, 3).
+
+    Example:
+
+    >>> from PIL import Image
+    >>> preview(Image.new("I;16", (4000, 10))).shape
+    (1, 140, 3)
+    """
+    if not isinstance(image, Image.Image):
+        raise TypeError(_not_an_image_object(image))
+    if not _is_positive_int(side):
+        raise ValueError("Received an invalid value for `side`, expected a positive integer. "
+                         f"Received: side={side!r}")
+    flat = _flatten(_bounded(image, MAX_SIDE)).convert("RGB")
+    if max(flat.size) > side:
+        flat = flat.resize(_fitted(flat.size, side), Image.Resampling.BILINEAR, reducing_gap=3.0)
+    return np.asarray(flat, dtype=np.uint8)
 
 
 def describe(image: Image.Image) -> str:
@@ -306,10 +360,54 @@ def _flatten(image: Image.Image) -> Image.Image:
     return Image.alpha_composite(Image.new("RGBA", rgba.size, _WHITE), rgba).convert("RGB")
 
 
+def _fitted(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """`size` scaled to fit in `side` x `side`, keeping its aspect; each side at least 1."""
+    width, height = size
+    scale = side / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _bounded(image: Image.Image, max_side: int, copy: bool = False) -> Image.Image:
+    """The image averaged down to at most `max_side` a side (itself, or a copy, if it fits).
+
+    A picture over twice the bound is first shrunk a band of rows at a time, so no
+    full-size copy is made: Pillow would otherwise convert a whole RGBA picture to
+    premultiplied alpha (another 4 bytes a pixel) to resize it. Pillow's BOX filter
+    averages in every mode, 16-bit and float included.
+    """
+    width, height = image.size
+    if max(width, height) <= max_side:
+        return image.copy() if copy else image
+    factor = max(width, height) // max_side  # whole rows per output row, first pass
+    if factor > 1:
+        band = factor * max(1, _BAND_PIXELS // (width * factor))
+        parts = []
+        for top in range(0, height, band):  # one band in memory at a time
+            rows = _resizable(image.crop((0, top, width, min(height, top + band))), image.info)
+            parts.append(rows.resize((-(-width // factor), -(-rows.height // factor)),
+                                     Image.Resampling.BOX))
+        shrunk = Image.new(parts[0].mode, (parts[0].width, sum(p.height for p in parts)))
+        for index, part in enumerate(parts):
+            shrunk.paste(part, (0, index * parts[0].height))
+        shrunk.info = {key: value for key, value in image.info.items()
+                       if key != "transparency" or shrunk.mode == image.mode}
+        image = shrunk
+    return _resizable(image, image.info).resize(_fitted((width, height), max_side),
+                                                Image.Resampling.BOX)
+
+
+def _resizable(image: Image.Image, info: dict) -> Image.Image:
+    """Palettes and 1-bit images as RGB(A) or L: Pillow resizes those by picking pixels,
+    which would drop thin lines."""
+    if image.mode in ("P", "PA"):
+        return image.convert("RGBA" if image.mode == "PA" or "transparency" in info else "RGB")
+    return image.convert("L") if image.mode == "1" else image
+
+
 def _high_depth_to_gray(image: Image.Image) -> Image.Image:
     """Scale a 16-bit, 32-bit integer or float image to 8-bit "L" without clipping."""
     raw = np.asarray(image)
-    values = raw.astype(np.float64)
+    values = raw.astype(np.float32)
     if not np.all(np.isfinite(values)):
         raise ImageInputError(
             f"The image (mode {image.mode}) contains NaN or infinite values; "

@@ -101,6 +101,8 @@ def run_job(store: RunStore, run_id: str, should_stop: Callable[[], bool] = lamb
     store.mark_running(run_id)
     sink = StoreSink(store, run_id)
     result = train(spec, TeeSink(sink, watcher) if watcher else sink, should_stop)
+    if result.profile is not None:
+        store.set_profile(run_id, result.profile)  # how Predict prepares and judges pictures
     if result.model is not None:
         try:
             result.model.save(store.model_path(run_id))

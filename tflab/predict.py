@@ -2,7 +2,10 @@
 
 The run's spec says how its data looked (image size, channels, 0..255 pixels; numbers;
 a series), and the model itself holds its scaling (a Rescaling layer), so an uploaded
-image goes through the same steps as a training image.
+image goes through the same steps as a training image. The run's profile of its
+training pictures (`tflab.profile`) says the rest: which pictures to invert, whether to
+fit drawings as its strokes are (`tflab.prepare`), and when an answer is unsure
+(`tflab.unsure`).
 
 Example:
 
@@ -20,9 +23,12 @@ import keras
 import numpy as np
 
 from tflab.data import DataSummary, summarize
-from tflab.images import ImageInputError, read_image, to_model_array
+from tflab.images import ImageInputError, preview, read_image
+from tflab.prepare import COLOURS, prepare
+from tflab.profile import PictureProfile, profile_for_run
 from tflab.spec import ExperimentSpec
 from tflab.store import RunStore
+from tflab.unsure import unsure_reason
 
 
 class PredictionError(ValueError):
@@ -54,11 +60,28 @@ def load_model(path: str | Path) -> keras.Model:
 
 @dataclass
 class ImagePrediction:
-    """One uploaded image: what the model saw and its top classes, or why it could not."""
+    """One uploaded picture: what was done to it, what the model saw and answered, whether
+    to trust the answer; or why it could not be used.
+
+    Args:
+        name: the file's name.
+        preview: the picture as uploaded, uint8 RGB at most 140 pixels a side, safe for
+            any page to show (`tflab.images.preview`); None when it could not be read.
+        view: what the model saw, float32 (height, width, channels) in 0..255.
+        top: the top classes and their probabilities, most likely first.
+        inverted: True when the picture's brightness was turned over.
+        notes: what was done to the picture and why, a sentence each.
+        unsure: '' or the sentence saying why the answer should not be trusted.
+        error: '' or why the picture could not be used.
+    """
 
     name: str
+    preview: np.ndarray | None = None
     view: np.ndarray | None = None
     top: list[tuple[str, float]] = field(default_factory=list)
+    inverted: bool = False
+    notes: tuple[str, ...] = ()
+    unsure: str = ""
     error: str = ""
 
 
@@ -68,44 +91,106 @@ class Predictor:
     Args:
         model: the trained model.
         spec: the run's experiment spec.
+        profile: its training pictures (`tflab.profile`), for image runs; None when
+            unknown (pictures are then used as they are). Defaults to None.
+        profile_note: '' or a sentence on where the profile came from. Defaults to ''.
     """
 
-    def __init__(self, model: keras.Model, spec: ExperimentSpec):
+    def __init__(self, model: keras.Model, spec: ExperimentSpec,
+                 profile: PictureProfile | None = None, profile_note: str = ""):
         self.model = model
         self.spec = spec
         self.summary: DataSummary = summarize(spec.data.dataset, dict(spec.data.options))
+        self.profile = profile
+        self.profile_note = profile_note
 
     @classmethod
     def from_run(cls, store: RunStore, run_id: str) -> "Predictor":
+        """The run's model, spec and, for pictures, the profile of its training pictures
+        (measured now and kept if the run predates profiles, see `profile_for_run`)."""
         run = store.get_run(run_id)
         spec = ExperimentSpec.from_dict(run.spec)
-        return cls(load_model(store.model_path(run_id)), spec)
+        model = load_model(store.model_path(run_id))
+        profile, note = None, ""
+        if summarize(spec.data.dataset, dict(spec.data.options)).image:
+            profile, note = profile_for_run(store, run)
+        return cls(model, spec, profile, note)
 
     # -- images ------------------------------------------------------------------------
 
-    def images(self, files: list[tuple[str, bytes]], top_k: int = 3, invert: bool = False,
+    @property
+    def can_invert(self) -> bool:
+        """True for grayscale image models: a picture's colours can be turned over.
+        Colour models take pictures as they are."""
+        return self.summary.image and self.summary.input_shape[-1] == 1
+
+    @property
+    def fits_strokes(self) -> bool:
+        """True when pictures are cropped, fitted and centred as drawings (digits)."""
+        return self.profile is not None and self.profile.fits_strokes
+
+    def images(self, files: list[tuple[str, bytes]], top_k: int = 3,
+               colours: str | list[str] = "auto",
                autocontrast: bool = False) -> list[ImagePrediction]:
-        """Top-k classes for each (name, bytes) file; a bad file gets its own error."""
+        """Each (name, bytes) file prepared as the training pictures were, and answered.
+
+        A file that cannot be read or prepared gets its own error and the others still
+        answer.
+
+        Args:
+            files: (name, bytes) pairs, as uploaded.
+            top_k: how many classes to give per picture. Defaults to 3.
+            colours: "auto", "as_is" or "invert" (see `tflab.prepare.prepare`), for all
+                files or one per file; colour models take "auto" and "as_is". Defaults
+                to "auto".
+            autocontrast: stretch each picture's levels first. Defaults to False.
+
+        Returns:
+            One `ImagePrediction` per file, in order.
+        """
         if not self.summary.image:
             raise PredictionError(f"This run's model takes {self.summary.kind} data, not images.")
-        height, width, channels = self.summary.input_shape
-        results, batch = [], []
-        for name, data in files:
+        files = list(files)
+        choices = [colours] * len(files) if isinstance(colours, str) else list(colours)
+        allowed = COLOURS if self.can_invert else COLOURS[:2]
+        if len(choices) != len(files) or any(choice not in allowed for choice in choices):
+            raise ValueError(
+                f"Received an invalid value for `colours`, expected one of "
+                f"{', '.join(map(repr, allowed))} or a list of them, one per file "
+                f"({len(files)}). Received: colours={colours!r}")
+        results, prepared = [], []
+        for (name, data), choice in zip(files, choices):
             try:
                 image = read_image(data, name)
-                view = to_model_array(image, height, width, channels, invert, autocontrast)
+                ready = prepare(image, self.summary.input_shape, self.profile, choice,
+                                autocontrast)
+                results.append(ImagePrediction(name, preview(image), ready.view,
+                                               inverted=ready.inverted, notes=ready.notes))
+                prepared.append((results[-1], ready))
             except ImageInputError as error:
                 results.append(ImagePrediction(name, error=str(error)))
-                continue
-            results.append(ImagePrediction(name, view=view))
-            batch.append(view)
-        if batch:
-            probabilities = self._class_probabilities(np.stack(batch))
-            ready = [r for r in results if not r.error]
-            for result, row in zip(ready, probabilities):
-                order = np.argsort(row)[::-1][:top_k]
-                result.top = [(self.summary.class_names[i], float(row[i])) for i in order]
+            except Exception as error:  # one odd picture must not stop the others answering
+                results.append(ImagePrediction(
+                    name, error=f"{name!r} could not be prepared for the model "
+                                f"({type(error).__name__}: {error})."))
+        if prepared:
+            self._answer(prepared, top_k)
         return results
+
+    def _answer(self, prepared: list, top_k: int) -> None:
+        """Top-k and unsure for each prepared picture, in one batch through the model."""
+        names = self.summary.class_names
+        try:
+            probabilities = self._class_probabilities(np.stack([r.view for r, _ in prepared]))
+        except Exception as error:  # a model that does not take these pictures
+            for result, _ in prepared:
+                result.error = (f"The model could not answer for {result.name!r} "
+                                f"({type(error).__name__}: {str(error)[:200]}).")
+            return
+        for (result, ready), row in zip(prepared, probabilities):
+            order = np.argsort(row)[::-1][:top_k]
+            result.top = [(names[i], float(row[i])) for i in order]
+            result.unsure = unsure_reason(result.view, row, names, self.profile, ready.plain)
 
     def _class_probabilities(self, x: np.ndarray) -> np.ndarray:
         out = np.asarray(self.model.predict(x, verbose=0))

@@ -22,6 +22,7 @@ import tensorflow as tf
 
 from tflab.build import BuildError, ShapeMismatch, build_model, check_data, compile_model
 from tflab.data import Dataset, DatasetUnavailable, load_dataset
+from tflab.profile import profile_pictures
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.stream import Diverged, ListSink, Sink, StopRequested, StreamCallback
 from tflab.views import ViewCallback, view_kind
@@ -39,6 +40,7 @@ class TrainingResult:
     final_metrics: dict = field(default_factory=dict)
     model: keras.Model | None = None
     seconds: float = 0.0
+    profile: dict | None = None  # an image run's training pictures (tflab.profile), as JSON
 
 
 def pipelines(x_train, y_train, x_val, y_val, batch_size, seed):
@@ -74,11 +76,13 @@ def train(spec: ExperimentSpec, sink: Sink | None = None,
     sink = sink if sink is not None else ListSink()
     started = time.monotonic()
     stream = StreamCallback(sink, should_stop)
-    model = None
+    model = profile = None
     try:
         if data is None:
             data = load_dataset(spec.data.dataset, dict(spec.data.options),
                                 spec.data.validation_split, spec.seed)
+        if data.summary.image:
+            profile = profile_pictures(data.x_train).to_dict()
         model = build_model(spec)
         check_data(model, data.x_train)
         compile_model(model, spec)
@@ -115,5 +119,5 @@ def train(spec: ExperimentSpec, sink: Sink | None = None,
     return TrainingResult(status, message, getattr(stream, "epochs_done", 0),
                           getattr(stream, "last_logs", {}),
                           model if status in ("completed", "stopped") else None,
-                          time.monotonic() - started)
+                          time.monotonic() - started, profile=profile)
 

@@ -4,12 +4,18 @@ AppTest 1.67 drives `st.file_uploader` (`FileUploader.set_value` / `upload`), so
 pictures go through the page as a person's uploads would.
 """
 
+import io
 import json
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from apptest_support import no_exception, open_page, png_bytes, texts, train_now
+from components.messages import plain, safe
+from drawings import drawn_three, png_bytes as drawing_png
 from tflab.recipes import get_recipe
+from tflab.titles import run_title
 
 PREDICT = "app_pages/predict.py"
 NO_MODEL = "No finished run with a model yet. Train a recipe first."
@@ -74,7 +80,7 @@ def test_a_damaged_model_file_is_reported_on_the_page(tflab_home):
     at = no_exception(open_page(PREDICT, run=run_id))
 
     [error] = texts(at.error)
-    assert error.startswith(f"{run_id}.keras is not a Keras model file that can be loaded")
+    assert error.startswith(safe(f"{run_id}.keras is not a Keras model file that can be loaded"))
     assert not at.dataframe
 
 
@@ -99,7 +105,8 @@ def test_a_digit_gets_a_top_3_chart_and_a_text_file_an_error(lab, trained, digit
     picture, label = digit
     at = no_exception(open_page(PREDICT, run=trained["multiclass"]))
     assert at.selectbox(key="predict.run").value == trained["multiclass"]
-    assert "Upload one or more pictures of: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9." in texts(at.caption)
+    assert plain("Upload one or more pictures of: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9.") in \
+        texts(at.caption)
 
     at.file_uploader(key="predict.files").set_value([
         ("digit.png", picture, "image/png"),
@@ -112,9 +119,9 @@ def test_a_digit_gets_a_top_3_chart_and_a_text_file_an_error(lab, trained, digit
     assert probabilities == sorted(probabilities, reverse=True)
     assert 0 < sum(probabilities) <= 1 + 1e-6
     [error] = texts(at.error)
-    assert "notes.png" in error and "not an image" in error
+    assert error.startswith(safe("'notes.png' is not an image"))
     assert [caption for image in at.image for caption in image.captions] == \
-        ["digit.png", "what the model sees"]
+        [plain("digit.png"), "what the model sees"]
 
 
 def test_two_pictures_with_the_same_name_each_get_a_chart(lab, trained, digit):
@@ -126,3 +133,105 @@ def test_two_pictures_with_the_same_name_each_get_a_chart(lab, trained, digit):
     no_exception(at.run())
 
     assert len(at.get("plotly_chart")) == 2
+
+
+def sixteen_bit_png(width, height, value) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(np.full((height, width), value, dtype=np.uint16)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def strip_png(width=4000, height=10) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("L", (width, height), 200).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_16_bit_png_and_a_4000x10_strip_answer_and_so_do_the_pictures_after_them(
+        lab, trained, digit):
+    picture, label = digit
+    at = no_exception(open_page(PREDICT, run=trained["multiclass"]))
+
+    at.file_uploader(key="predict.files").set_value([
+        ("first.png", picture, "image/png"),
+        ("deep.png", sixteen_bit_png(300, 200, 30000), "image/png"),
+        ("strip.png", strip_png(), "image/png"),
+        ("notes.png", b"Shopping list: milk, eggs.", "image/png"),
+        ("last.png", picture, "image/png")])
+    no_exception(at.run())  # both raised in Streamlit's own decoding of the raw upload before
+
+    charts = top_k(at)
+    assert len(charts) == 4  # every picture but the text file
+    assert label in charts[0][0] and label in charts[-1][0]
+    shown = [caption for image in at.image for caption in image.captions]
+    assert shown[::2] == [plain(name) for name in ("first.png", "deep.png", "strip.png",
+                                                   "last.png")]
+    [error] = texts(at.error)
+    assert error.startswith(safe("'notes.png' is not an image"))
+
+
+def test_the_selector_names_runs_by_label_recipe_and_data(lab, trained):
+    at = no_exception(open_page(PREDICT, run=trained["multiclass"]))
+    titles = {run_title(lab.get_run(run_id)) for run_id in trained.values()}
+    assert titles <= set(at.selectbox(key="predict.run").options)
+    assert not [toggle for toggle in at.toggle if toggle.label == "Invert colours"]
+
+
+def colours_radios(at):
+    return [radio for radio in at.radio if radio.key.startswith("predict.colours.")]
+
+
+def test_a_drawing_is_inverted_with_a_note_and_can_be_kept_as_it_is(lab, trained):
+    at = no_exception(open_page(PREDICT, run=trained["multiclass"]))
+    at.file_uploader(key="predict.files").set_value([
+        ("three.png", drawing_png(drawn_three()), "image/png")])
+    no_exception(at.run())
+
+    assert safe("Inverted: it is dark on a light background, and this model learned light on "
+                "dark.") in texts(at.caption)
+    [radio] = colours_radios(at)
+    assert radio.value == "auto" and radio.options == ["Automatic", "As it is", "Inverted"]
+    assert not at.warning
+    # Drawings are fitted and stretched anyway, so there is no auto-contrast switch.
+    assert not [toggle for toggle in at.toggle if toggle.label == "Auto-contrast"]
+
+    no_exception(radio.set_value("as_is").run())
+
+    [radio] = colours_radios(at)
+    assert radio.value == "as_is"
+    assert not [text for text in texts(at.caption) if text.startswith("Inverted")]
+    [warning] = texts(at.warning)
+    assert warning == safe("Unsure. It looks unlike the training pictures: it is much brighter "
+                           "than they are.")
+
+
+def test_noise_is_marked_unsure(lab, trained):
+    at = no_exception(open_page(PREDICT, run=trained["multiclass"]))
+    noise = Image.fromarray(np.random.default_rng(0).integers(0, 256, (120, 160, 3),
+                                                              dtype=np.uint8))
+    at.file_uploader(key="predict.files").set_value([("noise.png", drawing_png(noise),
+                                                      "image/png")])
+    no_exception(at.run())
+    [warning] = texts(at.warning)
+    assert warning == safe("Unsure. It looks unlike the training pictures: its background is "
+                           "not plain, as theirs is.")
+
+
+def test_a_colour_model_has_no_colours_choice(lab):
+    spec = get_recipe("cnn").spec.to_dict()
+    spec["data"]["options"].update(image_size=64, samples_per_class=20)
+    spec["model"]["input_shape"] = [64, 64, 3]
+    spec["fit"]["epochs"] = 1
+    spec["augmentation"] = {"rescale": 1 / 255}  # RandomShear does not load safely on main yet
+    from tflab.spec import ExperimentSpec
+
+    run_id = train_now(lab, ExperimentSpec.from_dict(spec))
+    at = no_exception(open_page(PREDICT, run=run_id))
+    at.file_uploader(key="predict.files").set_value([
+        ("three.png", drawing_png(drawn_three()), "image/png")])
+    no_exception(at.run())
+
+    assert len(top_k(at)) == 1
+    assert not colours_radios(at)
+    assert not [text for text in texts(at.caption) if "nverted" in text]
+    assert [toggle.label for toggle in at.toggle if toggle.label == "Auto-contrast"]

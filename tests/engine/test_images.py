@@ -1,9 +1,13 @@
 """Tests for tflab.images: real files written to a temporary folder, hostile ones included."""
 
 import doctest
+import json
 import struct
+import subprocess
+import sys
 import warnings
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,12 +15,16 @@ from PIL import Image, ImageDraw, ImageFile
 
 import tflab.images
 from tflab.images import (
+    MAX_SIDE,
     ImageInputError,
     describe,
-    looks_dark_on_light,
+    gray_array,
+    preview,
     read_image,
     to_model_array,
 )
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def write(tmp_path, image, name, **save_options):
@@ -422,32 +430,130 @@ def test_to_model_array_needs_an_image():
         to_model_array(np.zeros((4, 4)), 4, 4, 1)
 
 
-# looks_dark_on_light
+# Large and odd-shaped pictures: bounded memory, a preview any page can show
 
 
-def pen_drawing(background, ink, mode="L"):
-    drawing = Image.new(mode, (28, 28), background)
-    ImageDraw.Draw(drawing).ellipse([8, 6, 20, 22], outline=ink, width=3)
-    return drawing
+@pytest.mark.parametrize(("size", "kept"), [((4000, 10), (1024, 3)), ((10, 4000), (3, 1024)),
+                                            ((3000, 2000), (1024, 683))])
+def test_a_large_picture_is_shrunk_to_the_bound_keeping_its_aspect(tmp_path, size, kept):
+    image = read_image(write(tmp_path, noise(*size, mode="L"), "big.png"))
+    assert image.size == kept and max(image.size) == MAX_SIDE
+    assert to_model_array(image, 28, 28, 1).shape == (28, 28, 1)
 
 
-def test_dark_ink_on_white_looks_dark_on_light():
-    assert looks_dark_on_light(pen_drawing(255, 0)) is True
+def test_shrinking_averages_so_a_thin_line_survives(tmp_path):
+    canvas = Image.new("L", (4096, 4096), 255)
+    ImageDraw.Draw(canvas).line([(2048, 0), (2048, 4095)], fill=0, width=2)
+    gray = gray_array(read_image(write(tmp_path, canvas, "line.png")))
+    assert gray.shape == (1024, 1024)
+    assert gray[:, 500:524].min() < 200  # a quarter of the line's ink, not skipped
 
 
-def test_white_ink_on_black_does_not():
-    assert looks_dark_on_light(pen_drawing(0, 255)) is False
+def test_a_large_jpeg_keeps_its_orientation(tmp_path):
+    stored = Image.new("RGB", (2400, 1200), (255, 255, 255))
+    stored.paste((0, 0, 0), (0, 0, 400, 400))  # A dark mark in the stored top-left corner.
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    image = read_image(write(tmp_path, stored, "phone.jpg", exif=exif.tobytes(), quality=90))
+    assert image.size == (512, 1024)
+    array = to_model_array(image, 64, 32, 1)
+    assert array[:4, -4:].mean() < 60 and array[:4, :4].mean() > 200
+    assert "exif" not in image.info  # turned once; nothing downstream turns it again
 
 
-def test_uniform_image_does_not():
-    assert looks_dark_on_light(Image.new("RGB", (28, 28), (90, 90, 90))) is False
+def test_a_large_tiff_keeps_its_orientation(tmp_path):
+    stored = Image.new("L", (2400, 1200), 255)
+    stored.paste(0, (0, 0, 400, 400))
+    # TIFF keeps orientation in its own tags, which a shrunk copy would no longer hold.
+    image = read_image(write(tmp_path, stored, "scan.tiff", tiffinfo={0x0112: 6}))
+    assert image.size == (512, 1024)
+    assert to_model_array(image, 64, 32, 1)[:4, -4:].mean() < 60
 
 
-def test_transparent_canvas_counts_as_white(tmp_path):
-    drawing = pen_drawing((0, 0, 0, 0), (0, 0, 0, 255), mode="RGBA")
-    assert looks_dark_on_light(read_image(write(tmp_path, drawing, "canvas.png"))) is True
+@pytest.mark.parametrize("max_side", [0, -1, 2.5, True])
+def test_bad_max_side_is_named(max_side):
+    with pytest.raises(ValueError, match=rf"`max_side`.*Received: max_side={max_side!r}"):
+        read_image(b"\x89PNG", max_side=max_side)
 
 
-def test_tiny_images_do_not_fail():
-    assert looks_dark_on_light(Image.new("L", (1, 1), 255)) is False
-    assert looks_dark_on_light(Image.new("L", (1, 3), 0)) is False
+def test_a_sixteen_bit_png_has_an_eight_bit_preview(tmp_path):
+    deep = Image.fromarray(np.array([[0, 65535]] * 2, dtype=np.uint16))
+    shown = preview(read_image(write(tmp_path, deep, "deep.png")))
+    assert shown.dtype == np.uint8 and shown.shape == (2, 2, 3)
+    assert shown[0, 0].tolist() == [0, 0, 0] and shown[0, 1].tolist() == [255, 255, 255]
+
+
+def test_a_4000x10_strip_has_a_140x1_preview(tmp_path):
+    shown = preview(read_image(write(tmp_path, noise(4000, 10), "strip.png")))
+    assert shown.shape == (1, 140, 3)  # Streamlit's own resize made it 140x0 and failed
+
+
+def test_a_preview_lays_transparency_over_white_and_keeps_small_pictures():
+    shown = preview(Image.new("RGBA", (30, 20), (0, 0, 0, 0)))
+    assert shown.shape == (20, 30, 3) and shown.min() == 255
+
+
+def test_preview_needs_a_positive_side():
+    with pytest.raises(ValueError, match=r"`side`.*Received: side=0"):
+        preview(Image.new("L", (4, 4)), side=0)
+
+
+def test_gray_array_is_the_grayscale_model_input_before_resizing():
+    drawing = Image.new("RGBA", (8, 6), (0, 0, 0, 0))
+    drawing.paste((0, 0, 0, 255), (0, 0, 4, 6))
+    gray = gray_array(drawing)
+    assert gray.dtype == np.float32 and gray.shape == (6, 8)
+    assert gray[:, :4].max() == 0 and gray[:, 4:].min() == 255
+    np.testing.assert_array_equal(gray[..., None], to_model_array(drawing, 6, 8, 1))
+
+
+# The child's own peak, from /proc: getrusage's ru_maxrss is carried over from the parent
+# (pytest, which has loaded TensorFlow) across exec, so it would hide the child's peak.
+PEAK_SCRIPT = """
+import json, re, sys
+from tflab.images import preview, read_image, to_model_array
+
+def peak_mb():
+    status = open("/proc/self/status").read()
+    return int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)) / 1024
+
+data = open(sys.argv[1], "rb").read()
+before = peak_mb()
+image = read_image(data, "big")
+to_model_array(image, 28, 28, 1)
+to_model_array(image, 150, 150, 3)
+preview(image)
+print(json.dumps({"extra_mb": peak_mb() - before, "size": image.size}))
+"""
+
+
+def peak_megabytes(path: Path) -> float:
+    """Peak memory (RSS) of reading and converting `path`, over the interpreter's own."""
+    if not Path("/proc/self/status").exists():
+        pytest.skip("peak memory is read from /proc/self/status (Linux)")
+    done = subprocess.run([sys.executable, "-c", PEAK_SCRIPT, str(path)], cwd=REPO,
+                          capture_output=True, text=True, check=True, timeout=300)
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert tuple(report["size"]) == (MAX_SIDE, MAX_SIDE)
+    return report["extra_mb"]
+
+
+def test_a_6000x6000_sixteen_bit_png_costs_little_memory(tmp_path):
+    path = tmp_path / "deep.png"
+    Image.fromarray(np.zeros((6000, 6000), dtype=np.uint16)).save(path)
+    assert path.stat().st_size < 200_000  # a small file...
+    # ...that decodes to 72 MB; float copies of it took 1.24 GB before it was shrunk first.
+    assert peak_megabytes(path) < 150
+
+
+def test_a_6000x6000_transparent_canvas_costs_its_decoded_size_and_little_more(tmp_path):
+    path = tmp_path / "canvas.png"
+    Image.new("RGBA", (6000, 6000), (0, 0, 0, 0)).save(path)
+    # 144 MB decoded; shrunk whole, Pillow's premultiplied copy doubled it (550 MB before).
+    assert peak_megabytes(path) < 230
+
+
+def test_a_6000x6000_jpeg_is_decoded_at_a_reduced_size(tmp_path):
+    path = tmp_path / "photo.jpg"
+    Image.new("RGB", (6000, 6000), (30, 160, 90)).save(path, quality=90)
+    assert peak_megabytes(path) < 60  # decoded whole: 108 MB, and 280 MB before

@@ -1,4 +1,4 @@
-"""Predictions from stored runs: images of every kind, bad files, numbers and series."""
+"""Predictions from stored runs: images of every kind, bad files, drawings, numbers and series."""
 
 import io
 
@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from drawings import drawn_seven, drawn_three, noise_photo, png_bytes
 from tflab.data import load_dataset
 from tflab.job import run_job
 from tflab.predict import PredictionError, Predictor, load_model
@@ -25,8 +26,9 @@ def trained(store, recipe, **settings):
 
 @pytest.fixture(scope="module")
 def digits_run(tmp_path_factory):
+    """The multi-class recipe as it comes (10 epochs on scikit-learn's digits)."""
     store = RunStore(tmp_path_factory.mktemp("digits"))
-    return trained(store, "multiclass", fit__epochs=5)
+    return trained(store, "multiclass")
 
 
 def png(array, mode="L"):
@@ -78,13 +80,100 @@ def test_every_image_mode_reaches_the_model(digits_run, mode):
     assert not result.error and len(result.top) == 3
 
 
-def test_inverting_turns_a_dark_on_light_drawing_into_what_the_model_saw(digits_run):
+def test_drawn_3_and_7_come_out_3_and_7_and_noise_is_unsure(digits_run):
+    predictor, _ = digits_run
+    three, seven, noise = predictor.images([("3.png", png_bytes(drawn_three())),
+                                            ("7.png", png_bytes(drawn_seven())),
+                                            ("noise.png", png_bytes(noise_photo()))])
+    # Before: both drawings came out "4" at 100%, the noise "4" at 99.5%, none unsure.
+    assert three.top[0][0] == "3" and seven.top[0][0] == "7"
+    assert three.unsure == seven.unsure == ""
+    assert three.inverted and seven.inverted
+    assert three.notes[0] == ("Inverted: it is dark on a light background, and this model "
+                              "learned light on dark.")
+    assert noise.unsure == ("It looks unlike the training pictures: its background is not "
+                            "plain, as theirs is.")
+    assert not noise.inverted
+
+
+def test_each_picture_has_its_own_colours_choice(digits_run):
+    predictor, _ = digits_run
+    drawing = png_bytes(drawn_three())
+    automatic, as_is, inverted = predictor.images([("a.png", drawing)] * 3,
+                                                  colours=["auto", "as_is", "invert"])
+    assert automatic.inverted and inverted.inverted and not as_is.inverted
+    assert np.allclose(automatic.view, inverted.view)
+    assert as_is.view.mean() > 200  # white paper, unlike every training digit
+    assert as_is.unsure == ("It looks unlike the training pictures: it is much brighter than "
+                            "they are.")
+
+
+@pytest.mark.parametrize("colours", [["auto"], "inverted", ["auto", "sideways"]])
+def test_a_wrong_colours_choice_is_named(digits_run, colours):
+    predictor, _ = digits_run
+    with pytest.raises(ValueError) as caught:
+        predictor.images([("a.png", b""), ("b.png", b"")], colours=colours)
+    assert str(caught.value) == (
+        "Received an invalid value for `colours`, expected one of 'auto', 'as_is', 'invert' or "
+        f"a list of them, one per file (2). Received: colours={colours!r}")
+
+
+def deep_png(width, height, value=0):
+    buffer = io.BytesIO()
+    Image.fromarray(np.full((height, width), value, dtype=np.uint16)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_16_bit_png_and_a_4000x10_strip_answer_between_good_pictures(digits_run):
     predictor, spec = digits_run
-    images, _ = validation_digits(spec, 1)
-    drawing = png(255 - images[0])  # a person's drawing: dark ink on white paper
-    [plain] = predictor.images([("d.png", drawing)])
-    [inverted] = predictor.images([("d.png", drawing)], invert=True)
-    assert np.allclose(inverted.view[..., 0], 255 - plain.view[..., 0], atol=1)
+    images, _ = validation_digits(spec, 2)
+    strip = io.BytesIO()
+    Image.new("L", (4000, 10), 255).save(strip, "PNG")
+    nan = io.BytesIO()
+    Image.fromarray(np.array([[0.0, np.nan]], dtype=np.float32)).save(nan, "TIFF")
+    files = [("a.png", png(images[0])), ("deep.png", deep_png(300, 200, 40000)),
+             ("strip.png", strip.getvalue()), ("nan.tiff", nan.getvalue()),
+             ("b.png", png(images[1]))]
+    a, deep, wide, broken, b = predictor.images(files)
+    for result in (a, deep, wide, b):
+        assert not result.error and len(result.top) == 3
+        assert result.preview.dtype == np.uint8 and max(result.preview.shape[:2]) <= 140
+        assert min(result.preview.shape[:2]) >= 1
+    assert wide.preview.shape == (1, 140, 3)
+    assert broken.error == ("The image (mode F) contains NaN or infinite values; it cannot be "
+                            "turned into pixels.")
+    assert broken.preview is None and not broken.top
+
+
+def test_a_colour_model_offers_no_inverting(tflab_home):
+    spec = get_recipe("cnn").spec.to_dict()
+    spec["data"]["options"].update(image_size=64, samples_per_class=20)
+    spec["model"]["input_shape"] = [64, 64, 3]
+    spec["fit"]["epochs"] = 1
+    # Without augmentation: a model saved with RandomShear does not load in safe mode on
+    # main yet (fixed on another branch); what matters here is the colour input.
+    spec["augmentation"] = {"rescale": 1 / 255}
+    store = RunStore(tflab_home)
+    run_id = store.create_run("cnn", spec, 1)
+    assert run_job(store, run_id).status == "completed"
+    predictor = Predictor.from_run(store, run_id)
+    assert not predictor.can_invert and not predictor.fits_strokes
+    [result] = predictor.images([("3.png", png_bytes(drawn_three()))])
+    assert not result.inverted and result.notes == () and result.view.shape == (64, 64, 3)
+    with pytest.raises(ValueError, match=r"expected one of 'auto', 'as_is' or a list"):
+        predictor.images([("3.png", png_bytes(drawn_three()))], colours="invert")
+
+
+def test_a_run_trained_before_profiles_gets_one_and_says_so(tflab_home, digits_run):
+    store = RunStore(tflab_home)
+    first, _ = trained(store, "multiclass", fit__epochs=1)
+    [run] = store.list_runs()
+    store.set_profile(run.id, {})  # as a run from before profiles: nothing recorded
+    again = Predictor.from_run(store, run.id)
+    assert again.profile == first.profile == digits_run[0].profile
+    assert again.fits_strokes and again.can_invert
+    assert again.profile_note.startswith("This run was trained before TF Lab recorded")
+    assert Predictor.from_run(store, run.id).profile_note == ""
 
 
 def test_an_image_model_refuses_numbers_and_a_number_model_refuses_images(tflab_home):

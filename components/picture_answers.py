@@ -1,0 +1,67 @@
+"""One uploaded picture's answer on Predict: what it is, what the model saw, its top classes,
+whether to trust them, and the picture's own colours choice.
+
+The engine decides everything (`tflab.predict.ImagePrediction`); this only arranges it.
+Every text the engine wrote goes through `components.messages`, so a file name cannot
+draw markdown on the page.
+
+Example:
+
+>>> colours_key("file-3")
+'predict.colours.file-3'
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from components import figures
+from components.messages import plain, safe
+from tflab.prepare import COLOURS
+
+COLOURS_LABELS = {"auto": "Automatic", "as_is": "As it is", "invert": "Inverted"}
+SHOWN_WIDTH = 140  # the engine's preview is at most this wide, so Streamlit never resizes it
+# (its own resize made a 4000x10 strip 140x0 and failed)
+
+
+def colours_key(picture_key: str) -> str:
+    """The session key of a picture's colours choice."""
+    return f"predict.colours.{picture_key}"
+
+
+def colours_choice(picture_key: str) -> str:
+    """The picture's colours choice as last set on the page ("auto" until changed)."""
+    return st.session_state.get(colours_key(picture_key), "auto")
+
+
+def picture_answer_ui(result, picture_key: str, position: int, can_invert: bool) -> None:
+    """Draw one picture's answer in a bordered box.
+
+    Args:
+        result: a `tflab.predict.ImagePrediction`.
+        picture_key: a key for this upload that survives reruns (the upload's file id).
+        position: the picture's place on the page, for the chart's key.
+        can_invert: offer the colours choice (grayscale models only).
+    """
+    with st.container(border=True):
+        if result.error:
+            st.error(safe(result.error), icon=":material/broken_image:")
+            return
+        picture, view, chart = st.columns([1, 1, 2])
+        picture.image(result.preview, caption=plain(result.name), width=SHOWN_WIDTH)
+        seen = np.clip(np.round(result.view), 0, 255).astype(np.uint8)
+        # A 28x28 view is drawn 140 wide by the browser; a larger one Streamlit shrinks.
+        view.image(seen[..., 0] if seen.shape[-1] == 1 else seen, caption="what the model sees",
+                   width=SHOWN_WIDTH)
+        with chart:
+            st.plotly_chart(figures.top_k_chart(result.top), key=f"predict.top.{position}")
+        if result.unsure:
+            st.warning(safe(f"Unsure. {result.unsure}"), icon=":material/help:")
+        for note in result.notes:
+            st.caption(safe(note))
+        if can_invert:
+            st.radio("Colours", COLOURS, format_func=COLOURS_LABELS.get, horizontal=True,
+                     key=colours_key(picture_key),
+                     help="Automatic inverts a picture whose background is the opposite of the "
+                          "training pictures' (a drawing on paper for white-on-black digits).")

@@ -1,0 +1,243 @@
+"""One picture made ready for a run's model the way its training pictures were made.
+
+Two rules, both decided from the run's `PictureProfile` (never from the dataset's name)
+and applied the same way whatever the picture:
+
+- Polarity. A grayscale model learned one polarity (digits: white ink on black). A
+  picture of the other polarity (a pen drawing on paper: dark on light, with a plain
+  background) is inverted, and says so. `colours` overrides the decision per picture:
+  "auto", "as_is" or "invert". Colour models take pictures as they are.
+- Strokes. When the training pictures are strokes on a plain background (digits,
+  MNIST), a drawing is cropped to its ink, thickened to the training strokes' width,
+  fitted (keeping its aspect) into the box the training ink occupies, centred there as
+  they are (by its box or its mass), and its edges softened to match theirs, as MNIST
+  was made from scans. A marker drawing on a 280x280 canvas would otherwise be thin,
+  off-centre and unlike any training digit.
+
+Without a profile (a run whose data can no longer be loaded) a picture is resized as it
+is, inverted only on request.
+
+Example:
+
+>>> import numpy as np
+>>> from PIL import Image, ImageDraw
+>>> from tflab.profile import profile_pictures
+>>> digits = np.zeros((10, 28, 28, 1), dtype=np.float32)
+>>> digits[:, 4:24, 11:17] = 255.0
+>>> profile = profile_pictures(digits)
+>>> drawing = Image.new("L", (280, 280), 255)               # a "1" drawn on paper
+>>> ImageDraw.Draw(drawing).line([(60, 40), (60, 240)], fill=0, width=12)
+>>> prepared = prepare(drawing, (28, 28, 1), profile)
+>>> prepared.inverted, prepared.view.shape, float(prepared.view[2, 2, 0])
+(True, (28, 28, 1), 0.0)
+>>> print(prepared.notes[0])
+Inverted: it is dark on a light background, and this model learned light on dark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+from tflab.images import gray_array, to_model_array
+from tflab.profile import (INK_LEVELS, PictureProfile, background, ink_measures, ink_of,
+                           polarity_name)
+
+COLOURS = ("auto", "as_is", "invert")
+WORK_SCALE = 4  # strokes are measured and thickened at 4x the model's size: finer steps
+MAX_GROW = 12  # pixels (at the work scale) a stroke may grow on each side
+FAINT = 13.0  # ink (of 255) below this is background when cropping: 5%, paper noise
+SOFTENING = (0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)  # Gaussian sigmas tried, in pixels
+_WORDS = {"light_on_dark": "light on dark", "dark_on_light": "dark on light"}
+_PICTURE = {"light_on_dark": "light on a dark background",
+            "dark_on_light": "dark on a light background"}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A picture as the model will see it, and what was done to it.
+
+    Args:
+        view: float32 (height, width, channels), values 0..255: the model's input.
+        inverted: True when the picture's brightness was turned over.
+        notes: what was done and why, one sentence each, for people.
+        polarity: the picture's own: "light_on_dark", "dark_on_light" or "unclear".
+        plain: True when the picture has a plain background (as drawings do).
+    """
+
+    view: np.ndarray
+    inverted: bool
+    notes: tuple[str, ...]
+    polarity: str
+    plain: bool
+
+
+def prepare(image: Image.Image, shape: tuple, profile: PictureProfile | None = None,
+            colours: str = "auto", autocontrast: bool = False) -> Prepared:
+    """Make `image` the input of a model taking `shape` pictures, as `profile` says.
+
+    Args:
+        image: a `PIL.Image.Image`, e.g. from `tflab.images.read_image`.
+        shape: the model's (height, width, channels), channels 1 or 3.
+        profile: the run's training pictures, or None if unknown. Defaults to None.
+        colours: "auto" (invert a picture of the other polarity than the training
+            pictures'), "as_is" or "invert"; colour models take only "auto" and
+            "as_is". Defaults to "auto".
+        autocontrast: stretch the darkest pixel to black and the lightest to white
+            (pictures that are not fitted as strokes, which are stretched anyway).
+            Defaults to False.
+
+    Returns:
+        A `Prepared`.
+
+    Example:
+
+    >>> from PIL import Image
+    >>> photo = Image.new("RGB", (64, 48), (200, 30, 30))
+    >>> prepare(photo, (32, 32, 3)).view.shape
+    (32, 32, 3)
+    >>> try:
+    ...     prepare(photo, (32, 32, 3), colours="invert")
+    ... except ValueError as error:
+    ...     print(error)  # doctest: +ELLIPSIS
+    Received an invalid value for `colours` for a colour model, ... Received: colours='invert'
+    """
+    height, width, channels = (int(v) for v in shape)
+    allowed = COLOURS if channels == 1 else COLOURS[:2]
+    if colours not in allowed:
+        kind = "a grayscale model" if channels == 1 else \
+            "a colour model, which takes pictures as they are"
+        raise ValueError(f"Received an invalid value for `colours` for {kind}, expected one "
+                         f"of {', '.join(map(repr, allowed))}. Received: colours={colours!r}")
+    gray = gray_array(image)
+    level, plain, polarity = background(gray[None])
+    picture_polarity, plain = polarity_name(polarity[0]), bool(plain[0])
+    if channels == 3:
+        view = to_model_array(image, height, width, 3, autocontrast=autocontrast)
+        return Prepared(view, False, (), picture_polarity, plain)
+
+    invert, notes = _polarity(colours, profile, picture_polarity, plain)
+    if invert:
+        gray, level = 255.0 - gray, 255.0 - level
+    # A drawing is what stands out from a plain background; noise or a busy photo has
+    # no background to crop to, so it is used whole.
+    if profile is not None and profile.fits_strokes and plain:
+        ink = ink_of(gray[None], level, profile.polarity)[0]
+        if ink.max() >= INK_LEVELS:
+            view, note = _fit_strokes(ink, profile)
+            if profile.polarity == "dark_on_light":
+                view = 255.0 - view
+            return Prepared(view[:, :, None], invert, (*notes, note), picture_polarity, plain)
+        notes = (*notes, "No drawing stands out from the background: the whole picture is "
+                         "used.")
+    view = to_model_array(Image.fromarray(np.round(gray).astype(np.uint8)), height, width, 1,
+                          autocontrast=autocontrast)
+    return Prepared(view, invert, notes, picture_polarity, plain)
+
+
+def _polarity(colours: str, profile: PictureProfile | None, picture: str,
+              plain: bool) -> tuple[bool, tuple[str, ...]]:
+    """Whether to invert a grayscale picture, and the sentence that says why."""
+    if colours == "invert":
+        return True, ("Inverted, as chosen.",)
+    if colours == "as_is":
+        return False, ()
+    if profile is None or not profile.invertible:
+        return False, ()
+    if picture == "unclear":
+        return False, () if plain else (
+            "Used as it is: without a plain background it cannot be told whether it is "
+            f"{_WORDS[profile.polarity]}.",)
+    if picture != profile.polarity:
+        return True, (f"Inverted: it is {_PICTURE[picture]}, and this model learned "
+                      f"{_WORDS[profile.polarity]}.",)
+    return False, ()
+
+
+def _fit_strokes(ink: np.ndarray, profile: PictureProfile) -> tuple[np.ndarray, str]:
+    """The ink (h, w; 0 background) cropped, thickened, fitted, centred and softened.
+
+    Sizes are those of the ink's core (pixels holding at least half the strongest ink),
+    as `ink_measures` gives them for the training pictures; the faint edge around it
+    comes along, so a picture already like the training ones stays nearly as it is.
+    """
+    ink = ink * (255.0 / ink.max())
+    rows, cols = np.nonzero(ink >= FAINT)
+    crop = ink[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    box_height, box_width = profile.ink_box
+    work = _scaled(crop, WORK_SCALE * _fit(crop, profile))
+    have = float(ink_measures(work[None])["stroke"][0])
+    grow = int(np.clip(round((profile.stroke_width * WORK_SCALE - have) / 2), 0, MAX_GROW))
+    if grow:
+        # Room on every side first, or strokes at the crop's edge could not grow outward.
+        padded = Image.fromarray(np.pad(np.round(work), grow).astype(np.uint8))
+        work = np.asarray(padded.filter(ImageFilter.MaxFilter(2 * grow + 1)), dtype=np.float32)
+    view = _centred(_scaled(work, _fit(work, profile)), profile)
+    sigma = min(SOFTENING, key=lambda s: abs(_softness(_blurred(view, s)) - profile.softness))
+    view = _blurred(view, sigma)
+    done = [f"fitted into the {box_width}x{box_height} pixels the training strokes fill, "
+            f"centred by its {'mass' if profile.centring == 'mass' else 'box'}"]
+    if grow:
+        done.append(f"its lines thickened to about {profile.stroke_width:.0f} pixels")
+    if sigma:
+        done.append("its edges softened like theirs")
+    text = "Cropped to the drawing, " + ", ".join(done[:-1]) + \
+        (" and " if len(done) > 1 else "") + done[-1] + "."
+    return view, text
+
+
+def _fit(ink: np.ndarray, profile: PictureProfile) -> float:
+    """The scale that fits the ink's core into the training pictures' ink box."""
+    measures = ink_measures(ink[None])
+    return min(profile.ink_box[0] / max(1, int(measures["height"][0])),
+               profile.ink_box[1] / max(1, int(measures["width"][0])))
+
+
+def _scaled(ink: np.ndarray, scale: float) -> np.ndarray:
+    """`ink` resized by `scale` (bilinear, averaging when it shrinks), float32."""
+    height, width = ink.shape
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    image = Image.fromarray(np.round(ink).astype(np.uint8))
+    return np.asarray(image.resize(size, Image.Resampling.BILINEAR, reducing_gap=3.0),
+                      dtype=np.float32)
+
+
+def _centred(small: np.ndarray, profile: PictureProfile) -> np.ndarray:
+    """`small` on an empty canvas of the model's size, its centre (of mass, or of its
+    core's box, as the profile's centring says) where the training pictures' sits on
+    average, kept inside the canvas; cut to the canvas if larger."""
+    small = small[:profile.height, :profile.width]
+    measures = ink_measures(small[None])
+    kind = ("row", "column") if profile.centring == "mass" else ("box_row", "box_column")
+    row, column = (float(measures[name][0]) for name in kind)
+    canvas = np.zeros((profile.height, profile.width), dtype=np.float32)
+    top = int(np.clip(round(profile.ink_centre[0] - row), 0, profile.height - small.shape[0]))
+    left = int(np.clip(round(profile.ink_centre[1] - column), 0,
+                       profile.width - small.shape[1]))
+    canvas[top:top + small.shape[0], left:left + small.shape[1]] = small
+    return canvas
+
+
+def _softness(view: np.ndarray) -> float:
+    return float(ink_measures(view[None])["softness"][0])
+
+
+def _blurred(view: np.ndarray, sigma: float) -> np.ndarray:
+    """A Gaussian blur in float32 (Pillow's works on 8 bits only); zeros beyond edges."""
+    if not sigma:
+        return view
+    return _gauss_matrix(view.shape[0], sigma) @ view @ _gauss_matrix(view.shape[1], sigma).T
+
+
+def _gauss_matrix(size: int, sigma: float) -> np.ndarray:
+    """Rows of a Gaussian kernel; the whole kernel sums to 1, so ink near an edge spreads
+    past it and is lost, as in a larger picture cut to this size."""
+    reach = int(np.ceil(3 * sigma))  # the kernel is cut at 3 sigma, as usual
+    offsets = np.arange(-reach, reach + 1, dtype=np.float32)
+    total = np.exp(-0.5 * (offsets / sigma) ** 2).sum()
+    positions = np.arange(size, dtype=np.float32)
+    distance = positions[:, None] - positions[None, :]
+    weights = np.where(np.abs(distance) <= reach, np.exp(-0.5 * (distance / sigma) ** 2), 0.0)
+    return (weights / total).astype(np.float32)
