@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import Any
 
 from tflab.spec.layers import LayerSpec, output_shape
+from tflab.spec.names import LAYER_NAME
 from tflab.spec.params import SpecError, check_declared, from_plain, param
 
 BASE_MODELS = ("InceptionV3", "MobileNetV2", "run")
@@ -41,7 +42,9 @@ class BaseSpec:
                       "model.", choices=BASE_MODELS)
     weights: str = param("", "Weights file (.h5 / .weights.h5), '' for none, or 'imagenet'; "
                          "for a run, its model file (.keras).")
-    cut_layer: str = param("mixed7", "The base's layer whose output feeds the new head.")
+    # A layer name reaches Keras and the exported script: held to Keras' own alphabet.
+    cut_layer: str = param("mixed7", "The base's layer whose output feeds the new head.",
+                           pattern=LAYER_NAME)
     trainable_layers: int = param(0, "Top layers of the base left trainable (0 = all frozen).",
                                   low=0, high=1000)
 
@@ -54,10 +57,6 @@ class BaseSpec:
                                 "a finished run's, or one you upload")
         elif weights not in ("", "imagenet") and not weights.endswith(".h5"):
             raise SpecError("weights", weights, "a path ending in .h5 or .weights.h5, '' or 'imagenet'")
-        if not self.cut_layer:
-            example = DEFAULT_CUT.get(self.name, "layer_2_dense")
-            raise SpecError("cut_layer", self.cut_layer, f"a layer name of the base, "
-                            f"for example {example!r}")
 
     @property
     def run_id(self) -> str | None:

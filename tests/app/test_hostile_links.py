@@ -1,0 +1,76 @@
+"""Build opened from a link an attacker wrote: refused with a clear message, user values
+shown as code (never as markdown), and the page keeps working on a valid experiment."""
+
+import base64
+import json
+import zlib
+
+import pytest
+
+from apptest_support import no_exception, open_page
+from components.urlspec import decode
+from shown import code_spans, shown
+from tflab.recipes import get_recipe
+
+BUILD = "app_pages/build.py"
+
+
+def link(data) -> str:
+    """A link's `spec` text for any JSON, packed as `components.urlspec.decode` reads it."""
+    raw = json.dumps(data, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
+
+
+def page_text(at) -> str:
+    """Everything the page shows in its markdown elements and widget values."""
+    parts = [e.value for kind in ("error", "warning", "info", "caption", "markdown", "success")
+             for e in getattr(at, kind)]
+    parts += [str(w.value) for w in list(at.text_input) + list(at.selectbox)]
+    return "\n".join(parts)
+
+
+def link_error(at) -> str:
+    [error] = [e.value for e in at.error if e.value.startswith("This link's experiment")]
+    return error
+
+
+def still_works(at) -> None:
+    """The page fell back to a valid experiment: linear, in the address, trainable."""
+    no_exception(at)
+    spec = decode(at.query_params["spec"])
+    assert spec == get_recipe("linear").spec
+    assert not at.button(key="build.train").disabled
+
+
+def hostile(**changes) -> dict:
+    data = get_recipe("linear").spec.to_dict()
+    data.update(changes)
+    return data
+
+
+def test_a_link_whose_recipe_name_plants_code_is_refused_in_build():
+    name = 'linear"""\nimport pathlib; pathlib.Path("pwned").touch()\n"""'
+    at = open_page(BUILD, spec=link(hostile(recipe=name)))
+    still_works(at)
+    error = link_error(at)
+    assert shown(error).startswith("This link's experiment cannot be opened: recipe must be a "
+                                   "name of lowercase letters, digits, _ and -")
+    # The name is shown as code, exactly (a code span is one line: its line breaks as spaces).
+    assert " ".join(repr(name).split()) in [" ".join(c.split()) for c in code_spans(error)]
+    assert "pathlib" not in shown(error).replace(" ".join(repr(name).split()), "")
+
+
+@pytest.mark.parametrize("name", [
+    "![x](http://attacker.test/pixel.png)",
+    "[Session expired: log in again](http://attacker.test/login)",
+    "**alarm** :red[alarm] <img src=x>",
+])
+def test_markdown_in_a_link_is_shown_as_code_never_drawn(name):
+    at = open_page(BUILD, spec=link(hostile(recipe=name)))
+    still_works(at)
+    error = link_error(at)
+    from markdown_it import MarkdownIt
+
+    page = MarkdownIt("commonmark").render(error)
+    assert "<img" not in page and "<a " not in page and "<strong" not in page
+    assert repr(name) in code_spans(error)
