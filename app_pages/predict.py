@@ -4,9 +4,10 @@ import numpy as np
 import streamlit as st
 
 from components import figures
+from components.messages import error_text
 from components.state import run_store
 from tflab.data import summarize
-from tflab.spec import ExperimentSpec
+from tflab.spec import ExperimentSpec, SpecError
 
 store = run_store()
 st.title("Predict")
@@ -22,7 +23,11 @@ run_id = st.selectbox("Run", ids, index=ids.index(wanted) if wanted in ids else 
                       format_func={r.id: f"{r.recipe} · {r.status} · {r.id}" for r in runs}.get,
                       key="predict.run")
 run = store.get_run(run_id)
-spec = ExperimentSpec.from_dict(run.spec)
+try:
+    spec = ExperimentSpec.from_dict(run.spec)
+except SpecError as error:  # an older run naming its file by a path outside the store
+    st.error(error_text(error), icon=":material/error:")
+    st.stop()
 summary = summarize(spec.data.dataset, dict(spec.data.options))
 
 

@@ -19,6 +19,7 @@ import ast
 import inspect
 import textwrap
 
+from tflab import files
 from tflab import train as train_module
 from tflab.build import layer_arguments, layer_seeds
 from tflab.data import digits, points, regression, series, shapes, split
@@ -54,8 +55,8 @@ def _data_code(spec: ExperimentSpec) -> tuple[list, str]:
     summary = summarize(name, o)
     vs = spec.data.validation_split
     if name == "series":
-        read = (f"series = read_csv_column(open({o['csv_path']!r}, encoding='utf-8-sig').read(), "
-                f"{o['csv_column']!r})" if o["csv_path"] else
+        read = (f"series = read_csv_column(STORE.joinpath(*{files.relative('csv', o['csv_id'])!r})"
+                f".read_text(encoding='utf-8-sig'), {o['csv_column']!r})" if o["csv_id"] else
                 f"series = make_series({o['length']!r}, {o['period']!r}, {o['amplitude']!r}, "
                 f"{o['slope']!r}, {o['noise']!r}, SEED)")
         return [series], (f"{read}\n"
@@ -127,9 +128,10 @@ def _model_code(spec: ExperimentSpec) -> str:
     if base is not None and base.name == RUN_BASE:
         # Comments hold no value from the spec: a comment ends at a line break, and values
         # are written only through repr.
-        lines += ["# The base: a saved model up to its cut layer, without its own rescale",
-                  "# and augmentation layers (this model's come first).",
-                  f"source = keras.saving.load_model({base.weights!r})",
+        lines += ["# The base: a saved model from TF Lab's store up to its cut layer, without",
+                  "# its own rescale and augmentation layers (this model's come first).",
+                  f"source = keras.saving.load_model(STORE.joinpath("
+                  f"*{files.relative('base model', base.weights)!r}))",
                   f"base_input = y = keras.Input(shape={spec.model.input_shape!r})",
                   "chain = [layer for layer in source.layers if not isinstance(layer, "
                   "keras.layers.InputLayer)]",
@@ -148,7 +150,8 @@ def _model_code(spec: ExperimentSpec) -> str:
         lines += [f"base = keras.applications.{_APPLICATIONS[base.name]}("
                   f"input_shape={spec.model.input_shape!r}, include_top=False, weights={weights})"]
         if base.weights and base.weights != "imagenet":
-            lines.append(f"base.load_weights({base.weights!r})")
+            lines.append(f"base.load_weights(STORE.joinpath("
+                         f"*{files.relative('weights', base.weights)!r}))")
         lines.append(f"base = keras.Model(base.input, base.get_layer({base.cut_layer!r}).output)")
         lines += _freeze_code(base.trainable_layers)
         lines.append("x = base(x)")
@@ -156,6 +159,19 @@ def _model_code(spec: ExperimentSpec) -> str:
         lines.append(f"x = {_call(*layer_arguments(layer, seed, name))}(x)")
     lines.append("return keras.Model(inputs, x, name=RECIPE)")
     return "\n".join(lines)
+
+
+def _uses_store(spec: ExperimentSpec) -> bool:
+    """Whether the script reads a file TF Lab keeps (a CSV, weights, a saved model)."""
+    base = spec.model.base
+    return bool(spec.data.options.get("csv_id")) or (
+        base is not None and base.weights not in ("", "imagenet"))
+
+
+_STORE = """
+# Files TF Lab keeps are named by id in its store: $TFLAB_HOME, else ~/.tflab (as in TF Lab).
+STORE = pathlib.Path(os.environ.get("TFLAB_HOME") or pathlib.Path.home() / ".tflab").expanduser()
+"""
 
 
 def export_script(spec: ExperimentSpec) -> str:
@@ -171,6 +187,7 @@ def export_script(spec: ExperimentSpec) -> str:
         early = (f"keras.callbacks.EarlyStopping(monitor={monitor!r}, patience={f.patience!r}, "
                  "restore_best_weights=True)")
     pipeline = textwrap.dedent(inspect.getsource(train_module.pipelines))
+    store = _STORE if _uses_store(spec) else ""
     # The docstring and comments are fixed text: every value from the spec is below, in repr.
     return f'''"""Exported from TF Lab: trains the same model as TF Lab, with the same seed.
 
@@ -181,6 +198,8 @@ The last line printed is a JSON object with the final metrics.
 
 import json
 import math
+import os
+import pathlib
 
 import keras
 import numpy as np
@@ -189,6 +208,7 @@ import tensorflow as tf
 RECIPE = {spec.recipe!r}
 SEED = {spec.seed!r}
 SPEC = {spec.to_json()!r}
+{store}
 
 # -- data: TF Lab's own generators ------------------------------------------------------
 

@@ -1,5 +1,6 @@
-"""Build opened from a link an attacker wrote: refused with a clear message, user values
-shown as code (never as markdown), and the page keeps working on a valid experiment."""
+"""Build opened from a link an attacker wrote: every finding of the issue's probe is refused
+with a clear message, user values are shown as code (never as markdown), and the page keeps
+working on a valid experiment."""
 
 import base64
 import json
@@ -74,3 +75,33 @@ def test_markdown_in_a_link_is_shown_as_code_never_drawn(name):
     page = MarkdownIt("commonmark").render(error)
     assert "<img" not in page and "<a " not in page and "<strong" not in page
     assert repr(name) in code_spans(error)
+
+
+def test_a_csv_path_in_a_link_is_refused_and_the_file_is_never_read(tmp_path):
+    private = tmp_path / "private.csv"
+    private.write_text("SECRET-FIRST-LINE,42\n1,2\n")  # once shown in the error on page load
+    data = get_recipe("time_series").spec.to_dict()
+    data["data"]["options"] = {"csv_path": str(private), "csv_column": "7"}
+    at = open_page(BUILD, spec=link(data))
+    still_works(at)
+    assert "data.options.csv_path" in code_spans(link_error(at))
+    assert "SECRET-FIRST-LINE" not in page_text(at)
+
+
+def test_dev_zero_in_a_link_is_refused_before_anything_is_read():
+    data = get_recipe("time_series").spec.to_dict()
+    for options in ({"csv_path": "/dev/zero"}, {"csv_id": "/dev/zero"}):
+        data["data"]["options"] = options
+        at = open_page(BUILD, spec=link(data))
+        still_works(at)
+        assert shown(link_error(at)).startswith("This link's experiment cannot be opened: "
+                                                f"data.options.{next(iter(options))}")
+
+
+def test_a_base_weights_path_in_a_link_is_refused(tflab_home):
+    data = get_recipe("transfer").spec.to_dict()
+    for weights in ("/root/.ssh/id_rsa.h5", str(tflab_home / "weights" / "3fa2b1c4d5e6.h5")):
+        data["model"]["base"]["weights"] = weights
+        at = open_page(BUILD, spec=link(data))
+        still_works(at)
+        assert "model.base.weights" in code_spans(link_error(at))

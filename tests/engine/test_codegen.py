@@ -43,7 +43,8 @@ def test_every_recipe_exports_valid_python_without_tflab(recipe):
     imported = {alias.name.split(".")[0] for node in ast.walk(tree)
                 if isinstance(node, (ast.Import, ast.ImportFrom))
                 for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module)])}
-    assert imported <= {"json", "math", "keras", "numpy", "tensorflow", "sklearn"}, imported
+    assert imported <= {"json", "math", "os", "pathlib", "keras", "numpy", "tensorflow",
+                        "sklearn"}, imported
     assert "model.fit(" in script
 
 
@@ -62,7 +63,7 @@ HOSTILE = [
     '"""; import os; os.system("x") #', "'''; import os; os.system('x') #",
     '")\nimport os\nos.system("x")\n#', "\n__import__('os').system('x')\n",
     "{}", "{0}", "{spec.recipe}", "%s%d", "mixed7\"", "layer_1'); import os #",
-    "/data/sales.csv\nimport os", "/lab/models/r1.keras')\nimport os #",
+    "3fa2b1c4d5e6\n", "3fa2b1c4d5e6.h5\nimport os", "run:r1\nimport os", "../../etc/passwd",
     "x" * 10_000, "ok" * 90,
 ]
 
@@ -76,18 +77,18 @@ def variants():
         return data
 
     series_csv = get_recipe("time_series").spec.to_dict()
-    series_csv["data"]["options"].update(csv_path="/data/sales.csv", csv_column="sales")
+    series_csv["data"]["options"].update(csv_id="3fa2b1c4d5e6", csv_column="sales")
     return {
         "linear": get_recipe("linear").spec.to_dict(),
         "cnn": get_recipe("cnn").spec.to_dict(),
         "binary_points": get_recipe("binary_points").spec.to_dict(),
         "time_series": get_recipe("time_series").spec.to_dict(),
         "time_series_csv": series_csv,
-        "transfer_weights": transfer({"name": "InceptionV3", "weights": "/w/inception.weights.h5",
+        "transfer_weights": transfer({"name": "InceptionV3", "weights": "3fa2b1c4d5e6.weights.h5",
                                       "cut_layer": "mixed7", "trainable_layers": 2}),
-        "transfer_run": transfer({"name": "run", "weights": "/lab/models/r0abc1234ef01.keras",
+        "transfer_run": transfer({"name": "run", "weights": "run:r0abc1234ef01",
                                   "cut_layer": "layer_2_dense", "trainable_layers": 0}),
-        "transfer_model_file": transfer({"name": "run", "weights": "/lab/weights/3fa2b1c4d5e6.keras",
+        "transfer_model_file": transfer({"name": "run", "weights": "3fa2b1c4d5e6.keras",
                                          "cut_layer": "features", "trainable_layers": 1}),
     }
 

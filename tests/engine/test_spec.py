@@ -194,3 +194,39 @@ def test_data_spec_checks_dataset_options():
     assert DataSpec("points", {"pattern": "xor"}).options["samples"] > 0
     with pytest.raises(SpecError, match="second"):
         DataSpec("digit_pair", {"first": 4, "second": 4})
+
+
+# -- names that reach code or files, and the model's budget ------------------------------
+
+@pytest.mark.parametrize("recipe,change,field", [
+    ("transfer", lambda d: d["model"]["base"].update(cut_layer="mixed7'); import os #"),
+     "model.base.cut_layer"),
+    ("transfer", lambda d: d["model"]["base"].update(weights="/etc/passwd"), "model.base.weights"),
+    ("transfer", lambda d: d["model"]["base"].update(name="run", weights="/tmp/r1.keras"),
+     "model.base.weights"),
+    ("time_series", lambda d: d["data"]["options"].update(csv_id="/dev/zero"),
+     "data.options.csv_id"),
+    ("time_series", lambda d: d["data"]["options"].update(csv_column="a\nb"),
+     "data.options.csv_column"),
+    ("time_series", lambda d: d["data"]["options"].update(csv_column="x" * 201),
+     "data.options.csv_column"),
+    ("linear", lambda d: d.update(recipe="Linear"), "recipe"),
+    ("linear", lambda d: d.update(recipe="../linear"), "recipe"),
+    ("linear", lambda d: d.update(recipe=7), "recipe"),
+])
+def test_text_that_reaches_code_or_files_is_held_to_its_alphabet(recipe, change, field):
+    with pytest.raises(SpecError) as caught:
+        ExperimentSpec.from_dict(with_change(recipe, change))
+    assert caught.value.field == field and "received" in str(caught.value)
+
+
+def test_a_folder_dataset_is_named_by_its_id_only():
+    with pytest.raises(SpecError) as caught:
+        DataSpec("folder", {"dataset_id": "../../etc"})
+    assert caught.value.field == "data.options.dataset_id" and "12 hex digits" in str(caught.value)
+
+
+def test_a_free_column_header_stays_free():
+    spec = ExperimentSpec.from_dict(with_change("time_series", lambda d: d["data"]["options"].update(
+        csv_column='Ventas "2024" (€), $')))
+    assert spec.data.options["csv_column"] == 'Ventas "2024" (€), $'

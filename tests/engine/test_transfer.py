@@ -11,6 +11,7 @@ from tflab.recipes import get_recipe
 from tflab.spec import BaseSpec
 from tflab.stream import ListSink
 from tflab.train import train
+from tflab.weights import store_weights
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +28,13 @@ def inception_files(tmp_path_factory):
     return modern, legacy, base.get_layer("mixed7").get_weights()
 
 
+def kept(path) -> str:
+    """The file kept in this test's store, as an upload in Build keeps it: its id."""
+    return store_weights(path.read_bytes(), path.name)
+
+
 def transfer_spec(weights, epochs=2):
-    return (get_recipe("transfer").spec.with_setting("model.base.weights", str(weights))
+    return (get_recipe("transfer").spec.with_setting("model.base.weights", kept(weights))
             .with_setting("fit.epochs", epochs).with_setting("data.options.samples_per_class", 20))
 
 
@@ -56,7 +62,7 @@ def test_training_keeps_the_frozen_base_and_moves_the_head(inception_files):
 def test_the_weights_file_is_really_loaded_in_either_format(inception_files):
     modern, legacy, mixed7 = inception_files
     for path in (modern, legacy):
-        cut = build_base(BaseSpec("InceptionV3", str(path), "mixed7", 0), (150, 150, 3))
+        cut = build_base(BaseSpec("InceptionV3", kept(path), "mixed7", 0), (150, 150, 3))
         loaded = cut.get_layer("mixed7").get_weights()
         assert cut.output.shape == (None, 7, 7, 768)
         assert not cut.trainable
@@ -78,15 +84,17 @@ def test_a_weights_file_of_another_network_fails_with_a_clear_message(tmp_path):
     path = tmp_path / "mobilenet.weights.h5"
     other.save_weights(path)
     with pytest.raises(BuildError, match="does not hold InceptionV3 weights"):
-        build_base(BaseSpec("InceptionV3", str(path), "mixed7", 0), (150, 150, 3))
+        build_base(BaseSpec("InceptionV3", kept(path), "mixed7", 0), (150, 150, 3))
     result = train(transfer_spec(path, epochs=1), ListSink())
-    assert result.status == "failed" and "mobilenet.weights.h5" in result.message
+    assert result.status == "failed" and kept(path) in result.message
 
 
-def test_missing_weights_unknown_cut_and_uncached_imagenet_say_what_to_do(tmp_path):
-    with pytest.raises(BuildError, match="no file at"):
-        build_base(BaseSpec("InceptionV3", str(tmp_path / "nope.h5"), "mixed7", 0), (150, 150, 3))
+def test_missing_weights_unknown_cut_and_uncached_imagenet_say_what_to_do():
+    with pytest.raises(BuildError, match="no weights file 0123456789ab.h5 in TF Lab's store; "
+                                         "upload it again"):
+        build_base(BaseSpec("InceptionV3", "0123456789ab.h5", "mixed7", 0), (150, 150, 3))
     with pytest.raises(BuildError, match="has no layer 'mixed77'"):
         build_base(BaseSpec("InceptionV3", "", "mixed77", 0), (150, 150, 3))
     with pytest.raises(BuildError, match="not in the Keras cache"):
         build_base(BaseSpec("InceptionV3", "imagenet", "mixed7", 0), (150, 150, 3))
+

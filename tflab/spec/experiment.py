@@ -25,6 +25,7 @@ from typing import Any
 from tflab.spec.augmentation import AugmentationSpec
 from tflab.spec.data import DataSpec
 from tflab.spec.layers import LayerSpec
+from tflab.spec.legacy import upgrade_paths
 from tflab.spec.model import ModelSpec
 from tflab.spec.names import RECIPE_NAME
 from tflab.spec.params import SpecError, check_declared, from_plain, param
@@ -144,7 +145,17 @@ class ExperimentSpec:
         }
 
     @classmethod
-    def from_dict(cls, data: Any) -> "ExperimentSpec":
+    def from_dict(cls, data: Any, *, older_paths: bool = True) -> "ExperimentSpec":
+        """The spec in plain data (JSON's objects and lists), checked.
+
+        Args:
+            data: the spec as `to_dict` gives it; missing settings take their defaults.
+            older_paths: accept the paths older versions wrote into runs' specs for the
+                store's own files, as their ids (`tflab.spec.legacy`). Defaults to True;
+                a link passes False: it names files by id only.
+        """
+        if older_paths:
+            data = upgrade_paths(data)
         if not isinstance(data, dict):
             raise SpecError("spec", data, "an object with data, model, compile, fit, augmentation, seed")
         unknown = sorted(set(data) - set(SECTIONS))

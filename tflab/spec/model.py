@@ -11,11 +11,10 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any
 
 from tflab.spec.layers import LayerSpec, output_shape
-from tflab.spec.names import LAYER_NAME
+from tflab.spec.names import BASE_MODEL, LAYER_NAME, NETWORK_WEIGHTS, RUN_PREFIX
 from tflab.spec.params import SpecError, check_declared, from_plain, param
 
 BASE_MODELS = ("InceptionV3", "MobileNetV2", "run")
@@ -27,21 +26,27 @@ RUN_BASE = "run"
 class BaseSpec:
     """A pretrained network whose early layers the model reuses (transfer learning).
 
-    For InceptionV3 and MobileNetV2, `weights` is a path to a local .h5 or .weights.h5
-    file, "" for random weights, or "imagenet" for the Keras cache (never downloaded
-    while building). For "run", the base is a saved model, a finished run's or one
-    uploaded: `weights` is its .keras file, which holds the layers and their weights.
+    Files are named by id, never by path (a link carries the spec, and a path in it would
+    make the server read any file). For InceptionV3 and MobileNetV2, `weights` is "" for
+    random weights, "imagenet" for the Keras cache (never downloaded while building), or
+    the id of a weights file kept by TF Lab ("3fa2b1c4d5e6.weights.h5"). For "run", the
+    base is a saved model: a finished run's ("run:<run id>") or one uploaded ("<id>.keras");
+    it holds the layers and their weights. `tflab.files` finds each in the store.
 
     Example:
 
-    >>> BaseSpec("run", "/home/me/.tflab/models/r1.keras", "dense", 0).model_label
+    >>> BaseSpec("run", "run:r1", "layer_2_dense", 0).model_label
     "run r1's model"
+    >>> BaseSpec("InceptionV3", "/etc/passwd")
+    Traceback (most recent call last):
+    ...
+    tflab.spec.params.SpecError: `weights` must be '' (random), 'imagenet' (the Keras cache) or the id of a weights file kept by TF Lab, ...; received '/etc/passwd'.
     """
 
     name: str = param("InceptionV3", "The pretrained network, or 'run' for a finished run's "
                       "model.", choices=BASE_MODELS)
-    weights: str = param("", "Weights file (.h5 / .weights.h5), '' for none, or 'imagenet'; "
-                         "for a run, its model file (.keras).")
+    weights: str = param("", "Weights: '' for none, 'imagenet', or an uploaded weights file's "
+                         "id; for a run, 'run:<run id>' or an uploaded model's id.")
     # A layer name reaches Keras and the exported script: held to Keras' own alphabet.
     cut_layer: str = param("mixed7", "The base's layer whose output feeds the new head.",
                            pattern=LAYER_NAME)
@@ -50,28 +55,21 @@ class BaseSpec:
 
     def __post_init__(self):
         check_declared(self)
-        weights = self.weights
-        if self.name == RUN_BASE:
-            if not weights.endswith(".keras"):
-                raise SpecError("weights", weights, "a saved model (a path ending in .keras): "
-                                "a finished run's, or one you upload")
-        elif weights not in ("", "imagenet") and not weights.endswith(".h5"):
-            raise SpecError("weights", weights, "a path ending in .h5 or .weights.h5, '' or 'imagenet'")
+        (BASE_MODEL if self.name == RUN_BASE else NETWORK_WEIGHTS).check(self.weights, "weights")
 
     @property
     def run_id(self) -> str | None:
         """The run whose model is the base, or None (a named network, an uploaded model)."""
-        if self.name != RUN_BASE:
+        if self.name != RUN_BASE or not self.weights.startswith(RUN_PREFIX):
             return None
-        path = PurePath(self.weights)
-        return path.stem if path.parent.name == "models" else None
+        return self.weights[len(RUN_PREFIX):]
 
     @property
     def model_label(self) -> str:
-        """How messages name a saved-model base: "run r1's model" or "the model file x.keras"."""
+        """How messages name a saved-model base: "run r1's model" or "the uploaded model x.keras"."""
         if self.run_id is not None:
             return f"run {self.run_id}'s model"
-        return f"the model file {PurePath(self.weights).name}"
+        return f"the uploaded model {self.weights}"
 
     def to_dict(self) -> dict:
         return {"name": self.name, "weights": self.weights, "cut_layer": self.cut_layer,
@@ -161,3 +159,4 @@ class ModelSpec:
             base = from_plain(BaseSpec, base, "base")
         shape = data.get("input_shape", (1,))
         return cls(tuple(shape) if isinstance(shape, list) else shape, tuple(layers), base)
+
