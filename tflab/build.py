@@ -19,7 +19,8 @@ import keras
 import numpy as np
 
 from tflab import files, imagenet
-from tflab.spec import RUN_BASE, BaseSpec, ExperimentSpec, LayerSpec
+from tflab.spec import RUN_BASE, BaseSpec, ExperimentSpec, LayerSpec, SpecError
+from tflab.spec.model import MAX_PARAMETERS, head_shapes
 
 
 class BuildError(ValueError):
@@ -243,10 +244,34 @@ def build_model(spec: ExperimentSpec) -> keras.Model:
         # normalization keeps its statistics), as Keras' transfer-learning guide advises.
         x = cut(x, training=False)
     elif base is not None:
-        x = build_base(base, spec.model.input_shape)(x)
+        cut = build_base(base, spec.model.input_shape)
+        x = cut(x)
+    if base is not None:
+        check_head(spec, cut)  # before the head's layers hold any memory
     for layer, seed, name in layers:
         x = _layer(layer, seed, name)(x)
     return keras.Model(inputs, x, name=spec.recipe)
+
+
+def check_head(spec: ExperimentSpec, cut: keras.Model) -> None:
+    """Refuse a head on a pretrained base that does not fit it or the parameter budget.
+
+    The spec cannot check the head alone: its input is the base's output at the cut layer,
+    known once the base exists. The base's own parameters count towards the budget.
+
+    Raises:
+        SpecError: on `model.base.cut_layer` when the base alone is over the budget, on
+            `model.layers[i]` for the head layer that does not fit or is over it.
+    """
+    held = int(cut.count_params())
+    if held > MAX_PARAMETERS:
+        raise SpecError("model.base.cut_layer", spec.model.base.cut_layer,
+                        f"a cut that keeps the base within {MAX_PARAMETERS:,} parameters",
+                        f"Up to this layer the base holds {held:,}; cut it lower.")
+    try:
+        head_shapes(spec.model.layers, tuple(cut.output.shape[1:]), held)
+    except SpecError as error:
+        raise error.under("model") from None
 
 
 def compile_model(model: keras.Model, spec: ExperimentSpec) -> None:

@@ -98,6 +98,18 @@ def test_dev_zero_in_a_link_is_refused_before_anything_is_read():
                                                 f"data.options.{next(iter(options))}")
 
 
+def test_twelve_dense_8192_layers_in_a_link_are_refused_before_a_model_is_built():
+    data = hostile()
+    data["model"]["layers"] = [{"type": "Dense", "units": 8192}] * 12 + [{"type": "Dense", "units": 1}]
+    at = open_page(BUILD, spec=link(data))
+    still_works(at)
+    error = shown(link_error(at))
+    assert "model.layers[1] must be a layer that keeps the model within 64,000,000 parameters" \
+        in error and "67,117,056 parameters" in error
+    [summary] = [c.value for c in at.caption if "trainable parameters" in c.value]
+    assert summary.startswith("2 trainable parameters")  # the linear model's, not the link's
+
+
 def test_a_base_weights_path_in_a_link_is_refused(tflab_home):
     data = get_recipe("transfer").spec.to_dict()
     for weights in ("/root/.ssh/id_rsa.h5", str(tflab_home / "weights" / "3fa2b1c4d5e6.h5")):

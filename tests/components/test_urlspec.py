@@ -143,6 +143,9 @@ def test_a_link_naming_a_file_by_path_is_refused_even_inside_the_store(tflab_hom
 @pytest.mark.parametrize("change,field", [
     (lambda d: d.update(recipe='x"""\nimport os\n"""'), "recipe"),
     (lambda d: d["model"]["layers"].append({"type": "Conv2D"}), "model.layers[1].type"),
+    (lambda d: d["model"]["layers"].extend([{"type": "Dense", "units": 8192}] * 12),
+     "model.layers[2]"),  # the second Dense(8192): 67 M parameters
+    (lambda d: d["model"]["layers"].extend([{"type": "Dropout"}] * 120), "model.layers"),
 ])
 def test_a_hostile_link_is_refused_before_anything_is_built(change, field):
     data = get_recipe("linear").spec.to_dict()

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from keras.src.legacy.saving import legacy_h5_format
 
+from tflab import build as build_module
 from tflab.build import BuildError, build_base, build_model
 from tflab.recipes import get_recipe
-from tflab.spec import BaseSpec
+from tflab.spec import BaseSpec, SpecError
 from tflab.stream import ListSink
 from tflab.train import train
 from tflab.weights import store_weights
@@ -98,3 +99,24 @@ def test_missing_weights_unknown_cut_and_uncached_imagenet_say_what_to_do():
     with pytest.raises(BuildError, match="not in the Keras cache"):
         build_base(BaseSpec("InceptionV3", "imagenet", "mixed7", 0), (150, 150, 3))
 
+
+def test_a_head_over_the_budget_is_refused_before_its_layers_exist(monkeypatch):
+    # The head's input is the base's output, known once the base is built: InceptionV3 to
+    # mixed7 gives 7x7x768, and Flatten then Dense(4096) would hold 154 M parameters.
+    spec = get_recipe("transfer").spec.with_setting("model.layers[1].units", 4096)
+    made, real = [], build_module._layer
+    monkeypatch.setattr("tflab.build._layer", lambda *args: made.append(args[2]) or real(*args))
+    with pytest.raises(SpecError) as caught:
+        build_model(spec)
+    assert caught.value.field == "model.layers[1]"
+    assert "This Dense layer holds 154,144,768 parameters" in str(caught.value)
+    assert made == ["rescaling"]  # the augmentation in front of the base; no head layer
+    result = train(spec, ListSink())
+    assert result.status == "failed" and "64,000,000 parameters" in result.message
+
+
+def test_a_base_over_the_budget_names_the_cut(monkeypatch):
+    monkeypatch.setattr("tflab.build.MAX_PARAMETERS", 1_000_000)
+    with pytest.raises(SpecError, match=r"`model.base.cut_layer` must be a cut that keeps the base "
+                                        r"within 1,000,000 parameters; received 'mixed7'"):
+        build_model(get_recipe("transfer").spec)

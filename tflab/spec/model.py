@@ -13,13 +13,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tflab.spec.layers import LayerSpec, output_shape
+from tflab.spec.layers import LayerSpec, output_shape, parameter_count
 from tflab.spec.names import BASE_MODEL, LAYER_NAME, NETWORK_WEIGHTS, RUN_PREFIX
 from tflab.spec.params import SpecError, check_declared, from_plain, param
 
 BASE_MODELS = ("InceptionV3", "MobileNetV2", "run")
 DEFAULT_CUT = {"InceptionV3": "mixed7", "MobileNetV2": "block_13_expand_relu"}
 RUN_BASE = "run"
+# A model is held to these before anything is built: a link once asked for twelve
+# Dense(8192) layers (800 M parameters, gigabytes of memory) and got them on page load.
+# The largest model the pages offer by default is the transfer recipe switched to
+# MobileNetV2 (cut at block_13_expand_relu, 10x10x576, under the Dense(1024) head):
+# 59.6 M; with InceptionV3, as in the notes, 47.5 M. 64 M keeps both, about 256 MB of
+# float32 weights.
+MAX_PARAMETERS = 64_000_000
+MAX_LAYERS = 100  # the notes' largest model has 12; a list this long is no experiment
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,8 @@ class ModelSpec:
         for i, layer in enumerate(layers):
             if not isinstance(layer, LayerSpec):
                 raise SpecError(f"layers[{i}]", layer, "a LayerSpec")
+        if len(layers) > MAX_LAYERS:
+            raise SpecError("layers", f"{len(layers)} layers", f"at most {MAX_LAYERS} layers")
         object.__setattr__(self, "layers", layers)
         if self.base is not None and self.base.name != RUN_BASE and len(self.input_shape) != 3:
             raise SpecError("input_shape", self.input_shape, "an image shape (height, width, 3) "
@@ -108,20 +118,15 @@ class ModelSpec:
         self.shapes()
 
     def shapes(self) -> list[tuple] | None:
-        """Each layer's output shape, checking every layer against its input.
+        """Each layer's output shape, checking every layer against its input and the model
+        against the parameter budget.
 
-        None when a pretrained base makes the head's input unknown until it is built.
+        None when a pretrained base makes the head's input unknown until it is built
+        (`tflab.build` then checks the head with `head_shapes` before making it).
         """
         if self.base is not None:
             return None
-        shape, shapes = self.input_shape, []
-        for i, layer in enumerate(self.layers):
-            try:
-                shape = output_shape(layer, shape)
-            except SpecError as error:
-                raise error.under(f"layers[{i}]") from None
-            shapes.append(shape)
-        return shapes
+        return head_shapes(self.layers, self.input_shape)
 
     @property
     def output_layer(self) -> tuple[int, LayerSpec] | None:
@@ -160,3 +165,35 @@ class ModelSpec:
         shape = data.get("input_shape", (1,))
         return cls(tuple(shape) if isinstance(shape, list) else shape, tuple(layers), base)
 
+
+def head_shapes(layers, input_shape: tuple, base_parameters: int = 0) -> list[tuple]:
+    """Each layer's output shape from `input_shape`, checking each layer against its input
+    and the whole model, with `base_parameters` already used, against MAX_PARAMETERS.
+
+    Raises:
+        SpecError: on `layers[i]` for the layer that does not fit its input, or the one
+            that takes the model past the budget (the message gives its count).
+
+    Example:
+
+    >>> big = [LayerSpec("Dense", {"units": 8192})] * 12
+    >>> head_shapes(big, (1,))
+    Traceback (most recent call last):
+    ...
+    tflab.spec.params.SpecError: `layers[1]` must be a layer that keeps the model within 64,000,000 parameters; received 67117056. This Dense layer holds 67,117,056 parameters, bringing the model to 67,133,440. ...
+    """
+    shape, shapes, total = tuple(input_shape), [], base_parameters
+    for i, layer in enumerate(layers):
+        try:
+            count, shape = parameter_count(layer, shape), output_shape(layer, shape)
+        except SpecError as error:
+            raise error.under(f"layers[{i}]") from None
+        total += count
+        if total > MAX_PARAMETERS:
+            raise SpecError(f"layers[{i}]", count, f"a layer that keeps the model within "
+                            f"{MAX_PARAMETERS:,} parameters",
+                            f"This {layer.type} layer holds {count:,} parameters, bringing the "
+                            f"model to {total:,}. Use fewer units or filters, or shrink its "
+                            "input (a pooling layer before Flatten).")
+        shapes.append(shape)
+    return shapes
