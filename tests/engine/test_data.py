@@ -439,6 +439,46 @@ def test_import_does_not_load_tensorflow_keras_or_sklearn():
     assert result.returncode == 0, result.stderr
 
 
+# -- the data side of a link: sizes bounded before any array is made ----------------------
+
+def test_shapes_too_large_for_memory_are_refused_before_any_is_drawn():
+    # 2,000 pictures of each of three shapes at 300x300 are 6.5 GB of float32.
+    with pytest.raises(SpecError) as caught:
+        check_options("shapes", {"classes": "circle,square,triangle", "samples_per_class": 2000,
+                                 "image_size": 300})
+    assert caught.value.field == "data.options.samples_per_class"
+    assert "within 1,024 MB" in str(caught.value) and "6,000 pictures of 300x300 take 6,180 MB" \
+        in str(caught.value)
+    check_options("shapes", {"classes": "circle,square,triangle", "samples_per_class": 500,
+                             "image_size": 150})  # the recipes' sizes fit
+
+
+def test_an_uploaded_dataset_too_large_at_this_image_size_is_refused(tflab_home):
+    import json
+
+    record = tflab_home / "datasets" / "0123456789ab" / "dataset.json"
+    record.parent.mkdir(parents=True)
+    record.write_text(json.dumps({"id": "0123456789ab", "name": "big.zip",
+                                  "class_names": ["a", "b"], "counts": {"a": 2500, "b": 2500},
+                                  "skipped": []}))
+    for step in (summarize, lambda *a: load_dataset(*a, 0.2, 0)):  # the spec's check, a load
+        with pytest.raises(SpecError) as caught:
+            step("folder", {"dataset_id": "0123456789ab", "image_size": 300})
+        assert caught.value.field == "data.options.image_size"
+        assert "5,000 pictures" in str(caught.value)
+    assert summarize("folder", {"dataset_id": "0123456789ab", "image_size": 64}).kind == "binary"
+
+
+def test_a_csv_series_whose_windows_pass_the_bound_is_refused(monkeypatch):
+    csv_id = kept_csv("".join(f"{i}\n" for i in range(2000)))
+    monkeypatch.setattr("tflab.data.catalog.MAX_DATA_BYTES", 1024 * 1024)
+    with pytest.raises(SpecError) as caught:
+        load_dataset("series", {"csv_id": csv_id, "window": 100}, 0.2, 0)
+    assert caught.value.field == "data.options.window"
+    assert "The windows of a series of 2,000 values" in str(caught.value)
+    assert load_dataset("series", {"csv_id": csv_id, "window": 10}, 0.2, 0).x_train.shape[1] == 10
+
+
 def test_a_dataset_record_over_its_limit_is_not_read(tflab_home, monkeypatch):
     record = tflab_home / "datasets" / "0123456789ab" / "dataset.json"
     record.parent.mkdir(parents=True)

@@ -37,6 +37,10 @@ from tflab.spec.names import CSV_COLUMN, CSV_ID, DATASET_ID
 from tflab.spec.params import Param, SpecError
 
 PATTERNS = ("circles", "xor", "moons", "gaussians", "spiral")
+# The float32 arrays of one dataset are held to this, checked before any is made: a link
+# once asked for 2,000 shapes of each class at 300x300 pixels, 6.5 GB.
+MAX_DATA_BYTES = 1024 ** 3
+FLOAT_BYTES = 4
 SHAPE_SETS = ("circle,square", "circle,triangle", "square,triangle", "circle,square,triangle")
 
 
@@ -139,6 +143,23 @@ def _shapes_summary(options: dict) -> DataSummary:
                        image=True)
 
 
+def _check_data_size(examples: int, values: int, field: str, value, what: str, hint: str) -> None:
+    """SpecError on `field` when `examples` of `values` float32 numbers pass MAX_DATA_BYTES."""
+    size = examples * values * FLOAT_BYTES
+    if size > MAX_DATA_BYTES:
+        raise SpecError(field, value, f"a value that keeps the data within "
+                        f"{MAX_DATA_BYTES // 1024 ** 2:,} MB", f"{what} take "
+                        f"{size / 1024 ** 2:,.0f} MB as float32. {hint}")
+
+
+def _check_shapes(options: dict) -> None:
+    classes, size = len(options["classes"].split(",")), options["image_size"]
+    count = options["samples_per_class"] * classes
+    _check_data_size(count, size * size * 3, "data.options.samples_per_class",
+                     options["samples_per_class"], f"{count:,} pictures of {size}x{size}",
+                     "Use fewer pictures or smaller ones.")
+
+
 def _load_shapes(options: dict, validation_split: float, seed: int) -> Dataset:
     summary = _shapes_summary(options)
     x, y = make_shapes(summary.class_names, options["samples_per_class"],
@@ -191,6 +212,9 @@ def _load_series(options: dict, validation_split: float, seed: int) -> Dataset:
                         "(it needs at least twice the window)",
                         "Use a smaller window or a longer series.")
     train, val = time_split(series, validation_split)
+    _check_data_size(2 * max(len(series) - window, 0), window, "data.options.window", window,
+                     f"The windows of a series of {len(series):,} values",  # inputs and targets
+                     "Use a smaller window or a shorter series.")
     _check_window(window, len(train), "the training part")
     if len(val):
         _check_window(window, len(val), "the validation part")
@@ -211,10 +235,19 @@ def _folder_summary(options: dict) -> DataSummary:
     except DatasetUnavailable as error:
         raise SpecError("data.options.dataset_id", dataset_id, "the id of an uploaded dataset",
                         str(error)) from None
+    _check_folder_size(record, options["image_size"])
     return folder_summary(record, options["image_size"])
 
 
+def _check_folder_size(record, size: int) -> None:
+    count = sum(record.counts.values())
+    _check_data_size(count, size * size * 3, "data.options.image_size", size,
+                     f"{count:,} pictures of {size}x{size}", "Use a smaller image size.")
+
+
 def _load_folder(options: dict, validation_split: float, seed: int) -> Dataset:
+    # Checked before any picture is read (a missing dataset stays DatasetUnavailable).
+    _check_folder_size(read_record(options["dataset_id"]), options["image_size"])
     return load_folder(options["dataset_id"], options["image_size"], validation_split, seed)
 
 
@@ -318,6 +351,7 @@ CATALOG: Mapping[str, DatasetInfo] = MappingProxyType({info.name: info for info 
 _CROSS_CHECKS: Mapping[str, Callable[[dict], None]] = MappingProxyType({
     "digit_pair": _check_pair,
     "series": _check_series,
+    "shapes": _check_shapes,
 })
 
 
