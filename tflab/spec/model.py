@@ -109,8 +109,7 @@ class ModelSpec:
         for i, layer in enumerate(layers):
             if not isinstance(layer, LayerSpec):
                 raise SpecError(f"layers[{i}]", layer, "a LayerSpec")
-        if len(layers) > MAX_LAYERS:
-            raise SpecError("layers", f"{len(layers)} layers", f"at most {MAX_LAYERS} layers")
+        _check_count(layers)
         object.__setattr__(self, "layers", layers)
         if self.base is not None and self.base.name != RUN_BASE and len(self.input_shape) != 3:
             raise SpecError("input_shape", self.input_shape, "an image shape (height, width, 3) "
@@ -153,6 +152,7 @@ class ModelSpec:
         raw_layers = data.get("layers", [])
         if not isinstance(raw_layers, list):
             raise SpecError("layers", raw_layers, "a list of layers")
+        _check_count(raw_layers)  # before any is read: a link may list thousands
         layers = []
         for i, raw in enumerate(raw_layers):
             try:
@@ -164,6 +164,11 @@ class ModelSpec:
             base = from_plain(BaseSpec, base, "base")
         shape = data.get("input_shape", (1,))
         return cls(tuple(shape) if isinstance(shape, list) else shape, tuple(layers), base)
+
+
+def _check_count(layers) -> None:
+    if len(layers) > MAX_LAYERS:
+        raise SpecError("layers", f"{len(layers)} layers", f"at most {MAX_LAYERS} layers")
 
 
 def head_shapes(layers, input_shape: tuple, base_parameters: int = 0) -> list[tuple]:
