@@ -8,7 +8,7 @@ from components.messages import error_text, plain, safe
 from components.picture_answers import colours_choice, picture_answer_ui
 from components.state import run_store
 from tflab.data import summarize
-from tflab.spec import ExperimentSpec
+from tflab.spec import ExperimentSpec, SpecError
 from tflab.titles import run_title
 
 store = run_store()
@@ -25,7 +25,11 @@ run_id = st.selectbox("Run", ids, index=ids.index(wanted) if wanted in ids else 
                       format_func={r.id: run_title(r) for r in runs}.get,
                       key="predict.run")
 run = store.get_run(run_id)
-spec = ExperimentSpec.from_dict(run.spec)
+try:
+    spec = ExperimentSpec.from_dict(run.spec)
+except SpecError as error:  # an older run naming its file by a path outside the store
+    st.error(error_text(error), icon=":material/error:")
+    st.stop()
 summary = summarize(spec.data.dataset, dict(spec.data.options))
 
 

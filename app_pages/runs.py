@@ -55,10 +55,14 @@ cells[1].download_button("History (CSV)", history_csv(store.history(run.id)),
 cells[2].download_button("Spec (JSON)", spec_json(run), file_name=f"{run.recipe}-{run.id}.json",
                          mime="application/json", key="runs.spec", icon=":material/download:")
 if cells[3].button("Code (.py)", key="runs.code.make", icon=":material/code:"):
+    from components.messages import error_text
     from tflab.codegen import export_script
-    from tflab.spec import ExperimentSpec
+    from tflab.spec import ExperimentSpec, SpecError
 
-    st.session_state["runs.code"] = (run.id, export_script(ExperimentSpec.from_dict(run.spec)))
+    try:
+        st.session_state["runs.code"] = (run.id, export_script(ExperimentSpec.from_dict(run.spec)))
+    except SpecError as error:  # an older run naming its file by a path outside the store
+        st.error(error_text(error), icon=":material/error:")
 code = st.session_state.get("runs.code")
 if code and code[0] == run.id:
     cells[3].download_button("Save script", code[1], file_name=f"{run.recipe}-{run.id}.py",

@@ -3,9 +3,10 @@ of it to fine-tune.
 
 A base is a named network (InceptionV3 as in the notes, MobileNetV2 lighter on a CPU)
 with random weights, ImageNet weights from the Keras cache (downloaded only when the
-person presses Download), or a weights file; or a saved model: a finished run's, or a
-.keras file the person uploads. The cut layer is picked from the base's layers with
-their output shapes.
+person presses Download), or a weights file the person uploads; or a saved model: a
+finished run's, or a .keras file the person uploads. Files are named in the spec by the
+id TF Lab gave them when it kept them, never by a path. The cut layer is picked from the
+base's layers with their output shapes.
 
 Example:
 
@@ -16,16 +17,16 @@ Example:
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
+from components.messages import code, error_text
 from components.state import run_store
-from tflab import imagenet
-from tflab.spec import DEFAULT_CUT, RUN_BASE, BaseSpec, ExperimentSpec, declared
+from tflab import files, imagenet
+from tflab.spec import DEFAULT_CUT, RUN_BASE, BaseSpec, ExperimentSpec, SpecError, declared
+from tflab.spec.names import BASE_MODEL, NETWORK_WEIGHTS, RUN_PREFIX
 from tflab.store import Run
 
-MODEL_FILE = "model_file"  # in the page only: the spec says RUN_BASE with the file's path
+MODEL_FILE = "model_file"  # in the page only: the spec says RUN_BASE with the model's id
 NETWORKS = {"InceptionV3": "InceptionV3 (as in the notes)", "MobileNetV2": "MobileNetV2 (lighter on a CPU)",
             RUN_BASE: "A finished run's model", MODEL_FILE: "A saved model you upload (.keras)"}
 WEIGHT_SOURCES = {"": "None (random)", "imagenet": "ImageNet (Keras cache)", "file": "A weights file"}
@@ -76,10 +77,9 @@ def _choice_of(base: dict) -> str:
     name = base.get("name", "InceptionV3")
     if name != RUN_BASE:
         return name if name in NETWORKS else "InceptionV3"
-    try:
-        return RUN_BASE if BaseSpec(**base).run_id else MODEL_FILE
-    except Exception:  # no model chosen yet
-        return RUN_BASE
+    weights = base.get("weights", "")
+    return MODEL_FILE if BASE_MODEL.matches(weights) and not weights.startswith(RUN_PREFIX) \
+        else RUN_BASE
 
 
 def cut_shape(base: dict, input_shape) -> tuple | None:
@@ -97,7 +97,8 @@ def cut_shape(base: dict, input_shape) -> tuple | None:
 # -- a named network ------------------------------------------------------------------
 
 def _weights_ui(name: str, weights: str, key: str) -> str:
-    """Random, ImageNet (from the cache, downloaded on request) or a file: the spec's value."""
+    """Random, ImageNet (from the cache, downloaded on request) or an uploaded file: the
+    spec's value ('', 'imagenet' or the kept file's id)."""
     source = weights if weights in ("", "imagenet") else "file"
     source = st.radio("Weights", list(WEIGHT_SOURCES), index=list(WEIGHT_SOURCES).index(source),
                       format_func=WEIGHT_SOURCES.__getitem__, horizontal=True, key=f"{key}.source")
@@ -106,12 +107,13 @@ def _weights_ui(name: str, weights: str, key: str) -> str:
         return "imagenet"
     if source == "file":
         uploaded = _weights_upload(f"{key}.upload")
-        path = st.text_input("or a weights file on this machine", key=f"{key}.path",
-                             value=weights if weights not in ("", "imagenet") else "",
-                             help="A path ending in .h5 or .weights.h5.")
-        if not (uploaded or path):
-            st.caption("No file yet: the base starts from random weights until one is given.")
-        return uploaded or path
+        if uploaded:
+            return uploaded
+        if weights not in ("", "imagenet") and NETWORK_WEIGHTS.matches(weights):
+            # Kept from an earlier upload, or named by a link: the summary checks it is here.
+            st.caption(f"Using the uploaded weights {code(weights)}.")
+            return weights
+        st.caption("No file yet: the base starts from random weights until one is uploaded.")
     return ""
 
 
@@ -119,11 +121,12 @@ def _imagenet_status(name: str, key: str) -> None:
     """Where the cached ImageNet weights are, or a button that downloads them."""
     found = imagenet.cached(name)
     if found is not None:
-        st.caption(f":material/check_circle: ImageNet weights found in the Keras cache: `{found}`")
+        st.caption(f":material/check_circle: ImageNet weights found in the Keras cache: "
+                   f"{code(found)}")
         return
     size = imagenet.FILES[name].megabytes
     st.warning(f"The ImageNet weights for {name} are not in the Keras cache "
-               f"({imagenet.path(name).parent}). Training is off until they are there: "
+               f"({code(imagenet.path(name).parent)}). Training is off until they are there: "
                f"download them (about {size} MB, needs the internet), copy the file there, or "
                "choose another source of weights.", icon=":material/cloud_off:")
     if st.button(f"Download ImageNet weights for {name}", key=f"{key}.download.{name}",
@@ -138,15 +141,15 @@ def _imagenet_status(name: str, key: str) -> None:
             path = imagenet.download(name, progress=progress)
         except imagenet.DownloadError as error:
             bar.empty()
-            st.error(str(error), icon=":material/cloud_off:")
+            st.error(error_text(error), icon=":material/cloud_off:")
             return
         bar.empty()
-        st.success(f"Saved {path}.")
+        st.success(f"Saved {code(path)}.")
         st.rerun()  # the summary and Train now see the weights
 
 
 def _weights_upload(key: str) -> str:
-    """A weights file the person uploads, kept in the data folder; '' when none."""
+    """A weights file the person uploads, kept in the data folder: its id; '' when none."""
     from tflab.weights import WeightsUploadError, store_weights
 
     upload = st.file_uploader("Upload weights (.h5, .weights.h5)", type=["h5"], key=key,
@@ -155,9 +158,9 @@ def _weights_upload(key: str) -> str:
     if upload is None:
         return ""
     try:
-        return str(store_weights(upload.getvalue(), upload.name))
+        return store_weights(upload.getvalue(), upload.name)
     except WeightsUploadError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(error_text(error), icon=":material/error:")
         return ""
 
 
@@ -215,65 +218,63 @@ def _run_label(run: Run) -> str:
 
 
 def _run_picker(weights: str, input_shape, key: str) -> str:
-    """Pick a finished run; the spec names its model file. '' when there is none to pick."""
+    """Pick a finished run; the spec names its model `run:<run id>`. '' when there is none."""
     runs = _usable_runs(input_shape)
     if not runs:
         st.info(f"No finished run has a saved model that takes inputs of shape "
-                f"{list(input_shape)}. Train one with this data first (for example the "
+                f"{code(list(input_shape))}. Train one with this data first (for example the "
                 "multi-class recipe for digits), then build on it here.")
         return ""
-    store = run_store()
-    paths = {str(store.model_path(run.id)): run for run in runs}
-    options = list(paths)
-    chosen = st.selectbox("Run", options, index=options.index(weights) if weights in options else 0,
-                          format_func=lambda path: _run_label(paths[path]), key=key,
-                          help="Its layers and trained weights become the base; its own rescale "
-                               "and augmentation are left out, this experiment's come first.")
-    return chosen
+    by_ref = {RUN_PREFIX + run.id: run for run in runs}
+    options = list(by_ref)
+    return st.selectbox("Run", options, index=options.index(weights) if weights in options else 0,
+                        format_func=lambda ref: _run_label(by_ref[ref]), key=key,
+                        help="Its layers and trained weights become the base; its own rescale "
+                             "and augmentation are left out, this experiment's come first.")
 
 
 def _model_upload(weights: str, key: str) -> str:
-    """A .keras model the person uploads, loaded once with safe_mode and kept; '' if none."""
+    """A .keras model the person uploads, loaded once with safe_mode and kept: its id; ''
+    if none."""
     from tflab.weights import WeightsUploadError, store_model
 
     upload = st.file_uploader("Upload a saved model (.keras)", type=["keras"], key=key,
                               help="A model saved with model.save('name.keras'). It is loaded in "
                                    "safe mode: a model holding a Python lambda is refused.")
     if upload is None:
-        if weights.endswith(".keras") and Path(weights).is_file():
-            st.caption(f"Using {Path(weights).name}.")
-            return weights  # kept from an earlier upload (the address holds its path)
+        if BASE_MODEL.matches(weights) and not weights.startswith(RUN_PREFIX):
+            st.caption(f"Using the uploaded model {code(weights)}.")
+            return weights  # kept from an earlier upload, or named by a link
         return ""
     try:
         with st.spinner("Checking the model..."):
-            return str(store_model(upload.getvalue(), upload.name))
+            return store_model(upload.getvalue(), upload.name)
     except WeightsUploadError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(error_text(error), icon=":material/error:")
         return ""
 
 
-def _modified(path: str) -> float:
+def _modified(weights: str) -> float:
     """The model file's time stamp, so a cached layer list follows the file."""
-    return Path(path).stat().st_mtime
+    return files.path("base model", weights).stat().st_mtime
 
 
 @st.cache_data(max_entries=8, show_spinner="Reading the run's layers...")
-def _run_layers(path: str, modified: float) -> list[tuple[str, tuple]]:
-    from tflab.build import run_layers  # loads TensorFlow
-    from tflab.predict import load_model
+def _run_layers(weights: str, modified: float) -> list[tuple[str, tuple]]:
+    from tflab.build import load_base_model, run_layers  # loads TensorFlow
 
-    _, layers = run_layers(load_model(path))
+    _, layers = run_layers(load_base_model(BaseSpec(RUN_BASE, weights, "layer_1", 0)))
     return [(layer.name, tuple(layer.output.shape[1:])) for layer in layers]
 
 
-def _run_cut_input(path: str, current: str | None, key: str) -> str:
+def _run_cut_input(weights: str, current: str | None, key: str) -> str:
     """A picker of the run's layers; by default the one under its output layer."""
-    if not path:
+    if not weights:
         return current or "layer_1"
     try:
-        layers = _run_layers(path, _modified(path))
-    except Exception as error:  # a deleted or unreadable model file
-        st.error(f"Cannot read the run's layers: {error}", icon=":material/error:")
+        layers = _run_layers(weights, _modified(weights))
+    except (OSError, ValueError, SpecError) as error:  # a deleted, unreadable or refused model
+        st.error(f"Cannot read the base's layers: {error_text(error)}", icon=":material/error:")
         return current or "layer_1"
     names = [name for name, _ in layers]
     default = names[-2] if len(names) > 1 else names[-1]

@@ -16,6 +16,7 @@ import uuid
 
 import streamlit as st
 
+from components.messages import error_text
 from components.urlspec import PARAM, decode, encode
 from tflab.recipes import get_recipe
 from tflab.spec import ExperimentSpec, SpecError
@@ -34,7 +35,7 @@ def current_draft() -> tuple[dict, str]:
         try:
             spec = get_recipe(name).spec
         except SpecError as error:
-            st.error(f"There is no recipe called {name!r}. {error}")
+            st.error(f"There is no such recipe: {error_text(error)}", icon=":material/error:")
             spec = get_recipe("linear").spec
         _load(spec.to_dict())
         del params["recipe"]
@@ -49,7 +50,9 @@ def current_draft() -> tuple[dict, str]:
         try:
             spec = decode(params[PARAM])
         except SpecError as error:
-            st.error(f"This link's experiment cannot be opened: {error}")
+            # A link is anyone's text: its values are shown as code, never as markdown.
+            st.error(f"This link's experiment cannot be opened: {error_text(error)} The "
+                     "linear recipe is open instead.", icon=":material/error:")
             spec = get_recipe("linear").spec
         _load(spec.to_dict())
         remember(spec)

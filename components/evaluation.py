@@ -14,7 +14,7 @@ import streamlit as st
 from components import figures
 from components.state import run_store
 from tflab.data import summarize
-from tflab.spec import ExperimentSpec
+from tflab.spec import ExperimentSpec, SpecError
 from tflab.store import Run
 
 
@@ -33,7 +33,10 @@ def _evaluate(run_id: str):
 
 
 def can_evaluate(run: Run) -> bool:
-    spec = ExperimentSpec.from_dict(run.spec)
+    try:
+        spec = ExperimentSpec.from_dict(run.spec)
+    except SpecError:  # an older run naming its file by a path outside the store
+        return False
     summary = summarize(spec.data.dataset, dict(spec.data.options))
     return (run.status in ("completed", "stopped") and summary.is_classification
             and spec.data.validation_split > 0 and run_store().model_path(run.id).exists())

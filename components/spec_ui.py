@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from components.base_ui import base_ui, cut_shape, shape_text
+from components.messages import error_text, plain
 from components.own_data import own_images_ui
 from tflab.data import CATALOG, summarize
 from tflab.spec import (LAYER_TYPES, AugmentationSpec, CompileSpec, FitSpec, LayerSpec, Param,
@@ -122,22 +123,25 @@ def _add(key: str, type_key: str) -> None:
 
 
 def _csv_upload_ui(prefix: str) -> dict:
-    """Your own series: a CSV kept in the data folder; returns the csv options it sets."""
-    from tflab.data.csvfiles import CsvUploadError, csv_columns, store_csv
+    """Your own series: a CSV kept in the data folder; returns the csv options it sets (its
+    id, never a path, and the column)."""
+    from tflab.data.csvfiles import CsvUploadError, csv_columns, read_csv_text, store_csv
+    from tflab.data.dataset import DatasetUnavailable
 
     upload = st.file_uploader("Your own series (CSV)", type=["csv", "txt"], key=f"{prefix}.upload",
                               help="A column of numbers; the first row may be a header.")
     if upload is None:
         return {}
     try:
-        path = store_csv(upload.getvalue(), upload.name)
-    except CsvUploadError as error:
-        st.error(str(error), icon=":material/error:")
+        csv_id = store_csv(upload.getvalue(), upload.name)
+        columns = csv_columns(read_csv_text(csv_id))
+    except (CsvUploadError, DatasetUnavailable) as error:
+        st.error(error_text(error), icon=":material/error:")
         return {}
-    columns = csv_columns(path.read_text(encoding="utf-8-sig"))
-    column = st.selectbox(f"Column of {upload.name} to forecast", columns,
+    # A label renders markdown and the file's name is the person's text.
+    column = st.selectbox(f"Column of {plain(upload.name)} to forecast", columns,
                           index=len(columns) - 1, key=f"{prefix}.upload.column")
-    return {"csv_path": str(path), "csv_column": column}
+    return {"csv_id": csv_id, "csv_column": column}
 
 
 _MOST_SETTINGS = max(len(t.params) for t in LAYER_TYPES.values())

@@ -2,7 +2,10 @@
 reproduces the experiment.
 
 The spec's JSON is compressed and base64url-encoded: a CNN spec fits in about 600
-characters. A broken or stale link gives a SpecError, never a crash.
+characters. A broken or stale link gives a SpecError, never a crash. A link is written
+by anyone, so it is read as strictly as a spec can be: files only by the ids TF Lab gave
+them (never a path, not even the store's own, which older runs' specs may hold), every
+name held to its alphabet, the model to its budget.
 
 Example:
 
@@ -43,4 +46,4 @@ def decode(text: str) -> ExperimentSpec:
         raise SpecError("spec", text[:24] + ("..." if len(text) > 24 else ""),
                         "an experiment link made by TF Lab", "The link is damaged; "
                         "open a recipe instead.") from None
-    return ExperimentSpec.from_dict(data)
+    return ExperimentSpec.from_dict(data, older_paths=False)

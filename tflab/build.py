@@ -18,8 +18,9 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from tflab import imagenet
-from tflab.spec import RUN_BASE, BaseSpec, ExperimentSpec, LayerSpec
+from tflab import files, imagenet
+from tflab.spec import RUN_BASE, BaseSpec, ExperimentSpec, LayerSpec, SpecError
+from tflab.spec.model import MAX_PARAMETERS, head_shapes
 
 
 class BuildError(ValueError):
@@ -90,28 +91,46 @@ def _cached_imagenet(name: str) -> Path:
     if found is None:
         raise BuildError(f"ImageNet weights for {name} are not in the Keras cache "
                          f"({imagenet.path(name)}). Download them on request (Build page, or "
-                         f"`python -m tflab weights {name}`), use a local weights file (.h5 or "
-                         ".weights.h5) in `model.base.weights`, or '' for random weights.")
+                         f"`python -m tflab weights {name}`), upload a weights file (.h5 or "
+                         ".weights.h5; `python -m tflab import` on the command line), or use "
+                         "'' for random weights.")
     return found
+
+
+def weights_file(spec: BaseSpec) -> Path | None:
+    """The weights file a network base loads (None for random weights), checked to be in
+    the store or the Keras cache and within the size limit before anything opens it."""
+    if not spec.weights:
+        return None
+    if spec.weights == "imagenet":
+        path, limit = _cached_imagenet(spec.name), imagenet.MAX_BYTES
+    else:
+        path, limit = files.path("weights", spec.weights), files.MAX_WEIGHTS_BYTES
+    try:
+        return files.check_size(path, limit, f"`model.base.weights` ({spec.weights})")
+    except FileNotFoundError:
+        raise BuildError(f"`model.base.weights`: there is no weights file {spec.weights} in "
+                         "TF Lab's store; upload it again (Build, or `python -m tflab import "
+                         "file.h5`).") from None
+    except files.FileTooLarge as error:
+        raise BuildError(str(error)) from None
 
 
 def build_base(spec: BaseSpec, input_shape: tuple) -> keras.Model:
     """The pretrained network cut at `spec.cut_layer`, frozen but for its top layers."""
     if spec.name == RUN_BASE:
         return run_base(spec, input_shape)[0]
+    path = weights_file(spec)  # before building: a missing file costs no network
     factory = getattr(keras.applications, spec.name)
     base = factory(input_shape=input_shape, include_top=False, weights=None)
-    if spec.weights:
-        path = _cached_imagenet(spec.name) if spec.weights == "imagenet" else Path(spec.weights)
-        if not path.is_file():
-            raise BuildError(f"`model.base.weights`: no file at {str(path)!r}.")
+    if path is not None:
         try:
             with warnings.catch_warnings():
                 # A wrong file warns once per layer before it fails; the failure says it all.
                 warnings.simplefilter("ignore", UserWarning)
                 base.load_weights(str(path))
         except Exception as error:  # Keras raises ValueError, OSError or KeyError here
-            raise BuildError(f"`model.base.weights`: {path.name} does not hold {spec.name} "
+            raise BuildError(f"`model.base.weights`: {spec.weights} does not hold {spec.name} "
                              f"weights ({type(error).__name__}: {str(error)[:300]})") from None
     names = [layer.name for layer in base.layers]
     if spec.cut_layer not in names:
@@ -153,22 +172,35 @@ def run_layers(model: keras.Model) -> tuple[float, list[keras.layers.Layer]]:
     return scale, layers[start:]
 
 
+def load_base_model(spec: BaseSpec) -> keras.Model:
+    """The saved model a "run" base names (a finished run's or an uploaded one), found in
+    the store by its id, checked against the size limit, loaded with safe_mode."""
+    from tflab.predict import PredictionError, load_model  # safe_mode, with clear messages
+
+    label = spec.model_label
+    try:
+        path = files.check_size(files.path("base model", spec.weights),
+                                files.MAX_WEIGHTS_BYTES, "its file")
+        return load_model(path)
+    except FileNotFoundError:
+        raise BuildError(f"`model.base.weights`: {label} cannot be used as a base: there is no "
+                         "model file for it in TF Lab's store (the run kept no model, or it "
+                         "was deleted).") from None
+    except (files.FileTooLarge, PredictionError) as error:
+        raise BuildError(f"`model.base.weights`: {label} cannot be used as a base: "
+                         f"{error}") from None
+
+
 def run_base(spec: BaseSpec, input_shape: tuple) -> tuple[keras.Model, float]:
     """A finished run's model, cut at `spec.cut_layer` and frozen but for its top layers,
     with the input scale it was trained on (see `run_layers`).
 
     Example:
 
-    >>> base, scale = run_base(BaseSpec("run", "models/r1.keras", "dense", 0), (28, 28, 1))  # doctest: +SKIP
+    >>> base, scale = run_base(BaseSpec("run", "run:r1", "layer_2_dense", 0), (28, 28, 1))  # doctest: +SKIP
     """
-    from tflab.predict import PredictionError, load_model  # safe_mode, with clear messages
-
     label = spec.model_label
-    try:
-        source = load_model(spec.weights)
-    except PredictionError as error:
-        raise BuildError(f"`model.base.weights`: {label} cannot be used as a base: "
-                         f"{error}") from None
+    source = load_base_model(spec)
     expected = tuple(source.input_shape[1:])
     if expected != tuple(input_shape):
         raise BuildError(f"`model.input_shape`: {label} takes examples of shape "
@@ -212,10 +244,34 @@ def build_model(spec: ExperimentSpec) -> keras.Model:
         # normalization keeps its statistics), as Keras' transfer-learning guide advises.
         x = cut(x, training=False)
     elif base is not None:
-        x = build_base(base, spec.model.input_shape)(x)
+        cut = build_base(base, spec.model.input_shape)
+        x = cut(x)
+    if base is not None:
+        check_head(spec, cut)  # before the head's layers hold any memory
     for layer, seed, name in layers:
         x = _layer(layer, seed, name)(x)
     return keras.Model(inputs, x, name=spec.recipe)
+
+
+def check_head(spec: ExperimentSpec, cut: keras.Model) -> None:
+    """Refuse a head on a pretrained base that does not fit it or the parameter budget.
+
+    The spec cannot check the head alone: its input is the base's output at the cut layer,
+    known once the base exists. The base's own parameters count towards the budget.
+
+    Raises:
+        SpecError: on `model.base.cut_layer` when the base alone is over the budget, on
+            `model.layers[i]` for the head layer that does not fit or is over it.
+    """
+    held = int(cut.count_params())
+    if held > MAX_PARAMETERS:
+        raise SpecError("model.base.cut_layer", spec.model.base.cut_layer,
+                        f"a cut that keeps the base within {MAX_PARAMETERS:,} parameters",
+                        f"Up to this layer the base holds {held:,}; cut it lower.")
+    try:
+        head_shapes(spec.model.layers, tuple(cut.output.shape[1:]), held)
+    except SpecError as error:
+        raise error.under("model") from None
 
 
 def compile_model(model: keras.Model, spec: ExperimentSpec) -> None:

@@ -5,7 +5,12 @@
     python -m tflab runs
     python -m tflab show <run id or prefix>
     python -m tflab export <recipe or run> [-o script.py]
+    python -m tflab import sales.csv             (keep a local file in the store; prints its id)
     python -m tflab weights InceptionV3          (download ImageNet weights into the Keras cache)
+
+Specs name files by the id TF Lab gave them, never by a path: `import` keeps a CSV, a
+weights file (.h5, .weights.h5) or a saved model (.keras) in the store, as an upload in
+the dashboard does, and prints the id and the --set that uses it.
 
 Exit status: 0 when a run completes, 1 when it fails or diverges, 2 for a bad command
 or setting, 130 when interrupted with Ctrl-C (the run is kept as stopped).
@@ -183,6 +188,41 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    """Keep a local file in the store, as an upload in Build does; print the id it gets."""
+    from tflab import files
+    from tflab.store import default_root
+
+    name = os.path.basename(args.file)
+    kind = name.lower()
+    try:
+        if kind.endswith((".csv", ".txt")):
+            from tflab.data.csvfiles import store_csv
+
+            kept = store_csv(files.read_capped(args.file, files.MAX_CSV_BYTES, name), name)
+            usage = f"--set data.options.csv_id={kept}  (a series recipe, like time_series)"
+        elif kind.endswith((".h5", ".keras")):
+            from tflab.weights import store_model, store_weights
+
+            data = files.read_capped(args.file, files.MAX_WEIGHTS_BYTES, name)
+            if kind.endswith(".h5"):
+                kept = store_weights(data, name)
+                usage = f"--set model.base.weights={kept}  (a network base, as in transfer)"
+            else:
+                kept = store_model(data, name)
+                usage = f"--set model.base.name=run --set model.base.weights={kept}"
+        else:
+            print(f"error: {name!r} is not a .csv, .txt, .h5, .weights.h5 or .keras file.",
+                  file=sys.stderr)
+            return 2
+    except (OSError, ValueError) as error:  # no such file, too large, refused for its content
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(kept)  # alone on stdout, for scripts
+    print(f"kept {name} in {default_root()} as {kept}; use it with {usage}", file=sys.stderr)
+    return 0
+
+
 def cmd_weights(args) -> int:
     from tflab import imagenet
 
@@ -223,6 +263,10 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("target", help="recipe name or run id")
     e.add_argument("-o", "--output")
     e.set_defaults(handler=cmd_export)
+    i = sub.add_parser("import", help="keep a local CSV, weights or model file in the store; "
+                                      "prints the id a spec names it by")
+    i.add_argument("file", help="a .csv / .txt, .h5 / .weights.h5 or .keras file")
+    i.set_defaults(handler=cmd_import)
     w = sub.add_parser("weights", help="download a base network's ImageNet weights (needs network)")
     w.add_argument("network", choices=["InceptionV3", "MobileNetV2"])
     w.add_argument("--origin", help="another address to fetch the same file from (a mirror)")

@@ -19,13 +19,16 @@ import ast
 import inspect
 import textwrap
 
+from tflab import files
 from tflab import train as train_module
 from tflab.build import layer_arguments, layer_seeds
 from tflab.data import digits, points, regression, series, shapes, split
 from tflab.data.catalog import summarize
-from tflab.spec import RUN_BASE, ExperimentSpec
+from tflab.spec import LAYER_TYPES, RUN_BASE, ExperimentSpec
 
 _OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop"}
+# Names written as identifiers come from these tables, never from the spec's text.
+_APPLICATIONS = {"InceptionV3": "InceptionV3", "MobileNetV2": "MobileNetV2"}
 
 
 def _module_code(module) -> str:
@@ -44,29 +47,33 @@ def _module_code(module) -> str:
 
 
 def _data_code(spec: ExperimentSpec) -> tuple[list, str]:
-    """The generator modules to copy, and the body of load_data()."""
+    """The generator modules to copy, and the body of load_data().
+
+    Every value from the spec is written with `repr`, never as raw text.
+    """
     o, name = dict(spec.data.options), spec.data.dataset
     summary = summarize(name, o)
     vs = spec.data.validation_split
     if name == "series":
-        read = (f"series = read_csv_column(open({o['csv_path']!r}, encoding='utf-8-sig').read(), "
-                f"{o['csv_column']!r})" if o["csv_path"] else
-                f"series = make_series({o['length']}, {o['period']}, {o['amplitude']!r}, "
+        read = (f"series = read_csv_column(STORE.joinpath(*{files.relative('csv', o['csv_id'])!r})"
+                f".read_text(encoding='utf-8-sig'), {o['csv_column']!r})" if o["csv_id"] else
+                f"series = make_series({o['length']!r}, {o['period']!r}, {o['amplitude']!r}, "
                 f"{o['slope']!r}, {o['noise']!r}, SEED)")
         return [series], (f"{read}\n"
                           f"train_part, val_part = time_split(series, {vs!r})\n"
-                          f"x_train, y_train = windows(train_part, {o['window']})\n"
-                          f"x_val, y_val = windows(val_part, {o['window']})\n"
+                          f"x_train, y_train = windows(train_part, {o['window']!r})\n"
+                          f"x_val, y_val = windows(val_part, {o['window']!r})\n"
                           "return x_train, y_train, x_val, y_val")
     modules, make = {
         "line": ([regression], "notes_line()"),
-        "sine": ([regression], f"make_sine({o.get('samples')}, {o.get('noise')!r}, SEED)"),
-        "points": ([points], f"make_points({o.get('pattern')!r}, {o.get('samples')}, "
+        "sine": ([regression], f"make_sine({o.get('samples')!r}, {o.get('noise')!r}, SEED)"),
+        "points": ([points], f"make_points({o.get('pattern')!r}, {o.get('samples')!r}, "
                              f"{o.get('noise')!r}, SEED)"),
         "digits": ([digits], "digit_images()"),
-        "digit_pair": ([digits], f"digit_pair(*digit_images(), {o.get('first')}, {o.get('second')})"),
-        "shapes": ([shapes], f"make_shapes({summary.class_names!r}, {o.get('samples_per_class')}, "
-                             f"{o.get('image_size')}, SEED)"),
+        "digit_pair": ([digits], f"digit_pair(*digit_images(), {o.get('first')!r}, "
+                                 f"{o.get('second')!r})"),
+        "shapes": ([shapes], f"make_shapes({summary.class_names!r}, {o.get('samples_per_class')!r}, "
+                             f"{o.get('image_size')!r}, SEED)"),
         "mnist": ([], "_keras_images(keras.datasets.mnist.load_data())"),
         "fashion_mnist": ([], "_keras_images(keras.datasets.fashion_mnist.load_data())"),
     }[name]
@@ -91,15 +98,21 @@ def _keras_images(loaded):
 
 
 def _call(name: str, arguments: dict) -> str:
+    """`keras.layers.Name(k=repr(v), ...)`: the class and keywords are the spec's declared
+    ones (LAYER_TYPES), checked again here because they are written as identifiers."""
+    known = LAYER_TYPES[name]  # KeyError: never a name the spec did not declare
+    allowed = {p.name for p in known.params} | {"name", "seed", "width_factor", "y_factor"}
+    if not set(arguments) <= allowed:
+        raise ValueError(f"{name} has no arguments {sorted(set(arguments) - allowed)}")
     parts = ", ".join(f"{k}={v!r}" for k, v in arguments.items())
     return f"keras.layers.{name}({parts})"
 
 
 def _freeze_code(trainable_layers: int) -> list[str]:
-    lines = [f"base.trainable = {trainable_layers > 0}"]
+    lines = [f"base.trainable = {trainable_layers > 0!r}"]
     if trainable_layers:
         lines += ["weighted = [layer for layer in base.layers if layer.weights]",
-                  f"for layer in weighted[:-{trainable_layers}]:",
+                  f"for layer in weighted[:-{trainable_layers!r}]:",
                   "    layer.trainable = False"]
     return lines
 
@@ -113,9 +126,12 @@ def _model_code(spec: ExperimentSpec) -> str:
         lines.append(f"x = {_call(*layer_arguments(layer, seed, name))}(x)")
     base = spec.model.base
     if base is not None and base.name == RUN_BASE:
-        lines += [f"# The base: {base.model_label} up to {base.cut_layer!r}, without its own",
-                  "# rescale and augmentation layers (this model's come first).",
-                  f"source = keras.saving.load_model({base.weights!r})",
+        # Comments hold no value from the spec: a comment ends at a line break, and values
+        # are written only through repr.
+        lines += ["# The base: a saved model from TF Lab's store up to its cut layer, without",
+                  "# its own rescale and augmentation layers (this model's come first).",
+                  f"source = keras.saving.load_model(STORE.joinpath("
+                  f"*{files.relative('base model', base.weights)!r}))",
                   f"base_input = y = keras.Input(shape={spec.model.input_shape!r})",
                   "chain = [layer for layer in source.layers if not isinstance(layer, "
                   "keras.layers.InputLayer)]",
@@ -131,17 +147,31 @@ def _model_code(spec: ExperimentSpec) -> str:
         lines.append("x = base(x, training=False)")
     elif base is not None:
         weights = "'imagenet'" if base.weights == "imagenet" else "None"
-        lines += [f"base = keras.applications.{base.name}(input_shape={spec.model.input_shape!r}, "
-                  f"include_top=False, weights={weights})"]
+        lines += [f"base = keras.applications.{_APPLICATIONS[base.name]}("
+                  f"input_shape={spec.model.input_shape!r}, include_top=False, weights={weights})"]
         if base.weights and base.weights != "imagenet":
-            lines.append(f"base.load_weights({base.weights!r})")
+            lines.append(f"base.load_weights(STORE.joinpath("
+                         f"*{files.relative('weights', base.weights)!r}))")
         lines.append(f"base = keras.Model(base.input, base.get_layer({base.cut_layer!r}).output)")
         lines += _freeze_code(base.trainable_layers)
         lines.append("x = base(x)")
     for layer, seed, name in layers:
         lines.append(f"x = {_call(*layer_arguments(layer, seed, name))}(x)")
-    lines.append(f"return keras.Model(inputs, x, name={spec.recipe!r})")
+    lines.append("return keras.Model(inputs, x, name=RECIPE)")
     return "\n".join(lines)
+
+
+def _uses_store(spec: ExperimentSpec) -> bool:
+    """Whether the script reads a file TF Lab keeps (a CSV, weights, a saved model)."""
+    base = spec.model.base
+    return bool(spec.data.options.get("csv_id")) or (
+        base is not None and base.weights not in ("", "imagenet"))
+
+
+_STORE = """
+# Files TF Lab keeps are named by id in its store: $TFLAB_HOME, else ~/.tflab (as in TF Lab).
+STORE = pathlib.Path(os.environ.get("TFLAB_HOME") or pathlib.Path.home() / ".tflab").expanduser()
+"""
 
 
 def export_script(spec: ExperimentSpec) -> str:
@@ -154,25 +184,31 @@ def export_script(spec: ExperimentSpec) -> str:
     early = ""
     if f.early_stopping:
         monitor = "val_loss" if spec.data.validation_split else "loss"
-        early = (f"keras.callbacks.EarlyStopping(monitor={monitor!r}, patience={f.patience}, "
+        early = (f"keras.callbacks.EarlyStopping(monitor={monitor!r}, patience={f.patience!r}, "
                  "restore_best_weights=True)")
     pipeline = textwrap.dedent(inspect.getsource(train_module.pipelines))
-    return f'''"""{spec.recipe}: exported from TF Lab. Trains the same model as TF Lab, seed {spec.seed}.
+    store = _STORE if _uses_store(spec) else ""
+    # The docstring and comments are fixed text: every value from the spec is below, in repr.
+    return f'''"""Exported from TF Lab: trains the same model as TF Lab, with the same seed.
 
-Run: python {spec.recipe}.py   (needs numpy, tensorflow and keras)
+Run: python <this file>   (needs numpy, tensorflow and keras)
+RECIPE and SEED below name the recipe and the seed; SPEC is the whole experiment.
 The last line printed is a JSON object with the final metrics.
 """
 
 import json
 import math
+import os
+import pathlib
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-SEED = {spec.seed}
+RECIPE = {spec.recipe!r}
+SEED = {spec.seed!r}
 SPEC = {spec.to_json()!r}
-
+{store}
 
 # -- data: TF Lab's own generators ------------------------------------------------------
 
@@ -199,8 +235,8 @@ def main():
     model.compile(optimizer=keras.optimizers.{_OPTIMIZERS[c.optimizer]}(learning_rate={c.learning_rate!r}),
                   loss={c.loss!r}, metrics={list(c.metrics)!r})
     model.summary()
-    train, steps, val = pipelines(x_train, y_train, x_val, y_val, {f.batch_size}, SEED)
-    history = model.fit(train, epochs={f.epochs}, steps_per_epoch=steps, validation_data=val,
+    train, steps, val = pipelines(x_train, y_train, x_val, y_val, {f.batch_size!r}, SEED)
+    history = model.fit(train, epochs={f.epochs!r}, steps_per_epoch=steps, validation_data=val,
                         callbacks=[{early}], verbose=2, shuffle=False)
     final = {{name: values[-1] for name, values in history.history.items()}}
     print(json.dumps({{"epochs": len(history.history["loss"]), "final_metrics": final}}))

@@ -34,6 +34,7 @@ def data_label(spec: dict[str, Any]) -> str:
     if name == "shapes":
         return "shapes: " + str(options.get("classes", "circle,square")).replace(",", ", ")
     if name == "series":
+        # Runs made by older versions name their CSV by `csv_path` in the stored spec.
         return "series from a CSV" if options.get("csv_id") or options.get("csv_path") \
             else "generated series"
     if name == "folder":

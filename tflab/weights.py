@@ -4,7 +4,8 @@ Weights are HDF5 files (.h5 as in the notes, or Keras 3's .weights.h5); whether 
 the network is checked when the model is built (tflab.build raises BuildError naming the
 file). A whole saved model (.keras) is loaded once with safe_mode before it is kept, so a
 file holding a Python lambda, or no model at all, is refused at upload. Both are named by
-content, so a run that names one loads the same file later.
+content, and a spec names one by that id ("3fa2b1c4d5e6.weights.h5", "3fa2b1c4d5e6.keras"),
+so a run that names one loads the same file later (`tflab.files` finds it).
 
 Example:
 
@@ -17,20 +18,22 @@ tflab.weights.WeightsUploadError: 'w.h5' is not an HDF5 weights file (it does no
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
+
+from tflab import files
+from tflab.files import MAX_WEIGHTS_BYTES
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 ZIP_SIGNATURE = b"PK\x03\x04"  # a .keras file is a zip archive
-MAX_WEIGHTS_BYTES = 600 * 1024 * 1024
 
 
 class WeightsUploadError(ValueError):
     """An upload that cannot be a weights file; the message names it and says why."""
 
 
-def store_weights(data: bytes, name: str, root: str | Path | None = None) -> Path:
-    """Keep an uploaded .h5 / .weights.h5 under `<root>/weights/`; returns its path."""
+def store_weights(data: bytes, name: str, root: str | Path | None = None) -> str:
+    """Keep an uploaded .h5 / .weights.h5 under `<root>/weights/`; returns its id, the
+    value of `model.base.weights` that names it."""
     if not name.endswith(".h5"):
         raise WeightsUploadError(f"{name!r} is not a .h5 or .weights.h5 file.")
     _check_size(data, name)
@@ -39,11 +42,12 @@ def store_weights(data: bytes, name: str, root: str | Path | None = None) -> Pat
                                  "HDF5's signature); save the weights with "
                                  "model.save_weights('name.weights.h5').")
     suffix = ".weights.h5" if name.endswith(".weights.h5") else ".h5"
-    return _keep(data, suffix, root)
+    return files.keep(data, files.WEIGHTS_FOLDER, suffix, root)
 
 
-def store_model(data: bytes, name: str, root: str | Path | None = None) -> Path:
-    """Keep an uploaded .keras model under `<root>/weights/` once it loads with safe_mode.
+def store_model(data: bytes, name: str, root: str | Path | None = None) -> str:
+    """Keep an uploaded .keras model under `<root>/weights/` once it loads with safe_mode;
+    returns its id, the value of `model.base.weights` (with the base "run") that names it.
 
     Example:
 
@@ -61,7 +65,8 @@ def store_model(data: bytes, name: str, root: str | Path | None = None) -> Path:
         raise WeightsUploadError(f"{name!r} is not a saved Keras model (a .keras file is a zip "
                                  "archive and this is not one); save one with "
                                  "model.save('name.keras').")
-    path = _keep(data, ".keras", root)
+    kept = files.keep(data, files.WEIGHTS_FOLDER, ".keras", root)
+    path = files.path("base model", kept, root)
     from tflab.predict import PredictionError, load_model  # loads TensorFlow
 
     try:
@@ -71,26 +76,10 @@ def store_model(data: bytes, name: str, root: str | Path | None = None) -> Path:
         # The message names the kept copy; the person knows the file by its own name.
         text = str(error).replace(str(path), name).replace(path.name, name)
         raise WeightsUploadError(text) from None
-    return path
+    return kept
 
 
 def _check_size(data: bytes, name: str) -> None:
     if len(data) > MAX_WEIGHTS_BYTES:
         raise WeightsUploadError(f"{name!r} is {len(data) / 2**20:.0f} MB; the limit is "
                                  f"{MAX_WEIGHTS_BYTES // 2**20} MB.")
-
-
-def _keep(data: bytes, suffix: str, root: str | Path | None) -> Path:
-    """Write `data` once as `<root>/weights/<content hash><suffix>`, whole or not at all."""
-    if root is None:
-        from tflab.store import default_root
-
-        root = default_root()
-    folder = Path(root) / "weights"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{hashlib.sha256(data).hexdigest()[:12]}{suffix}"
-    if not path.exists():
-        partial = folder / (path.name + ".part")
-        partial.write_bytes(data)
-        partial.replace(path)
-    return path

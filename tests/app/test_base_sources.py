@@ -12,6 +12,7 @@ import pytest
 from keras.src.legacy.saving import legacy_h5_format
 
 from apptest_support import no_exception, open_page, train_now
+from shown import shown
 from components.urlspec import decode
 from tflab import imagenet
 from tflab.recipes import get_recipe
@@ -83,7 +84,7 @@ def test_no_network_is_said_plainly_and_the_page_keeps_working(monkeypatch, clos
     assert at.button(key="build.train").disabled  # nothing to load until they are there
     download_button(at).click().run()
     no_exception(at)
-    [error] = [e.value for e in at.error if "Could not download" in e.value]
+    [error] = [shown(e.value) for e in at.error if "Could not download" in e.value]
     assert f"127.0.0.1:{closed_port} cannot be reached" in error and "no network" in error
     assert imagenet.cached("InceptionV3") is None
     # The person picks random weights instead and can train.
@@ -117,7 +118,7 @@ def test_a_finished_runs_model_is_offered_as_a_base_with_its_layers(lab):
     digits = train_now(lab, get_recipe("multiclass").spec.with_setting("fit.epochs", 1))
     at = choose_network(with_base(open_page("app_pages/build.py", recipe="multiclass")), "run")
     [run] = [s for s in at.selectbox if s.label == "Run"]
-    assert run.value == str(lab.model_path(digits)) and digits in run.options[0]
+    assert run.value == f"run:{digits}" and digits in run.options[0]  # named by id, not path
     [cut] = [s for s in at.selectbox if s.label == "Cut layer"]
     names = [option.split(" → ")[0] for option in cut.options]
     assert names == ["layer_1_flatten", "layer_2_dense", "layer_3_dense"]  # no Rescaling: this spec's comes first
@@ -151,7 +152,8 @@ def test_an_uploaded_model_becomes_the_base(tmp_path, tflab_home):
     model_uploader(at).upload("features.keras", data).run()
     no_exception(at)
     base = spec_in(at).model.base
-    assert base.name == "run" and base.weights.startswith(str(tflab_home / "weights"))
+    assert base.name == "run" and base.weights.endswith(".keras") and "/" not in base.weights
+    assert (tflab_home / "weights" / base.weights).read_bytes() == data
     [cut] = [s for s in at.selectbox if s.label == "Cut layer"]
     assert cut.value == "features" and "features → 32" in cut.options
     assert not at.button(key="build.train").disabled
@@ -162,7 +164,7 @@ def test_an_uploaded_model_becomes_the_base(tmp_path, tflab_home):
      "lambda.keras holds a Python lambda, which safe mode refuses"),
     ("notes.keras", lambda p: b"my notes, not a model", "'notes.keras' is not a saved Keras model"),
     ("raw.keras", lambda p: model_bytes(p, "raw.keras", scale=1.0),
-     "`augmentation.rescale`: the model file "),  # trained on 0..255, this recipe scales to 0..1
+     "augmentation.rescale: the uploaded model "),  # trained on 0..255, this recipe scales to 0..1
 ])
 def test_a_model_that_cannot_be_a_base_is_refused_and_the_page_keeps_working(tmp_path, name, make,
                                                                              message):
@@ -170,7 +172,7 @@ def test_a_model_that_cannot_be_a_base_is_refused_and_the_page_keeps_working(tmp
                         "model_file")
     model_uploader(at).upload(name, make(tmp_path)).run()
     no_exception(at)
-    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    assert any(message in shown(e.value) for e in at.error), [e.value for e in at.error]
     assert at.button(key="build.train").disabled
     # The person turns the base off again: the plain recipe trains.
     [toggle] = [t for t in at.toggle if t.label.startswith("Pretrained base")]

@@ -169,7 +169,8 @@ def test_a_link_with_an_invalid_setting_names_it():
 def test_an_unknown_recipe_says_so_and_opens_linear():
     at = no_exception(open_page(BUILD, recipe="nope"))
 
-    assert texts(at.error)[0].startswith("There is no recipe called 'nope'.")
+    assert texts(at.error)[0].startswith("There is no such recipe: `recipe` must be one of ")
+    assert "received `'nope'`" in texts(at.error)[0]
     assert at.caption[0].value.startswith("Recipe: linear.")
     assert url_spec(at) == get_recipe("linear").spec
 

@@ -9,7 +9,7 @@ import pytest
 
 from components.urlspec import MAX_JSON, PARAM, decode, encode
 from tflab.recipes import RECIPES, get_recipe
-from tflab.spec import SpecError
+from tflab.spec import ExperimentSpec, SpecError
 
 
 def pack(raw: bytes) -> str:
@@ -114,3 +114,42 @@ def test_a_layer_type_that_is_not_a_name_names_the_layer():
         decode(pack(json.dumps(data).encode()))
 
     assert caught.value.field == "model.layers[0].type"
+
+
+# -- a link is an attack surface: it names files by id only -----------------------------
+
+def store_paths(home) -> list[tuple[str, dict]]:
+    """Specs naming the store's own files by path, as older versions wrote into runs."""
+    series = get_recipe("time_series").spec.to_dict()
+    del series["data"]["options"]["csv_id"]
+    series["data"]["options"]["csv_path"] = str(home / "datasets" / "csv" / "3fa2b1c4d5e6.csv")
+    run_base = get_recipe("transfer").spec.to_dict()
+    run_base["model"]["base"].update(name="run", weights=str(home / "models" / "r0abc12.keras"),
+                                     cut_layer="layer_2_dense")
+    weights = get_recipe("transfer").spec.to_dict()
+    weights["model"]["base"]["weights"] = str(home / "weights" / "3fa2b1c4d5e6.h5")
+    return [("data.options.csv_path", series), ("model.base.weights", run_base),
+            ("model.base.weights", weights)]
+
+
+def test_a_link_naming_a_file_by_path_is_refused_even_inside_the_store(tflab_home):
+    for field, data in store_paths(tflab_home):
+        assert ExperimentSpec.from_dict(data)  # a run's stored spec: converted to ids
+        with pytest.raises(SpecError) as caught:
+            decode(pack(json.dumps(data).encode()))
+        assert caught.value.field == field
+
+
+@pytest.mark.parametrize("change,field", [
+    (lambda d: d.update(recipe='x"""\nimport os\n"""'), "recipe"),
+    (lambda d: d["model"]["layers"].append({"type": "Conv2D"}), "model.layers[1].type"),
+    (lambda d: d["model"]["layers"].extend([{"type": "Dense", "units": 8192}] * 12),
+     "model.layers[2]"),  # the second Dense(8192): 67 M parameters
+    (lambda d: d["model"]["layers"].extend([{"type": "Dropout"}] * 120), "model.layers"),
+])
+def test_a_hostile_link_is_refused_before_anything_is_built(change, field):
+    data = get_recipe("linear").spec.to_dict()
+    change(data)
+    with pytest.raises(SpecError) as caught:
+        decode(pack(json.dumps(data).encode()))
+    assert caught.value.field == field

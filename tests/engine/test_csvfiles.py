@@ -1,21 +1,24 @@
 """CSV uploads for series: checked, kept by content, and readable by the series dataset."""
 
+import re
+
 import pytest
 
-from tflab.data import load_dataset
-from tflab.data.csvfiles import CsvUploadError, csv_columns, store_csv
+from tflab.data import DatasetUnavailable, load_dataset
+from tflab.data.csvfiles import CsvUploadError, csv_columns, read_csv_text, store_csv
 
 
 def sales(rows=200):
     return ("day;sales\n" + "\n".join(f"{i};{10 + (i % 7) * 2.5}" for i in range(rows))).encode()
 
 
-def test_a_csv_is_kept_once_by_content_and_feeds_a_series(tmp_path):
-    first = store_csv(sales(), "sales.csv", tmp_path)
-    again = store_csv(sales(), "copy.csv", tmp_path)
-    assert first == again and first.parent == tmp_path / "datasets" / "csv"
-    assert list((tmp_path / "datasets" / "csv").iterdir()) == [first]
-    data = load_dataset("series", {"csv_path": str(first), "csv_column": "sales", "window": 10},
+def test_a_csv_is_kept_once_by_content_and_feeds_a_series(tflab_home):
+    first = store_csv(sales(), "sales.csv")
+    again = store_csv(sales(), "copy.csv")
+    assert first == again and re.fullmatch(r"[0-9a-f]{12}", first)  # an id, not a path
+    assert list((tflab_home / "datasets" / "csv").iterdir()) == [
+        tflab_home / "datasets" / "csv" / f"{first}.csv"]
+    data = load_dataset("series", {"csv_id": first, "csv_column": "sales", "window": 10},
                         0.2, 0)
     assert data.x_train.shape[1:] == (10, 1) and data.x_val.shape[1:] == (10, 1)
     assert float(data.x_train[0, 0, 0]) == 10.0
@@ -44,3 +47,16 @@ def test_an_oversize_csv_is_refused(tmp_path, monkeypatch):
 def test_columns_are_read_from_the_first_row():
     assert csv_columns("\n a ; b \n1;2") == ["a", "b"]
     assert csv_columns('"x","y"\n1,2') == ["x", "y"]
+
+
+def test_a_kept_csv_over_the_limit_is_not_read(tflab_home, monkeypatch):
+    csv_id = store_csv(sales(), "sales.csv")
+    monkeypatch.setattr("tflab.data.csvfiles.MAX_CSV_BYTES", 100)
+    with pytest.raises(DatasetUnavailable, match=f"The CSV {csv_id} cannot be read: .* over the "
+                                                 "limit of 100 bytes"):
+        read_csv_text(csv_id)
+
+
+def test_a_csv_id_that_was_never_kept_is_unavailable_by_its_id():
+    with pytest.raises(DatasetUnavailable, match="There is no CSV 0123456789ab in TF Lab's store"):
+        load_dataset("series", {"csv_id": "0123456789ab"}, 0.2, 0)

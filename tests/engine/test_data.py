@@ -15,6 +15,7 @@ import pytest
 from tflab.data import (CATALOG, DatasetUnavailable, check_options, get_dataset, load_dataset,
                         summarize)
 from tflab.data import digits, points, regression, series, shapes, split
+from tflab.data.csvfiles import store_csv
 from tflab.data.keras_sets import load_keras_images
 from tflab.spec.params import SpecError
 
@@ -311,35 +312,36 @@ def test_csv_bad_cell_names_its_row_in_the_file():
         series.read_csv_column(text, "temp")
 
 
-def test_series_from_a_csv_file(tmp_path):
-    path = tmp_path / "temps.csv"
-    path.write_text("t,value\n" + "".join(f"{i},{i * 2}\n" for i in range(50)))
-    data = load_dataset("series", {"csv_path": str(path), "csv_column": "value", "window": 5},
+def kept_csv(text: str) -> str:
+    """A CSV kept in this test's store, as an upload is: its id."""
+    return store_csv(text.encode(), "mine.csv")
+
+
+def test_series_from_a_csv_file():
+    csv_id = kept_csv("t,value\n" + "".join(f"{i},{i * 2}\n" for i in range(50)))
+    data = load_dataset("series", {"csv_id": csv_id, "csv_column": "value", "window": 5},
                         validation_split=0.2, seed=0)
     assert len(data.x_train) == 40 - 5 and len(data.x_val) == 10 - 5
     np.testing.assert_array_equal(data.x_val[0, :, 0], [80, 82, 84, 86, 88])
 
 
-def test_series_csv_too_short_for_the_window(tmp_path):
-    path = tmp_path / "short.csv"
-    path.write_text("".join(f"{i}\n" for i in range(50)))
+def test_series_csv_too_short_for_the_window():
+    csv_id = kept_csv("".join(f"{i}\n" for i in range(50)))
     with pytest.raises(SpecError) as caught:
-        load_dataset("series", {"csv_path": str(path), "window": 30}, 0.0, 0)
+        load_dataset("series", {"csv_id": csv_id, "window": 30}, 0.0, 0)
     assert caught.value.field == "data.options.window"
     assert "at most 25" in str(caught.value) and "50 values" in str(caught.value)
     with pytest.raises(SpecError, match="validation part"):
-        load_dataset("series", {"csv_path": str(path), "window": 20}, 0.2, 0)
+        load_dataset("series", {"csv_id": csv_id, "window": 20}, 0.2, 0)
 
 
-def test_series_csv_missing_or_bad_file_is_unavailable_naming_the_path(tmp_path):
-    missing = tmp_path / "nowhere.csv"
-    with pytest.raises(DatasetUnavailable, match="nowhere.csv"):
-        load_dataset("series", {"csv_path": str(missing)}, 0.2, 0)
-    bad = tmp_path / "bad.csv"
-    bad.write_text("temp\n" + "".join(f"{i}\n" for i in range(80)) + "n/a\n")
+def test_series_csv_missing_or_bad_file_is_unavailable_naming_the_csv():
+    with pytest.raises(DatasetUnavailable, match="no CSV 0123456789ab"):
+        load_dataset("series", {"csv_id": "0123456789ab"}, 0.2, 0)
+    bad = kept_csv("temp\n" + "".join(f"{i}\n" for i in range(80)) + "n/a\n")
     with pytest.raises(DatasetUnavailable) as caught:
-        load_dataset("series", {"csv_path": str(bad), "csv_column": "temp"}, 0.2, 0)
-    assert "bad.csv" in str(caught.value) and "Row 82" in str(caught.value)
+        load_dataset("series", {"csv_id": bad, "csv_column": "temp"}, 0.2, 0)
+    assert bad in str(caught.value) and "Row 82" in str(caught.value)
 
 
 # mnist and fashion_mnist: never the network, never the real cache
@@ -435,3 +437,53 @@ def test_import_does_not_load_tensorflow_keras_or_sklearn():
     result = subprocess.run([sys.executable, "-c", check], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+# -- the data side of a link: sizes bounded before any array is made ----------------------
+
+def test_shapes_too_large_for_memory_are_refused_before_any_is_drawn():
+    # 2,000 pictures of each of three shapes at 300x300 are 6.5 GB of float32.
+    with pytest.raises(SpecError) as caught:
+        check_options("shapes", {"classes": "circle,square,triangle", "samples_per_class": 2000,
+                                 "image_size": 300})
+    assert caught.value.field == "data.options.samples_per_class"
+    assert "within 1,024 MB" in str(caught.value) and "6,000 pictures of 300x300 take 6,180 MB" \
+        in str(caught.value)
+    check_options("shapes", {"classes": "circle,square,triangle", "samples_per_class": 500,
+                             "image_size": 150})  # the recipes' sizes fit
+
+
+def test_an_uploaded_dataset_too_large_at_this_image_size_is_refused(tflab_home):
+    import json
+
+    record = tflab_home / "datasets" / "0123456789ab" / "dataset.json"
+    record.parent.mkdir(parents=True)
+    record.write_text(json.dumps({"id": "0123456789ab", "name": "big.zip",
+                                  "class_names": ["a", "b"], "counts": {"a": 2500, "b": 2500},
+                                  "skipped": []}))
+    for step in (summarize, lambda *a: load_dataset(*a, 0.2, 0)):  # the spec's check, a load
+        with pytest.raises(SpecError) as caught:
+            step("folder", {"dataset_id": "0123456789ab", "image_size": 300})
+        assert caught.value.field == "data.options.image_size"
+        assert "5,000 pictures" in str(caught.value)
+    assert summarize("folder", {"dataset_id": "0123456789ab", "image_size": 64}).kind == "binary"
+
+
+def test_a_csv_series_whose_windows_pass_the_bound_is_refused(monkeypatch):
+    csv_id = kept_csv("".join(f"{i}\n" for i in range(2000)))
+    monkeypatch.setattr("tflab.data.catalog.MAX_DATA_BYTES", 1024 * 1024)
+    with pytest.raises(SpecError) as caught:
+        load_dataset("series", {"csv_id": csv_id, "window": 100}, 0.2, 0)
+    assert caught.value.field == "data.options.window"
+    assert "The windows of a series of 2,000 values" in str(caught.value)
+    assert load_dataset("series", {"csv_id": csv_id, "window": 10}, 0.2, 0).x_train.shape[1] == 10
+
+
+def test_a_dataset_record_over_its_limit_is_not_read(tflab_home, monkeypatch):
+    record = tflab_home / "datasets" / "0123456789ab" / "dataset.json"
+    record.parent.mkdir(parents=True)
+    record.write_text('{"id": "0123456789ab", "name": "x.zip", "class_names": ["a", "b"], '
+                      '"counts": {"a": 1, "b": 1}, "skipped": [' + '["f", "r"], ' * 500 + '["f", "r"]]}')
+    monkeypatch.setattr("tflab.files.MAX_RECORD_BYTES", 1000)
+    with pytest.raises(SpecError, match="over the limit of 1,000 bytes"):
+        summarize("folder", {"dataset_id": "0123456789ab"})

@@ -9,7 +9,7 @@ MODULES = ["tflab.spec.params", "tflab.spec.layers", "tflab.spec.training", "tfl
            "tflab.spec.data", "tflab.spec.model", "tflab.spec.experiment", "tflab.recipes",
            "tflab.stream", "tflab.data.dataset", "tflab.build", "tflab.codegen", "tflab.executor",
            "tflab.job", "tflab.train", "tflab.evaluate", "tflab.data.csvfiles", "tflab.weights",
-           "tflab.imagenet"]
+           "tflab.imagenet", "tflab.files", "tflab.spec.names", "tflab.spec.legacy"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -11,7 +11,7 @@ from tflab.codegen import export_script
 from tflab.job import run_job
 from tflab.predict import Predictor
 from tflab.recipes import get_recipe
-from tflab.spec import BaseSpec, ExperimentSpec
+from tflab.spec import BaseSpec, ExperimentSpec, SpecError
 from tflab.store import RunStore
 from tflab.stream import ListSink
 from tflab.train import train
@@ -28,11 +28,17 @@ def digits_run(tmp_path_factory):
     return store, run_id, result.model
 
 
+@pytest.fixture(autouse=True)
+def store_home(digits_run, monkeypatch):
+    """Specs name a run's model by id, found in the store at TFLAB_HOME: the module's store."""
+    monkeypatch.setenv("TFLAB_HOME", str(digits_run[0].root))
+
+
 def on_run(store, run_id, model, cut=None, trainable=0, **settings) -> ExperimentSpec:
     """The digits recipe again, with a new 10-way head on the run's layers up to `cut`."""
     cut = cut or model.layers[-2].name  # the layer under the run's output layer
     data = get_recipe("multiclass").spec.to_dict()
-    data["model"]["base"] = {"name": "run", "weights": str(store.model_path(run_id)),
+    data["model"]["base"] = {"name": "run", "weights": f"run:{run_id}",
                              "cut_layer": cut, "trainable_layers": trainable}
     data["model"]["layers"] = [{"type": "Dense", "units": 10, "activation": "softmax"}]
     spec = ExperimentSpec.from_dict(data)
@@ -92,31 +98,44 @@ def test_mismatches_are_named(digits_run, tmp_path):
         build_model(on_run(store, run_id, source, cut="mixed7"))
     with pytest.raises(BuildError, match=r"`model.input_shape`: run .* takes examples of shape "
                                          r"\[28, 28, 1\], this experiment's are \[14, 14, 1\]"):
-        run_base(BaseSpec("run", str(store.model_path(run_id)), "flatten", 0), (14, 14, 1))
-    missing = BaseSpec("run", str(tmp_path / "models" / "rgone.keras"), "dense", 0)
-    with pytest.raises(BuildError, match="run rgone's model cannot be used as a base: There is no "
-                                         "model file"):
+        run_base(BaseSpec("run", f"run:{run_id}", "flatten", 0), (14, 14, 1))
+    missing = BaseSpec("run", "run:rgone", "dense", 0)
+    with pytest.raises(BuildError, match="run rgone's model cannot be used as a base: there is no "
+                                         "model file for it in TF Lab's store"):
         run_base(missing, (28, 28, 1))
-    fake = tmp_path / "rfake.keras"
-    fake.write_text("not a zip")
+    (store.root / "models" / "rfake.keras").write_text("not a zip")
     with pytest.raises(BuildError, match="rfake.keras is not a Keras model file"):
-        run_base(BaseSpec("run", str(fake), "dense", 0), (28, 28, 1))
+        run_base(BaseSpec("run", "run:rfake", "dense", 0), (28, 28, 1))
 
 
-def test_a_run_base_needs_a_keras_file():
-    with pytest.raises(Exception, match="weights.*ending in .keras"):
+def test_a_run_base_is_named_by_id_never_by_path():
+    with pytest.raises(SpecError, match="weights.*a finished run's model, like 'run:"):
         BaseSpec("run", "weights.h5", "dense", 0)
-    assert BaseSpec("run", "/lab/models/r12ab.keras", "dense", 0).run_id == "r12ab"
-    assert BaseSpec("run", "/lab/weights/3fa2.keras", "dense", 0).model_label == \
-        "the model file 3fa2.keras"
+    with pytest.raises(SpecError, match="weights"):
+        BaseSpec("run", "/lab/models/r12ab.keras", "dense", 0)
+    assert BaseSpec("run", "run:r12ab", "dense", 0).run_id == "r12ab"
+    assert BaseSpec("run", "3fa2b1c4d5e6.keras", "dense", 0).model_label == \
+        "the uploaded model 3fa2b1c4d5e6.keras"
+    assert BaseSpec("run", "3fa2b1c4d5e6.keras", "dense", 0).run_id is None
     assert BaseSpec("InceptionV3").run_id is None
+
+
+def test_a_model_file_over_the_size_limit_is_not_loaded(digits_run, monkeypatch):
+    store, run_id, source = digits_run
+    monkeypatch.setattr("tflab.files.MAX_WEIGHTS_BYTES", 1000)
+    with pytest.raises(BuildError, match=f"run {run_id}'s model cannot be used as a base: "
+                                         "its file is 1 MB; the limit is 1,000 bytes"):
+        run_base(BaseSpec("run", f"run:{run_id}", "dense", 0), (28, 28, 1))
 
 
 def test_the_exported_script_rebuilds_the_run_base_and_reproduces_the_loss(digits_run, tmp_path):
     store, run_id, source = digits_run
     spec = on_run(store, run_id, source, fit__epochs=1)
     script = export_script(spec)
-    assert f"keras.saving.load_model({str(store.model_path(run_id))!r})" in script
+    # By id, in whatever store the script runs beside; never this machine's path.
+    loads = "keras.saving.load_model(STORE.joinpath(*('models', " + repr(f"{run_id}.keras")
+    assert loads in script
+    assert str(store.root) not in script
     engine = train(spec, ListSink())
     exported = run_script(script, tmp_path)
     for name, value in engine.final_metrics.items():

@@ -194,3 +194,96 @@ def test_data_spec_checks_dataset_options():
     assert DataSpec("points", {"pattern": "xor"}).options["samples"] > 0
     with pytest.raises(SpecError, match="second"):
         DataSpec("digit_pair", {"first": 4, "second": 4})
+
+
+# -- names that reach code or files, and the model's budget ------------------------------
+
+@pytest.mark.parametrize("recipe,change,field", [
+    ("transfer", lambda d: d["model"]["base"].update(cut_layer="mixed7'); import os #"),
+     "model.base.cut_layer"),
+    ("transfer", lambda d: d["model"]["base"].update(weights="/etc/passwd"), "model.base.weights"),
+    ("transfer", lambda d: d["model"]["base"].update(name="run", weights="/tmp/r1.keras"),
+     "model.base.weights"),
+    ("time_series", lambda d: d["data"]["options"].update(csv_id="/dev/zero"),
+     "data.options.csv_id"),
+    ("time_series", lambda d: d["data"]["options"].update(csv_column="a\nb"),
+     "data.options.csv_column"),
+    ("time_series", lambda d: d["data"]["options"].update(csv_column="x" * 201),
+     "data.options.csv_column"),
+    ("linear", lambda d: d.update(recipe="Linear"), "recipe"),
+    ("linear", lambda d: d.update(recipe="../linear"), "recipe"),
+    ("linear", lambda d: d.update(recipe=7), "recipe"),
+])
+def test_text_that_reaches_code_or_files_is_held_to_its_alphabet(recipe, change, field):
+    with pytest.raises(SpecError) as caught:
+        ExperimentSpec.from_dict(with_change(recipe, change))
+    assert caught.value.field == field and "received" in str(caught.value)
+
+
+def test_a_folder_dataset_is_named_by_its_id_only():
+    with pytest.raises(SpecError) as caught:
+        DataSpec("folder", {"dataset_id": "../../etc"})
+    assert caught.value.field == "data.options.dataset_id" and "12 hex digits" in str(caught.value)
+
+
+def test_a_free_column_header_stays_free():
+    spec = ExperimentSpec.from_dict(with_change("time_series", lambda d: d["data"]["options"].update(
+        csv_column='Ventas "2024" (€), $')))
+    assert spec.data.options["csv_column"] == 'Ventas "2024" (€), $'
+
+
+@pytest.mark.parametrize("layer,shape", [
+    ({"type": "Dense", "units": 128}, (784,)),
+    ({"type": "Dense", "units": 3}, (None, 7)),
+    ({"type": "Conv2D", "filters": 16, "kernel_size": 3}, (150, 150, 3)),
+    ({"type": "Conv1D", "filters": 32, "kernel_size": 5}, (None, 1)),
+    ({"type": "LSTM", "units": 64, "return_sequences": True}, (None, 32)),
+    ({"type": "Flatten"}, (7, 7, 8)),
+    ({"type": "MaxPooling2D"}, (8, 8, 2)),
+    ({"type": "Rescaling", "scale": 400.0}, (None, 1)),
+])
+def test_parameter_counts_are_keras_own(layer, shape):
+    import keras
+
+    from tflab.build import layer_arguments
+    from tflab.spec.layers import parameter_count
+
+    spec = LayerSpec.from_dict(layer)
+    kind, arguments = layer_arguments(spec, seed=0)
+    model = keras.Sequential([keras.Input(shape), getattr(keras.layers, kind)(**arguments)])
+    assert parameter_count(spec, shape) == model.count_params()
+
+
+def test_twelve_dense_8192_layers_are_refused_naming_the_layer_and_its_count():
+    data = spec_dict("linear")
+    data["model"]["layers"] = [{"type": "Dense", "units": 8192}] * 12 + [{"type": "Dense", "units": 1}]
+    with pytest.raises(SpecError) as caught:
+        ExperimentSpec.from_dict(data)
+    assert caught.value.field == "model.layers[1]"
+    assert caught.value.value == 8192 * 8192 + 8192
+    assert "within 64,000,000 parameters" in str(caught.value)
+    assert "This Dense layer holds 67,117,056 parameters, bringing the model to 67,133,440" in \
+        str(caught.value)
+
+
+def test_every_recipe_is_within_the_budget():
+    from tflab.spec import MAX_LAYERS, MAX_PARAMETERS
+    from tflab.spec.layers import parameter_count
+
+    for recipe in RECIPES:
+        model = recipe.spec.model
+        assert len(model.layers) <= MAX_LAYERS
+        if model.base is None:
+            shapes = [model.input_shape] + model.shapes()[:-1]
+            total = sum(parameter_count(layer, s) for layer, s in zip(model.layers, shapes))
+            assert 0 < total <= MAX_PARAMETERS
+
+
+def test_a_model_of_more_than_a_hundred_layers_is_refused():
+    data = spec_dict("linear")
+    data["model"]["layers"] = [{"type": "Dropout", "rate": 0.1}] * 100 + [{"type": "Dense", "units": 1}]
+    with pytest.raises(SpecError) as caught:
+        ExperimentSpec.from_dict(data)
+    assert caught.value.field == "model.layers" and "at most 100 layers" in str(caught.value)
+    data["model"]["layers"] = data["model"]["layers"][1:]
+    assert len(ExperimentSpec.from_dict(data).model.layers) == 100

@@ -63,3 +63,14 @@ def test_every_recipe_has_a_data_label():
     assert labels["multiclass"] == "handwritten digits (offline)"
     assert labels["time_series"] == "generated series"
     assert all(labels.values())
+
+
+def test_a_series_reads_from_a_csv_by_id_or_by_an_older_runs_path():
+    from tflab.titles import data_label
+
+    def series(**options):
+        return {"data": {"dataset": "series", "options": options}}
+
+    assert data_label(series(csv_id="3fa2b1c4d5e6")) == "series from a CSV"
+    assert data_label(series(csv_path="/lab/datasets/csv/3fa2b1c4d5e6.csv")) == "series from a CSV"
+    assert data_label(series(csv_id="", length=200)) == "generated series"

@@ -1,5 +1,7 @@
 """Uploaded weights files: HDF5 only, kept by content in the data folder."""
 
+import re
+
 import keras
 import pytest
 
@@ -16,11 +18,12 @@ def mobilenet_weights(tmp_path_factory):
     return path.read_bytes()
 
 
-def test_a_real_weights_file_is_kept_once_and_loads(tmp_path, mobilenet_weights):
-    path = store_weights(mobilenet_weights, "mine.weights.h5", tmp_path)
-    assert store_weights(mobilenet_weights, "again.weights.h5", tmp_path) == path
-    assert path.parent == tmp_path / "weights" and path.name.endswith(".weights.h5")
-    cut = build_base(BaseSpec("MobileNetV2", str(path), "out_relu", 0), (96, 96, 3))
+def test_a_real_weights_file_is_kept_once_and_loads(tflab_home, mobilenet_weights):
+    kept = store_weights(mobilenet_weights, "mine.weights.h5")
+    assert store_weights(mobilenet_weights, "again.weights.h5") == kept
+    assert re.fullmatch(r"[0-9a-f]{12}\.weights\.h5", kept)  # an id, not a path
+    assert (tflab_home / "weights" / kept).read_bytes() == mobilenet_weights
+    cut = build_base(BaseSpec("MobileNetV2", kept, "out_relu", 0), (96, 96, 3))
     assert cut.output.shape[-1] == 1280
 
 
@@ -35,11 +38,10 @@ def test_files_that_are_not_weights_are_refused(tmp_path, data, name, message):
     assert not (tmp_path / "weights").exists() or not any((tmp_path / "weights").iterdir())
 
 
-def test_weights_of_another_network_are_refused_when_the_model_is_built(tmp_path,
-                                                                       mobilenet_weights):
-    path = store_weights(mobilenet_weights, "mobilenet.weights.h5", tmp_path)
+def test_weights_of_another_network_are_refused_when_the_model_is_built(mobilenet_weights):
+    kept = store_weights(mobilenet_weights, "mobilenet.weights.h5")
     with pytest.raises(BuildError, match="does not hold InceptionV3 weights"):
-        build_base(BaseSpec("InceptionV3", str(path), "mixed7", 0), (150, 150, 3))
+        build_base(BaseSpec("InceptionV3", kept, "mixed7", 0), (150, 150, 3))
 
 
 def saved_model(path, *layers):
@@ -50,8 +52,9 @@ def saved_model(path, *layers):
 
 def test_a_saved_model_is_kept_once_it_loads_safely(tmp_path):
     data = saved_model(tmp_path / "mine.keras", keras.layers.Dense(3, name="features"))
-    path = store_model(data, "mine.keras", tmp_path / "lab")
-    assert path.parent == tmp_path / "lab" / "weights" and path.suffix == ".keras"
+    kept = store_model(data, "mine.keras", tmp_path / "lab")
+    assert re.fullmatch(r"[0-9a-f]{12}\.keras", kept)
+    path = tmp_path / "lab" / "weights" / kept
     assert "features" in [layer.name for layer in keras.saving.load_model(path).layers]
 
 

@@ -18,7 +18,6 @@ Example:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Callable
@@ -34,9 +33,14 @@ from tflab.data.regression import make_sine, notes_line
 from tflab.data.series import make_series, read_csv_column, time_split, windows
 from tflab.data.shapes import make_shapes
 from tflab.data.split import split
+from tflab.spec.names import CSV_COLUMN, CSV_ID, DATASET_ID
 from tflab.spec.params import Param, SpecError
 
 PATTERNS = ("circles", "xor", "moons", "gaussians", "spiral")
+# The float32 arrays of one dataset are held to this, checked before any is made: a link
+# once asked for 2,000 shapes of each class at 300x300 pixels, 6.5 GB.
+MAX_DATA_BYTES = 1024 ** 3
+FLOAT_BYTES = 4
 SHAPE_SETS = ("circle,square", "circle,triangle", "square,triangle", "circle,square,triangle")
 
 
@@ -139,6 +143,23 @@ def _shapes_summary(options: dict) -> DataSummary:
                        image=True)
 
 
+def _check_data_size(examples: int, values: int, field: str, value, what: str, hint: str) -> None:
+    """SpecError on `field` when `examples` of `values` float32 numbers pass MAX_DATA_BYTES."""
+    size = examples * values * FLOAT_BYTES
+    if size > MAX_DATA_BYTES:
+        raise SpecError(field, value, f"a value that keeps the data within "
+                        f"{MAX_DATA_BYTES // 1024 ** 2:,} MB", f"{what} take "
+                        f"{size / 1024 ** 2:,.0f} MB as float32. {hint}")
+
+
+def _check_shapes(options: dict) -> None:
+    classes, size = len(options["classes"].split(",")), options["image_size"]
+    count = options["samples_per_class"] * classes
+    _check_data_size(count, size * size * 3, "data.options.samples_per_class",
+                     options["samples_per_class"], f"{count:,} pictures of {size}x{size}",
+                     "Use fewer pictures or smaller ones.")
+
+
 def _load_shapes(options: dict, validation_split: float, seed: int) -> Dataset:
     summary = _shapes_summary(options)
     x, y = make_shapes(summary.class_names, options["samples_per_class"],
@@ -153,24 +174,21 @@ def _series_summary(options: dict) -> DataSummary:
 
 
 def _check_series(options: dict) -> None:
-    if not options["csv_path"] and options["length"] < 2 * options["window"]:
+    if not options["csv_id"] and options["length"] < 2 * options["window"]:
         raise SpecError("data.options.window", options["window"],
                         f"at most {options['length'] // 2}, half the series length "
                         f"({options['length']})", "Use a smaller window or a longer series.")
 
 
-def _read_csv_series(path: str, column: str) -> np.ndarray:
-    try:
-        with open(os.path.expanduser(path), encoding="utf-8-sig") as f:
-            text = f.read()
-    except FileNotFoundError:
-        raise DatasetUnavailable(f"The CSV file {path} does not exist.") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise DatasetUnavailable(f"The CSV file {path} cannot be read: {error}") from None
+def _read_csv_series(csv_id: str, column: str) -> np.ndarray:
+    """A column of a CSV kept in the store, by its id: read capped, never by a path."""
+    from tflab.data.csvfiles import read_csv_text
+
+    text = read_csv_text(csv_id)
     try:
         return read_csv_column(text, column)
     except ValueError as error:
-        raise DatasetUnavailable(f"The CSV file {path} cannot be used: {error}") from None
+        raise DatasetUnavailable(f"The CSV {csv_id} cannot be used: {error}") from None
 
 
 def _check_window(window: int, values: int, part: str) -> None:
@@ -182,8 +200,8 @@ def _check_window(window: int, values: int, part: str) -> None:
 
 
 def _load_series(options: dict, validation_split: float, seed: int) -> Dataset:
-    if options["csv_path"]:
-        series = _read_csv_series(options["csv_path"], options["csv_column"])
+    if options["csv_id"]:
+        series = _read_csv_series(options["csv_id"], options["csv_column"])
     else:
         series = make_series(options["length"], options["period"], options["amplitude"],
                              options["slope"], options["noise"], seed)
@@ -194,6 +212,9 @@ def _load_series(options: dict, validation_split: float, seed: int) -> Dataset:
                         "(it needs at least twice the window)",
                         "Use a smaller window or a longer series.")
     train, val = time_split(series, validation_split)
+    _check_data_size(2 * max(len(series) - window, 0), window, "data.options.window", window,
+                     f"The windows of a series of {len(series):,} values",  # inputs and targets
+                     "Use a smaller window or a shorter series.")
     _check_window(window, len(train), "the training part")
     if len(val):
         _check_window(window, len(val), "the validation part")
@@ -214,10 +235,19 @@ def _folder_summary(options: dict) -> DataSummary:
     except DatasetUnavailable as error:
         raise SpecError("data.options.dataset_id", dataset_id, "the id of an uploaded dataset",
                         str(error)) from None
+    _check_folder_size(record, options["image_size"])
     return folder_summary(record, options["image_size"])
 
 
+def _check_folder_size(record, size: int) -> None:
+    count = sum(record.counts.values())
+    _check_data_size(count, size * size * 3, "data.options.image_size", size,
+                     f"{count:,} pictures of {size}x{size}", "Use a smaller image size.")
+
+
 def _load_folder(options: dict, validation_split: float, seed: int) -> Dataset:
+    # Checked before any picture is read (a missing dataset stays DatasetUnavailable).
+    _check_folder_size(read_record(options["dataset_id"]), options["image_size"])
     return load_folder(options["dataset_id"], options["image_size"], validation_split, seed)
 
 
@@ -301,16 +331,18 @@ CATALOG: Mapping[str, DatasetInfo] = MappingProxyType({info.name: info for info 
                   step=0.01),
             Param("noise", 5.0, "Standard deviation of the noise.", low=0.0, high=1000.0),
             Param("window", 30, "Time steps the model sees at once.", low=4, high=512),
-            Param("csv_path", "", "A CSV file to read instead of generating (empty: "
-                                  "generate)."),
-            Param("csv_column", "0", "The CSV column: a header name or a 0-based index."),
+            Param("csv_id", "", "The id of a CSV kept by TF Lab to read instead of "
+                                "generating (empty: generate).", pattern=CSV_ID),
+            Param("csv_column", "0", "The CSV column: a header name or a 0-based index.",
+                  pattern=CSV_COLUMN),
         ), summarize=_series_summary, load=_load_series, tags=("series",)),
     DatasetInfo(
         name="folder", title="Your own pictures",
         description="The pictures of a zip you upload, one folder per class "
                     "(cats/1.jpg, dogs/2.png); the folder names are the classes.",
         options=(
-            Param("dataset_id", "", "The uploaded zip's id (empty: upload one first)."),
+            Param("dataset_id", "", "The uploaded zip's id (empty: upload one first).",
+                  pattern=DATASET_ID),
             Param("image_size", 150, "Side of each picture, in pixels.",
                   low=32, high=300, step=2),
         ), summarize=_folder_summary, load=_load_folder, tags=("binary", "multiclass", "image")),
@@ -319,6 +351,7 @@ CATALOG: Mapping[str, DatasetInfo] = MappingProxyType({info.name: info for info 
 _CROSS_CHECKS: Mapping[str, Callable[[dict], None]] = MappingProxyType({
     "digit_pair": _check_pair,
     "series": _check_series,
+    "shapes": _check_shapes,
 })
 
 
@@ -376,8 +409,8 @@ def load_dataset(name: str, options: Mapping[str, Any] | None = None,
     Raises:
         SpecError: a name, option or the validation split not allowed.
         DatasetUnavailable: the data cannot be had here: not cached, a download that
-            failed, a CSV file missing or unreadable (the message names the path and,
-            for a bad cell, its row, column and value).
+            failed, a kept CSV missing, too large or unreadable (the message names its
+            id and, for a bad cell, its row, column and value).
     """
     info = get_dataset(name)
     checked = check_options(name, options)

@@ -182,7 +182,10 @@ def read_record(dataset_id: str, root: Path | None = None) -> DatasetRecord:
                                  "upload the zip to get one.")
     path = _datasets_folder(root) / dataset_id / RECORD_FILE
     try:
-        return DatasetRecord.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        from tflab.files import MAX_RECORD_BYTES, read_capped  # a spec names it: read capped
+
+        text = read_capped(path, MAX_RECORD_BYTES, f"The record of dataset {dataset_id!r}")
+        return DatasetRecord.from_dict(json.loads(text.decode("utf-8")))
     except FileNotFoundError:
         raise DatasetUnavailable(f"There is no uploaded dataset {dataset_id!r} (looked in "
                                  f"{path.parent}); upload its zip again.") from None

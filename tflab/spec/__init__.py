@@ -11,7 +11,8 @@ from tflab.spec.augmentation import AugmentationSpec
 from tflab.spec.data import DataSpec
 from tflab.spec.experiment import ExperimentSpec
 from tflab.spec.layers import ACTIVATIONS, LAYER_TYPES, LayerSpec, LayerType, output_shape
-from tflab.spec.model import BASE_MODELS, DEFAULT_CUT, RUN_BASE, BaseSpec, ModelSpec
+from tflab.spec.model import (BASE_MODELS, DEFAULT_CUT, MAX_LAYERS, MAX_PARAMETERS, RUN_BASE,
+                              BaseSpec, ModelSpec)
 from tflab.spec.params import Param, SpecError, declared
 from tflab.spec.training import (CLASSIFICATION_LOSSES, METRICS, OPTIMIZERS, REGRESSION_LOSSES,
                                  CompileSpec, FitSpec)
@@ -19,6 +20,6 @@ from tflab.spec.training import (CLASSIFICATION_LOSSES, METRICS, OPTIMIZERS, REG
 __all__ = [
     "ACTIVATIONS", "AugmentationSpec", "BASE_MODELS", "BaseSpec", "CLASSIFICATION_LOSSES",
     "CompileSpec", "DEFAULT_CUT", "RUN_BASE", "DataSpec", "ExperimentSpec", "FitSpec", "LAYER_TYPES",
-    "LayerSpec", "LayerType", "METRICS", "ModelSpec", "OPTIMIZERS", "Param", "REGRESSION_LOSSES",
+    "LayerSpec", "LayerType", "MAX_LAYERS", "MAX_PARAMETERS", "METRICS", "ModelSpec", "OPTIMIZERS", "Param", "REGRESSION_LOSSES",
     "SpecError", "declared", "output_shape",
 ]

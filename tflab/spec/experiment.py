@@ -25,7 +25,9 @@ from typing import Any
 from tflab.spec.augmentation import AugmentationSpec
 from tflab.spec.data import DataSpec
 from tflab.spec.layers import LayerSpec
+from tflab.spec.legacy import upgrade_paths
 from tflab.spec.model import ModelSpec
+from tflab.spec.names import RECIPE_NAME
 from tflab.spec.params import SpecError, check_declared, from_plain, param
 from tflab.spec.training import CLASSIFICATION_LOSSES, REGRESSION_LOSSES, CompileSpec, FitSpec
 
@@ -43,7 +45,9 @@ class ExperimentSpec:
     augmentation: AugmentationSpec = field(default_factory=AugmentationSpec)
     seed: int = param(42, "Seed for data, weights and shuffling: the same seed trains the same run.",
                       low=0, high=2**31 - 1)
-    recipe: str = "custom"
+    # The recipe's name reaches code (the exported script, the Keras model's name) and file
+    # names, and a link can carry any: it is held to a safe alphabet.
+    recipe: str = param("custom", "The recipe this experiment started from.", pattern=RECIPE_NAME)
 
     def __post_init__(self):
         check_declared(self)
@@ -141,12 +145,24 @@ class ExperimentSpec:
         }
 
     @classmethod
-    def from_dict(cls, data: Any) -> "ExperimentSpec":
+    def from_dict(cls, data: Any, *, older_paths: bool = True) -> "ExperimentSpec":
+        """The spec in plain data (JSON's objects and lists), checked.
+
+        Args:
+            data: the spec as `to_dict` gives it; missing settings take their defaults.
+            older_paths: accept the paths older versions wrote into runs' specs for the
+                store's own files, as their ids (`tflab.spec.legacy`). Defaults to True;
+                a link passes False: it names files by id only.
+        """
+        if older_paths:
+            data = upgrade_paths(data)
         if not isinstance(data, dict):
             raise SpecError("spec", data, "an object with data, model, compile, fit, augmentation, seed")
         unknown = sorted(set(data) - set(SECTIONS))
         if unknown:
             raise SpecError(unknown[0], data[unknown[0]], "one of " + ", ".join(SECTIONS))
+        if "recipe" in data:  # first: a hostile name is refused before any data is looked at
+            RECIPE_NAME.check(data["recipe"], "recipe")
         parts: dict[str, Any] = {
             "data": from_plain(DataSpec, data.get("data", {}), "data"),
             "model": _model_from(data.get("model", {})),
@@ -157,8 +173,6 @@ class ExperimentSpec:
         for key in ("seed", "recipe"):
             if key in data:
                 parts[key] = data[key]
-        if not isinstance(parts.get("recipe", ""), str):
-            raise SpecError("recipe", parts["recipe"], "a recipe name")
         return cls(**parts)
 
     def to_json(self, **kwargs) -> str:

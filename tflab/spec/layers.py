@@ -47,6 +47,8 @@ class LayerType:
     params: tuple[Param, ...]
     shape: Callable[[tuple, Mapping[str, Any]], tuple]
     augmentation: bool = False
+    # Parameters the layer holds for an input shape; 0 for layers without weights.
+    weights: Callable[[tuple, Mapping[str, Any]], int] = lambda shape, args: 0
 
 
 def _dims(shape: tuple) -> str:
@@ -125,15 +127,36 @@ def _same(shape, args):
     return shape
 
 
+# Parameter counts, as Keras' summary gives them: kernel plus bias (an unknown input axis
+# counts as 0: Keras cannot build such a layer, so it holds nothing).
+
+def _dense_weights(shape, args):
+    return ((shape[-1] or 0) + 1) * args["units"]
+
+
+def _conv2d_weights(shape, args):
+    return (args["kernel_size"] ** 2 * (shape[-1] or 0) + 1) * args["filters"]
+
+
+def _conv1d_weights(shape, args):
+    return (args["kernel_size"] * (shape[-1] or 0) + 1) * args["filters"]
+
+
+def _lstm_weights(shape, args):
+    units = args["units"]  # four gates, each with input and recurrent kernels and a bias
+    return 4 * units * ((shape[-1] or 0) + units + 1)
+
+
 LAYER_TYPES: Mapping[str, LayerType] = MappingProxyType({
     t.name: t for t in (
-        LayerType("Dense", "Every input connects to every neuron.", (_units, _activation), _dense),
+        LayerType("Dense", "Every input connects to every neuron.", (_units, _activation), _dense,
+                  weights=_dense_weights),
         LayerType("Conv2D", "Slides small filters over an image to find local patterns.", (
             _filters, Param("kernel_size", 3, "Filter size in pixels (kernel_size x kernel_size).",
                             low=1, high=15),
             _strides, Param("padding", "valid", "'same' keeps the image size; 'valid' shrinks it.",
                             choices=("valid", "same")),
-            _activation), _conv2d),
+            _activation), _conv2d, weights=_conv2d_weights),
         LayerType("MaxPooling2D", "Keeps the strongest value in each window, shrinking the image.",
                   (Param("pool_size", 2, "Window size in pixels.", low=1, high=8),), _pool2d),
         LayerType("GlobalAveragePooling2D", "Averages each feature map to one number.", (), _global_pool),
@@ -145,11 +168,11 @@ LAYER_TYPES: Mapping[str, LayerType] = MappingProxyType({
             _filters, Param("kernel_size", 5, "Filter length in steps.", low=1, high=64),
             _strides, Param("padding", "causal", "'causal' only looks back in time.",
                             choices=("valid", "same", "causal")),
-            _activation), _conv1d),
+            _activation), _conv1d, weights=_conv1d_weights),
         LayerType("LSTM", "A recurrent layer that carries memory along a sequence.", (
             Param("units", 64, "Size of the layer's memory.", low=1, high=2048),
             Param("return_sequences", False, "Output every step (True) or only the last (False)."),
-        ), _lstm),
+        ), _lstm, weights=_lstm_weights),
         LayerType("Rescaling", "Multiplies by a constant (1/255 turns pixels into 0..1).", (
             Param("scale", 1.0, "Factor each value is multiplied by.", low=-1e6, high=1e6),
             Param("offset", 0.0, "Added after scaling.", low=-1e6, high=1e6),
@@ -223,3 +246,16 @@ class LayerSpec:
 def output_shape(layer: LayerSpec, input_shape: tuple) -> tuple:
     """The shape `layer` gives for one example of `input_shape` (no batch axis)."""
     return tuple(layer.info.shape(tuple(input_shape), layer.args))
+
+
+def parameter_count(layer: LayerSpec, input_shape: tuple) -> int:
+    """The parameters `layer` holds on an input of `input_shape`, as Keras counts them.
+
+    Example:
+
+    >>> parameter_count(LayerSpec("Dense", {"units": 128}), (784,))
+    100480
+    >>> parameter_count(LayerSpec("LSTM", {"units": 64}), (None, 32))
+    24832
+    """
+    return int(layer.info.weights(tuple(input_shape), layer.args))

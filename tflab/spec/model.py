@@ -11,68 +11,73 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any
 
-from tflab.spec.layers import LayerSpec, output_shape
+from tflab.spec.layers import LayerSpec, output_shape, parameter_count
+from tflab.spec.names import BASE_MODEL, LAYER_NAME, NETWORK_WEIGHTS, RUN_PREFIX
 from tflab.spec.params import SpecError, check_declared, from_plain, param
 
 BASE_MODELS = ("InceptionV3", "MobileNetV2", "run")
 DEFAULT_CUT = {"InceptionV3": "mixed7", "MobileNetV2": "block_13_expand_relu"}
 RUN_BASE = "run"
+# A model is held to these before anything is built: a link once asked for twelve
+# Dense(8192) layers (800 M parameters, gigabytes of memory) and got them on page load.
+# The largest model the pages offer by default is the transfer recipe switched to
+# MobileNetV2 (cut at block_13_expand_relu, 10x10x576, under the Dense(1024) head):
+# 59.6 M; with InceptionV3, as in the notes, 47.5 M. 64 M keeps both, about 256 MB of
+# float32 weights.
+MAX_PARAMETERS = 64_000_000
+MAX_LAYERS = 100  # the notes' largest model has 12; a list this long is no experiment
 
 
 @dataclass(frozen=True)
 class BaseSpec:
     """A pretrained network whose early layers the model reuses (transfer learning).
 
-    For InceptionV3 and MobileNetV2, `weights` is a path to a local .h5 or .weights.h5
-    file, "" for random weights, or "imagenet" for the Keras cache (never downloaded
-    while building). For "run", the base is a saved model, a finished run's or one
-    uploaded: `weights` is its .keras file, which holds the layers and their weights.
+    Files are named by id, never by path (a link carries the spec, and a path in it would
+    make the server read any file). For InceptionV3 and MobileNetV2, `weights` is "" for
+    random weights, "imagenet" for the Keras cache (never downloaded while building), or
+    the id of a weights file kept by TF Lab ("3fa2b1c4d5e6.weights.h5"). For "run", the
+    base is a saved model: a finished run's ("run:<run id>") or one uploaded ("<id>.keras");
+    it holds the layers and their weights. `tflab.files` finds each in the store.
 
     Example:
 
-    >>> BaseSpec("run", "/home/me/.tflab/models/r1.keras", "dense", 0).model_label
+    >>> BaseSpec("run", "run:r1", "layer_2_dense", 0).model_label
     "run r1's model"
+    >>> BaseSpec("InceptionV3", "/etc/passwd")
+    Traceback (most recent call last):
+    ...
+    tflab.spec.params.SpecError: `weights` must be '' (random), 'imagenet' (the Keras cache) or the id of a weights file kept by TF Lab, ...; received '/etc/passwd'.
     """
 
     name: str = param("InceptionV3", "The pretrained network, or 'run' for a finished run's "
                       "model.", choices=BASE_MODELS)
-    weights: str = param("", "Weights file (.h5 / .weights.h5), '' for none, or 'imagenet'; "
-                         "for a run, its model file (.keras).")
-    cut_layer: str = param("mixed7", "The base's layer whose output feeds the new head.")
+    weights: str = param("", "Weights: '' for none, 'imagenet', or an uploaded weights file's "
+                         "id; for a run, 'run:<run id>' or an uploaded model's id.")
+    # A layer name reaches Keras and the exported script: held to Keras' own alphabet.
+    cut_layer: str = param("mixed7", "The base's layer whose output feeds the new head.",
+                           pattern=LAYER_NAME)
     trainable_layers: int = param(0, "Top layers of the base left trainable (0 = all frozen).",
                                   low=0, high=1000)
 
     def __post_init__(self):
         check_declared(self)
-        weights = self.weights
-        if self.name == RUN_BASE:
-            if not weights.endswith(".keras"):
-                raise SpecError("weights", weights, "a saved model (a path ending in .keras): "
-                                "a finished run's, or one you upload")
-        elif weights not in ("", "imagenet") and not weights.endswith(".h5"):
-            raise SpecError("weights", weights, "a path ending in .h5 or .weights.h5, '' or 'imagenet'")
-        if not self.cut_layer:
-            example = DEFAULT_CUT.get(self.name, "layer_2_dense")
-            raise SpecError("cut_layer", self.cut_layer, f"a layer name of the base, "
-                            f"for example {example!r}")
+        (BASE_MODEL if self.name == RUN_BASE else NETWORK_WEIGHTS).check(self.weights, "weights")
 
     @property
     def run_id(self) -> str | None:
         """The run whose model is the base, or None (a named network, an uploaded model)."""
-        if self.name != RUN_BASE:
+        if self.name != RUN_BASE or not self.weights.startswith(RUN_PREFIX):
             return None
-        path = PurePath(self.weights)
-        return path.stem if path.parent.name == "models" else None
+        return self.weights[len(RUN_PREFIX):]
 
     @property
     def model_label(self) -> str:
-        """How messages name a saved-model base: "run r1's model" or "the model file x.keras"."""
+        """How messages name a saved-model base: "run r1's model" or "the uploaded model x.keras"."""
         if self.run_id is not None:
             return f"run {self.run_id}'s model"
-        return f"the model file {PurePath(self.weights).name}"
+        return f"the uploaded model {self.weights}"
 
     def to_dict(self) -> dict:
         return {"name": self.name, "weights": self.weights, "cut_layer": self.cut_layer,
@@ -104,6 +109,7 @@ class ModelSpec:
         for i, layer in enumerate(layers):
             if not isinstance(layer, LayerSpec):
                 raise SpecError(f"layers[{i}]", layer, "a LayerSpec")
+        _check_count(layers)
         object.__setattr__(self, "layers", layers)
         if self.base is not None and self.base.name != RUN_BASE and len(self.input_shape) != 3:
             raise SpecError("input_shape", self.input_shape, "an image shape (height, width, 3) "
@@ -111,20 +117,15 @@ class ModelSpec:
         self.shapes()
 
     def shapes(self) -> list[tuple] | None:
-        """Each layer's output shape, checking every layer against its input.
+        """Each layer's output shape, checking every layer against its input and the model
+        against the parameter budget.
 
-        None when a pretrained base makes the head's input unknown until it is built.
+        None when a pretrained base makes the head's input unknown until it is built
+        (`tflab.build` then checks the head with `head_shapes` before making it).
         """
         if self.base is not None:
             return None
-        shape, shapes = self.input_shape, []
-        for i, layer in enumerate(self.layers):
-            try:
-                shape = output_shape(layer, shape)
-            except SpecError as error:
-                raise error.under(f"layers[{i}]") from None
-            shapes.append(shape)
-        return shapes
+        return head_shapes(self.layers, self.input_shape)
 
     @property
     def output_layer(self) -> tuple[int, LayerSpec] | None:
@@ -151,6 +152,7 @@ class ModelSpec:
         raw_layers = data.get("layers", [])
         if not isinstance(raw_layers, list):
             raise SpecError("layers", raw_layers, "a list of layers")
+        _check_count(raw_layers)  # before any is read: a link may list thousands
         layers = []
         for i, raw in enumerate(raw_layers):
             try:
@@ -162,3 +164,41 @@ class ModelSpec:
             base = from_plain(BaseSpec, base, "base")
         shape = data.get("input_shape", (1,))
         return cls(tuple(shape) if isinstance(shape, list) else shape, tuple(layers), base)
+
+
+def _check_count(layers) -> None:
+    if len(layers) > MAX_LAYERS:
+        raise SpecError("layers", f"{len(layers)} layers", f"at most {MAX_LAYERS} layers")
+
+
+def head_shapes(layers, input_shape: tuple, base_parameters: int = 0) -> list[tuple]:
+    """Each layer's output shape from `input_shape`, checking each layer against its input
+    and the whole model, with `base_parameters` already used, against MAX_PARAMETERS.
+
+    Raises:
+        SpecError: on `layers[i]` for the layer that does not fit its input, or the one
+            that takes the model past the budget (the message gives its count).
+
+    Example:
+
+    >>> big = [LayerSpec("Dense", {"units": 8192})] * 12
+    >>> head_shapes(big, (1,))
+    Traceback (most recent call last):
+    ...
+    tflab.spec.params.SpecError: `layers[1]` must be a layer that keeps the model within 64,000,000 parameters; received 67117056. This Dense layer holds 67,117,056 parameters, bringing the model to 67,133,440. ...
+    """
+    shape, shapes, total = tuple(input_shape), [], base_parameters
+    for i, layer in enumerate(layers):
+        try:
+            count, shape = parameter_count(layer, shape), output_shape(layer, shape)
+        except SpecError as error:
+            raise error.under(f"layers[{i}]") from None
+        total += count
+        if total > MAX_PARAMETERS:
+            raise SpecError(f"layers[{i}]", count, f"a layer that keeps the model within "
+                            f"{MAX_PARAMETERS:,} parameters",
+                            f"This {layer.type} layer holds {count:,} parameters, bringing the "
+                            f"model to {total:,}. Use fewer units or filters, or shrink its "
+                            "input (a pooling layer before Flatten).")
+        shapes.append(shape)
+    return shapes

@@ -62,6 +62,9 @@ class Param:
         choices: the allowed values, for a setting picked from a list.
         optional: None is allowed (and means "not set").
         step: a sensible widget step for numbers.
+        pattern: for text, the alphabet the whole value must match (a
+            `tflab.spec.names.TextPattern`); text that becomes code, a layer name or a
+            file name is never free.
 
     The kind (bool, int, float, str) is taken from the default, or from `kind`.
     """
@@ -78,6 +81,7 @@ class Param:
     step: float | None = None
     kind: type | None = None
     multiple: bool = False
+    pattern: Any = None
 
     @property
     def type(self) -> type:
@@ -93,6 +97,8 @@ class Param:
             text = ("any of " if self.multiple else "one of ") + ", ".join(repr(c) for c in self.choices)
         elif self.type is bool:
             text = "true or false"
+        elif self.pattern is not None:
+            text = self.pattern.words
         elif self.type is str:
             text = "text"
         else:
@@ -127,6 +133,8 @@ class Param:
             raise SpecError(field, value, self.describe()) from None
         if self.choices is not None and value not in self.choices:
             raise SpecError(field, value, self.describe())
+        if self.pattern is not None:
+            self.pattern.check(value, field)
         if kind in (int, float):
             if not math.isfinite(value):
                 raise SpecError(field, value, self.describe())
