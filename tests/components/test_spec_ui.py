@@ -74,3 +74,49 @@ def test_every_section_named_has_a_place_on_the_form():
     fields = ["data.dataset", "model.layers[0].type", "compile.loss", "fit.patience",
               "augmentation.zoom_range", "seed", "recipe", ""]
     assert {section_of(error_for(field)) for field in fields} <= places
+
+
+def layer_dicts(recipe: str) -> list[dict]:
+    return get_recipe(recipe).spec.to_dict()["model"]["layers"]
+
+
+@pytest.mark.parametrize("recipe, kind, index, activation", [
+    ("multiclass", "Dropout", 2, None),      # Flatten, Dense(128), here, Dense(10, softmax)
+    ("multiclass", "Dense", 2, "relu"),
+    ("binary_points", "Dense", 2, "tanh"),   # Playground's hidden layers use tanh
+    ("linear", "Dense", 0, "relu"),          # no hidden layer: relu, before Dense(1)
+    ("time_series", "Dense", 5, "relu"),     # before the output Dense(1), not the Rescaling
+    ("cnn", "Conv2D", 9, "relu"),            # before Flatten: it needs pictures
+    ("cnn", "Dense", 11, "relu"),
+    ("cnn", "RandomFlip", 0, None),          # augmentation works on the pictures coming in
+])
+def test_a_new_layer_goes_before_the_output_layer_with_the_hidden_activation(recipe, kind, index,
+                                                                             activation):
+    from components.spec_ui import new_layer
+
+    layers = layer_dicts(recipe)
+    where, layer = new_layer(layers, kind, get_recipe(recipe).spec.model.input_shape)
+
+    assert where == index
+    assert layer.get("activation") == activation
+    # The model still ends in its output layer, and the spec stays valid.
+    data = get_recipe(recipe).spec.to_dict()
+    data["model"]["layers"].insert(where, layer)
+    assert ExperimentSpec.from_dict(data).model.output_layer[1].to_dict() == \
+        get_recipe(recipe).spec.model.output_layer[1].to_dict()
+
+
+def test_a_model_without_units_gets_new_layers_at_the_end():
+    from components.spec_ui import hidden_activation, new_layer
+
+    assert new_layer([{"type": "Flatten"}], "Dense") == (1, {"type": "Dense", "activation": "relu"})
+    assert hidden_activation([]) == "relu"
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import components.spec_ui
+
+    result = doctest.testmod(components.spec_ui)
+    assert result.attempted > 0 and result.failed == 0
