@@ -30,6 +30,11 @@ def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
+def _decimals(p: Param) -> int:
+    """Decimals a float setting is shown with: those of its step (0.01 when none)."""
+    return max(0, -int(f"{p.step or 0.01:e}".split("e")[1]))
+
+
 def param_input(p: Param, value: Any, key: str, label: str | None = None) -> Any:
     """One widget for one setting; its kind, bounds and help come from the Param."""
     label = label or _label(p.name)
@@ -48,12 +53,10 @@ def param_input(p: Param, value: Any, key: str, label: str | None = None) -> Any
     if p.type is float:
         # Open bounds (a rate below 1, a learning rate above 0) cannot be drawn by a
         # number input; the spec's own check reports them beside the section.
-        step = p.step or 0.01
-        decimals = max(0, -int(f"{step:e}".split("e")[1]))
         return float(st.number_input(label, min_value=None if p.low is None else float(p.low),
                                      max_value=None if p.high is None else float(p.high),
-                                     value=float(value), step=float(step), format=f"%.{decimals}f",
-                                     key=key, help=p.help))
+                                     value=float(value), step=float(p.step or 0.01),
+                                     format=f"%.{_decimals(p)}f", key=key, help=p.help))
     return st.text_input(label, value=str(value), key=key, help=p.help)
 
 
@@ -222,7 +225,61 @@ def _csv_upload_ui(prefix: str) -> dict:
     return {"csv_path": str(path), "csv_column": column}
 
 
-_MOST_SETTINGS = max(len(t.params) for t in LAYER_TYPES.values())
+# A layer row's columns in pixels of a 1400-pixel window with the sidebar open, where the
+# row is about ROW_PX wide; st.columns scales them to the row's real width. Measured in
+# Chromium: text takes 6.4 to 7.9 px a character, a select's padding and arrow 42 px, a
+# number box's padding 18 px, and every column gives up about 20 px to the gaps.
+ROW_PX = 950
+CHAR_PX = 8
+GAP_PX = 20
+SELECT_PX = 42
+NUMBER_PX = 18
+TOGGLE_PX = 44
+LEAST_SETTING_PX = 76
+SHAPE_PX = 86
+BUTTON_PX = 50
+
+
+def _text_px(text: str) -> int:
+    return CHAR_PX * len(text)
+
+
+def select_width(choices) -> int:
+    """Pixels a select needs to show its longest choice in full."""
+    return _text_px(max((str(c) for c in choices), key=len)) + SELECT_PX + GAP_PX
+
+
+def setting_width(p: Param, value: Any) -> int:
+    """Pixels a layer setting's widget needs to show its longest value (its current one
+    for a number) in full, and its label beside a toggle.
+
+    Example:
+
+    >>> from tflab.spec.layers import LAYER_TYPES
+    >>> [setting_width(p, p.default) for p in LAYER_TYPES["Dense"].params]
+    [76, 142]
+    """
+    if p.choices is not None:
+        return max(LEAST_SETTING_PX, select_width(p.choices))
+    if p.type is bool:
+        return max(LEAST_SETTING_PX, _text_px(_label(p.name)) + TOGGLE_PX + GAP_PX)
+    shown = str(value) if p.type is int else f"{float(value):.{_decimals(p)}f}"
+    return max(LEAST_SETTING_PX, _text_px(shown) + NUMBER_PX + GAP_PX)
+
+
+def row_widths(kind: str, values: dict, type_px: int) -> list[int]:
+    """Column widths of one layer row: its type, each setting, a filler, the output shape
+    and three buttons. The type column has the same width in every row, so rows align.
+
+    Example:
+
+    >>> row_widths("Dropout", {"rate": 0.5}, type_px=150)
+    [150, 76, 488, 86, 50, 50, 50]
+    """
+    settings = [setting_width(p, values.get(p.name, p.default)) for p in LAYER_TYPES[kind].params]
+    fixed = type_px + SHAPE_PX + 3 * BUTTON_PX
+    filler = max(ROW_PX - fixed - sum(settings), 1)
+    return [type_px, *settings, filler, SHAPE_PX, BUTTON_PX, BUTTON_PX, BUTTON_PX]
 
 
 def layers_ui(layers: list[dict], version: str, input_shape=None) -> list[dict]:
@@ -232,22 +289,26 @@ def layers_ui(layers: list[dict], version: str, input_shape=None) -> list[dict]:
     items = _layer_list(key, layers)
     types = [t for t in LAYER_TYPES if not LAYER_TYPES[t].augmentation] + \
             [t for t in LAYER_TYPES if LAYER_TYPES[t].augmentation]
+    # The types as the widgets hold them now: a type just picked has not reached the list.
+    kinds = [st.session_state.get(f"{version}.layer.{item['_id']}.type", item["type"])
+             for item in items]
+    type_px = select_width(kinds or types)
     shape = tuple(input_shape) if input_shape is not None else None
     out = []
-    for index, item in enumerate(items):
+    for index, (item, kind) in enumerate(zip(items, kinds)):
         uid = item["_id"]
         with st.container(border=True):
-            # A fixed grid (type, up to five settings, shape, buttons) keeps rows aligned.
-            cells = st.columns([2.0] + [1.25] * _MOST_SETTINGS + [1.1] + [0.62] * 3,
+            cells = st.columns(row_widths(kind, item if kind == item["type"] else {}, type_px),
                                vertical_alignment="bottom", gap="small")
             kind = cells[0].selectbox(f"Layer {index + 1}", types, index=types.index(item["type"]),
                                       key=f"{version}.layer.{uid}.type",
                                       help=LAYER_TYPES[item["type"]].help)
+            values = item if kind == item["type"] else {}  # a new type starts from its defaults
             layer = {"type": kind}
             for i, p in enumerate(LAYER_TYPES[kind].params):
-                value = item.get(p.name, p.default) if kind == item["type"] else p.default
                 with cells[1 + i]:
-                    layer[p.name] = param_input(p, value, f"{version}.layer.{uid}.{kind}.{p.name}")
+                    layer[p.name] = param_input(p, values.get(p.name, p.default),
+                                                f"{version}.layer.{uid}.{kind}.{p.name}")
             shape = _next_shape(layer, shape)
             cells[-4].caption(f"→ {shape_text(shape)}" if shape is not None else "→ ?",
                               help="The shape this layer outputs for one example")
