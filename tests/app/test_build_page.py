@@ -7,6 +7,7 @@ import zlib
 import pytest
 
 from apptest_support import no_exception, open_page, texts
+from components.messages import safe
 from components.urlspec import decode, encode
 from tflab.recipes import get_recipe
 
@@ -137,6 +138,22 @@ def test_a_new_dense_layer_goes_before_the_output_with_the_hidden_activation(rec
     assert layers[-2].type == "Dense" and layers[-2].args["activation"] == hidden
     assert layers[-1].type == "Dense" and dict(layers[-1].args) == output
     assert not at.error and not train_button(at).disabled
+
+
+def test_your_own_pictures_before_an_upload_asks_for_them_without_an_error():
+    """Issue 8: picking "Your own pictures" showed two red boxes in developer words
+    ("data.options.dataset_id must be ...") before anything was uploaded."""
+    at = no_exception(open_page(BUILD, recipe="cnn"))
+    [dataset] = [box for box in at.selectbox if box.label == "Dataset"]
+
+    no_exception(dataset.set_value("folder").run())
+
+    assert not at.error and not at.warning
+    assert texts(at.tabs[0].info) == [safe("Upload a zip of class folders first (cats/1.jpg, "
+                                           "dogs/2.png).")]
+    assert "dataset_id" not in " ".join(texts(at.caption) + texts(at.info))
+    assert train_button(at).disabled
+    assert train_button(at).help.startswith("Upload a zip of class folders first")
 
 
 def test_a_valid_change_goes_into_the_link_and_the_link_reproduces_it():
