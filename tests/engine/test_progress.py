@@ -113,3 +113,12 @@ def test_a_queued_run_with_nothing_ahead_is_starting(place, training_now, text):
     assert waiting_text(place, training_now) == text
     assert short_status(run(status="queued"), place, training_now) == (
         "starting" if text == STARTING else f"queued, place {place}")
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import tflab.progress
+
+    result = doctest.testmod(tflab.progress)
+    assert result.attempted > 0 and result.failed == 0
