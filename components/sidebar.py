@@ -1,6 +1,6 @@
 """The sidebar every page shares: the runs training now and those waiting their turn.
 
-Each run is named as on the Train page (`run_title`) and its state is told in the Train
+Each run is named as on the Train page (`run_title`), after its state in the Train
 page's words (`tflab.progress`). Reads only the store, so it never loads TensorFlow.
 
 The list refreshes itself on pages that ask for it (`live`), at the Train page's pace
@@ -61,7 +61,8 @@ def _runs_list() -> None:
     training_now = sum(r.status == "running" for r in runs)
     for run in runs:
         place = queued.index(run.id) + 1 if run.id in queued else None
-        st.page_link("app_pages/train.py",
-                     label=plain(f"{run_title(run)} · {short_status(run, place, training_now)}"),
+        # The state first: a link is one line, and a long title is cut at its end.
+        text = f"{short_status(run, place, training_now)} · {run_title(run)}"
+        st.page_link("app_pages/train.py", label=plain(text), help=plain(text),
                      icon=":material/play_circle:" if run.status == "running"
                      else ":material/schedule:", query_params={"run": run.id})

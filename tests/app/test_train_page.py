@@ -132,8 +132,10 @@ def test_queued_runs_show_their_place_and_stop_ends_a_run(lab, from_build):
     page = no_exception(open_page(TRAIN, run=second))
     assert texts(page.info) == ["Queued: place 2 in the queue. It starts when the runs before it end."]
     sidebar = sidebar_labels(page)
-    assert any(label.startswith(f"{run_title(lab.get_run(long_id))} · epoch ") for label in sidebar)
-    assert sum("· queued, place" in label for label in sidebar) == 2
+    long_title = run_title(lab.get_run(long_id))
+    assert any(label.startswith("epoch ") and label.endswith(f" · {long_title}")
+               for label in sidebar)
+    assert sum(label.startswith("queued, place") for label in sidebar) == 2
 
     no_exception(page.button(key="train.stop").click().run())  # a queued run never starts
     assert lab.get_run(second).status == "stopped"
@@ -166,7 +168,7 @@ def test_a_queued_run_with_nothing_ahead_says_the_training_process_starts(tflab_
             at = no_exception(open_page(TRAIN, run=run_id))  # no worker yet: the page starts it
 
             assert texts(at.info) == ["Starting the training process…"]
-            assert sidebar_labels(at) == [f"{run_title(store.get_run(run_id))} · starting"]
+            assert sidebar_labels(at) == [f"starting · {run_title(store.get_run(run_id))}"]
         finally:
             from components.state import executor
 
@@ -189,7 +191,7 @@ def test_text_charts_and_sidebar_name_the_same_epoch_and_never_one_past_the_end(
         assert re.fullmatch(r"Epoch 3 of 5 · [\d.]+ s", progress_text(at))
         assert training_epochs(at) == [1, 2, 3]
         assert charts(at)["train.batches"]["layout"]["title"]["text"] == "Epoch 4, batch by batch"
-        assert sidebar_labels(at) == [f"{title} · epoch 3 of 5"]
+        assert sidebar_labels(at) == [f"epoch 3 of 5 · {title}"]
 
         # The last epoch ends while the worker still saves the model: the run is running,
         # its last batches belong to an epoch already on the curve.
@@ -200,5 +202,5 @@ def test_text_charts_and_sidebar_name_the_same_epoch_and_never_one_past_the_end(
         assert progress_text(at).startswith("Epoch 5 of 5 · ")
         assert training_epochs(at) == [1, 2, 3, 4, 5]
         assert "train.batches" not in charts(at)
-        assert sidebar_labels(at) == [f"{title} · epoch 5 of 5"]
+        assert sidebar_labels(at) == [f"epoch 5 of 5 · {title}"]
         store.finish(run_id, "completed")
