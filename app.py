@@ -9,13 +9,18 @@ from components.sidebar import active_runs_ui
 
 st.set_page_config(page_title="TF Lab", page_icon=":material/neurology:", layout="wide")
 
+recipes = st.Page("app_pages/recipes.py", title="Recipes", icon=":material/menu_book:",
+                  default=True)
+build = st.Page("app_pages/build.py", title="Build", icon=":material/tune:")
 navigation = st.navigation([
-    st.Page("app_pages/recipes.py", title="Recipes", icon=":material/menu_book:", default=True),
-    st.Page("app_pages/build.py", title="Build", icon=":material/tune:"),
+    recipes,
+    build,
     st.Page("app_pages/train.py", title="Train", icon=":material/monitoring:"),
     st.Page("app_pages/predict.py", title="Predict", icon=":material/online_prediction:"),
     st.Page("app_pages/runs.py", title="Runs", icon=":material/table_chart:"),
 ])
 with st.sidebar:
-    active_runs_ui()
+    # Recipes and Build open another page from the server (st.switch_page): they keep no
+    # refresh timer, whose rerun of the old page would blank the new one (see sidebar.py).
+    active_runs_ui(live=navigation not in (recipes, build))
 navigation.run()

@@ -1,35 +1,45 @@
-"""Train: start and stop runs, and watch one live: curves, batches, progress, its view."""
+"""Train: start and stop runs, and watch one live: curves, batches, progress, its view.
+
+Each refresh reads the run once (`RunStore.snapshot`) and draws the progress text, the
+charts and the view from that one read, so they name the same epoch.
+"""
+
+import time
 
 import streamlit as st
 
 from components import figures
 from components.draft import draft_spec
 from components.evaluation import can_evaluate, evaluation_ui
+from components.messages import code, safe
+from components.sidebar import LIVE_REFRESH
 from components.state import executor, run_store
+from tflab.progress import epoch_in_progress, progress, waiting_text
 from tflab.store import FINISHED, RunNotFound
+from tflab.titles import run_title
 
 store = run_store()
 st.title("Train")
 
 spec = draft_spec()
 start, pick = st.columns([1, 5])
-if start.button("Start", type="primary", icon=":material/play_arrow:", disabled=spec is None,
-                key="train.start", help="Train the experiment from Build" if spec else
-                "The experiment in Build has an invalid setting"):
+if start.button("Train", type="primary", icon=":material/play_arrow:", disabled=spec is None,
+                key="train.start", help="Queue the experiment from Build and watch it train"
+                if spec else "The experiment in Build has an invalid setting"):
     st.query_params["run"] = executor().submit(spec)
 
 runs = store.list_runs(limit=100)
 if not runs:
-    st.info("No runs yet. Open a recipe and press Start.")
+    st.info("No runs yet. Open a recipe and press Train.")
     st.stop()
 ids = [r.id for r in runs]
 wanted = st.query_params.get("run", ids[0])
 if wanted not in ids:
-    st.warning(f"There is no run {wanted!r}; showing the latest.")
+    st.warning(f"There is no run {code(wanted)}; showing the latest.")
     wanted = ids[0]
 # No status in the label: the page keeps a widget's label until a full rerun, and the run's
 # status changes under it; the progress line below shows the status live.
-labels = {r.id: f"{r.recipe} · {r.id}" for r in runs}
+labels = {r.id: run_title(r) for r in runs}
 run_id = pick.selectbox("Run", ids, index=ids.index(wanted), format_func=labels.get,
                         key=f"train.pick.{wanted}", label_visibility="collapsed")
 if run_id != st.query_params.get("run"):
@@ -37,23 +47,20 @@ if run_id != st.query_params.get("run"):
 active = store.get_run(run_id).status not in FINISHED
 
 
-def progress_ui(run) -> None:
+def progress_ui(snap) -> None:
+    """Where the run is: waiting in the queue, or its epochs, time and how it ended."""
+    run = snap.run
     if run.status == "queued":
-        place = executor().position(run.id) or "?"
-        st.info(f"Queued: place {place} in the queue. It starts when the runs before it end.")
+        st.info(waiting_text(snap.place, snap.training_now), icon=":material/schedule:")
         return
-    total = run.epochs or 1
-    done = run.epochs_done
-    elapsed = run.duration or 0.0
-    eta = elapsed / done * (total - done) if done and run.status == "running" else None
-    text = f"Epoch {done} of {total} · {elapsed:.1f} s" + (f" · about {eta:.0f} s left" if eta else "")
-    st.progress(min(done / total, 1.0), text=text)
+    shown = progress(run, snap.epoch_times, time.time())
+    st.progress(shown.fraction, text=shown.text())
     if run.status in ("failed", "diverged", "interrupted"):
-        st.error(f"{run.status.capitalize()}: {run.message}")
+        st.error(safe(f"{run.status.capitalize()}: {run.message}"))
     elif run.message:
-        st.info(run.message)
+        st.info(safe(run.message))
     elif run.status in ("completed", "stopped"):
-        st.success(f"{run.status.capitalize()} in {elapsed:.1f} s.")
+        st.success(f"{run.status.capitalize()} in {shown.elapsed:.1f} s.")
 
 
 def view_figure(view):
@@ -73,27 +80,36 @@ def view_figure(view):
     return figure
 
 
-@st.fragment(run_every=0.5 if active else None)
+def charts_of(snap) -> list:
+    """(key, figure) for each chart of one snapshot: metrics, the epoch in progress, view."""
+    run = snap.run
+    charts = [(f"train.metric.{metric}",
+               figures.metric_chart(snap.history, metric, total_epochs=run.epochs))
+              for metric in figures.metric_names(snap.history) or ["loss"]]
+    current = epoch_in_progress(run, snap.batch_epoch)
+    if current is not None and snap.batches:
+        charts.append(("train.batches", figures.batch_chart(snap.batches, current)))
+    if snap.view is not None:
+        charts.append(("train.view", view_figure(snap.view)))
+    return charts
+
+
+@st.fragment(run_every=LIVE_REFRESH if active else None)
 def live() -> None:
     try:
-        run = store.get_run(run_id)
+        snap = store.snapshot(run_id)
     except RunNotFound:
         st.warning("This run was deleted.")
         return
+    run = snap.run
     if st.button("Stop", icon=":material/stop:", disabled=run.status in FINISHED, key="train.stop",
                  help="End the run after its current batch; the model is kept"):
         executor().stop(run_id)
-    progress_ui(run)
-    history = store.history(run_id)
-    charts = [(f"train.metric.{metric}",
-               figures.metric_chart(history, metric, total_epochs=run.epochs))
-              for metric in figures.metric_names(history) or ["loss"]]
-    if run.status == "running" and (batches := store.batches(run_id)):
-        charts.append(("train.batches", figures.batch_chart(batches, run.epochs_done + 1)))
-    if (view := store.view(run_id)) is not None:
-        charts.append(("train.view", view_figure(view)))
+    progress_ui(snap)
+    if run.status == "queued":
+        executor().ensure_worker()  # after the words above, which say what the store said
     columns = st.columns(2)
-    for index, (key, figure) in enumerate(charts):
+    for index, (key, figure) in enumerate(charts_of(snap)):
         with columns[index % 2]:
             st.plotly_chart(figure, key=key)
     if active and run.status in FINISHED:

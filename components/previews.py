@@ -15,6 +15,7 @@ import numpy as np
 import streamlit as st
 
 from components import figures
+from components.messages import error_text
 from tflab.data import CATALOG, load_dataset, summarize
 from tflab.spec import ExperimentSpec
 
@@ -49,7 +50,7 @@ def data_preview_ui(data: dict, seed: int) -> None:
         x, y, summary = _preview_data(data["dataset"], json.dumps(data["options"], sort_keys=True),
                                       seed)
     except Exception as error:  # an unreadable CSV or uncached MNIST: say so, keep the page
-        st.warning(f"No preview: {error}")
+        st.warning(f"No preview: {error_text(error)}")
         return
     if summary.image:
         pictures = image_grid(x, y, summary.class_names)
@@ -77,16 +78,16 @@ def model_summary(spec_json: str):
     return rows, parameter_counts(model)
 
 
-def model_summary_ui(spec: ExperimentSpec) -> str:
-    """The summary table; returns why the model cannot be built ('' when it can)."""
+def model_summary_ui(spec: ExperimentSpec) -> Exception | None:
+    """The summary table; returns why the model cannot be built (None when it can)."""
     try:
         rows, (trainable, frozen) = model_summary(spec.to_json())
     except Exception as error:  # a missing or mismatched weights file, a wrong cut layer
-        st.error(str(error), icon=":material/error:")
-        return str(error)
+        st.error(error_text(error), icon=":material/error:")
+        return error
     st.dataframe(rows, hide_index=True)
     st.caption(f"{trainable:,} trainable parameters, {frozen:,} frozen")
-    return ""
+    return None
 
 
 @st.cache_data(max_entries=8, show_spinner="Augmenting...")

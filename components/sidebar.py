@@ -1,28 +1,68 @@
 """The sidebar every page shares: the runs training now and those waiting their turn.
 
-Reads only the store, so it never loads TensorFlow.
+Each run is named as on the Train page (`run_title`), after its state in the Train
+page's words (`tflab.progress`). Reads only the store, so it never loads TensorFlow.
+
+The list refreshes itself on pages that ask for it (`live`), at the Train page's pace
+while runs train, so the sidebar and the page never lag each other by more than one
+refresh. A page that opens another page from the server (st.switch_page) must not: a
+refresh timer firing in between reruns the old page after the new one, which the browser
+takes for a page change; it drops the new page's elements and the page goes white (see
+the README's Train section).
 
 Example:
 
->>> active_runs_ui()      # doctest: +SKIP
+>>> active_runs_ui(live=True)      # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from components.messages import plain
 from components.state import run_store
+from tflab.progress import short_status
+from tflab.titles import run_title
+
+LIVE_REFRESH = 0.5  # seconds; the Train page's pace too
+IDLE_REFRESH = 2.0  # seconds, when nothing trains: a run queued elsewhere still shows
 
 
-@st.fragment(run_every=2)
-def active_runs_ui() -> None:
-    """Call inside `with st.sidebar:`; refreshes itself every 2 s."""
-    runs = run_store().list_runs(limit=20, statuses=("running", "queued"))
+def refresh_seconds(live: bool, training: bool) -> float | None:
+    """How often the list refreshes itself: None on a page that must keep no timer.
+
+    Example:
+
+    >>> refresh_seconds(live=True, training=True), refresh_seconds(live=False, training=True)
+    (0.5, None)
+    """
+    if not live:
+        return None
+    return LIVE_REFRESH if training else IDLE_REFRESH
+
+
+def active_runs_ui(live: bool = True) -> None:
+    """Call inside `with st.sidebar:`. `live`: refresh the list without a page run."""
+    every = refresh_seconds(live, bool(_active_runs()))
+    if every is None:
+        _runs_list()
+    else:
+        st.fragment(run_every=every)(_runs_list)()
+
+
+def _active_runs() -> list:
+    return run_store().list_runs(limit=20, statuses=("running", "queued"))
+
+
+def _runs_list() -> None:
+    runs = _active_runs()
     st.caption("Training now" if runs else "Nothing training. Pick a recipe to start.")
-    queued = [r for r in reversed(runs) if r.status == "queued"]
+    queued = [r.id for r in reversed(runs) if r.status == "queued"]  # oldest first
+    training_now = sum(r.status == "running" for r in runs)
     for run in runs:
-        where = (f"epoch {run.epochs_done}/{run.epochs}" if run.status == "running"
-                 else f"queued, place {queued.index(run) + 1}")
-        st.page_link("app_pages/train.py", label=f"{run.recipe} · {where}",
+        place = queued.index(run.id) + 1 if run.id in queued else None
+        # The state first: a link is one line, and a long title is cut at its end.
+        text = f"{short_status(run, place, training_now)} · {run_title(run)}"
+        st.page_link("app_pages/train.py", label=plain(text), help=plain(text),
                      icon=":material/play_circle:" if run.status == "running"
                      else ":material/schedule:", query_params={"run": run.id})

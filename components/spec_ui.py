@@ -31,6 +31,11 @@ def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
+def _decimals(p: Param) -> int:
+    """Decimals a float setting is shown with: those of its step (0.01 when none)."""
+    return max(0, -int(f"{p.step or 0.01:e}".split("e")[1]))
+
+
 def param_input(p: Param, value: Any, key: str, label: str | None = None) -> Any:
     """One widget for one setting; its kind, bounds and help come from the Param."""
     label = label or _label(p.name)
@@ -49,12 +54,10 @@ def param_input(p: Param, value: Any, key: str, label: str | None = None) -> Any
     if p.type is float:
         # Open bounds (a rate below 1, a learning rate above 0) cannot be drawn by a
         # number input; the spec's own check reports them beside the section.
-        step = p.step or 0.01
-        decimals = max(0, -int(f"{step:e}".split("e")[1]))
         return float(st.number_input(label, min_value=None if p.low is None else float(p.low),
                                      max_value=None if p.high is None else float(p.high),
-                                     value=float(value), step=float(step), format=f"%.{decimals}f",
-                                     key=key, help=p.help))
+                                     value=float(value), step=float(p.step or 0.01),
+                                     format=f"%.{_decimals(p)}f", key=key, help=p.help))
     return st.text_input(label, value=str(value), key=key, help=p.help)
 
 
@@ -118,8 +121,90 @@ def _remove(key: str, index: int) -> None:
     del st.session_state[key][index]
 
 
-def _add(key: str, type_key: str) -> None:
-    st.session_state[key].append({"_id": uuid.uuid4().hex[:8], "type": st.session_state[type_key]})
+def _add(key: str, type_key: str, input_shape) -> None:
+    items = st.session_state[key]
+    index, layer = new_layer(items, st.session_state[type_key], input_shape)
+    items.insert(index, {"_id": uuid.uuid4().hex[:8], **layer})
+
+
+DEFAULT_HIDDEN_ACTIVATION = "relu"
+
+
+def output_index(layers: list[dict]) -> int | None:
+    """The output layer's place: the last layer with units (Dense, LSTM), as
+    `ModelSpec.output_layer` reads a valid spec; None when no layer has units."""
+    for index in range(len(layers) - 1, -1, -1):
+        kind = LAYER_TYPES.get(layers[index].get("type"))
+        if kind is not None and any(p.name == "units" for p in kind.params):
+            return index
+    return None
+
+
+def hidden_activation(layers: list[dict]) -> str:
+    """The activation a new hidden layer gets: that of the hidden layer nearest the output
+    (the experiment's choice, tanh in Playground's recipe), else relu.
+
+    Example:
+
+    >>> hidden_activation([{"type": "Dense", "activation": "tanh"},
+    ...                    {"type": "Dense", "units": 1, "activation": "sigmoid"}])
+    'tanh'
+    >>> hidden_activation([{"type": "Dense", "units": 1}])
+    'relu'
+    """
+    output = output_index(layers)
+    hidden = layers[:output] if output is not None else layers
+    for layer in reversed(hidden):
+        kind = LAYER_TYPES.get(layer.get("type"))
+        if kind is not None and any(p.name == "activation" for p in kind.params):
+            return layer.get("activation", DEFAULT_HIDDEN_ACTIVATION)
+    return DEFAULT_HIDDEN_ACTIVATION
+
+
+def new_layer(layers: list[dict], kind: str, input_shape=None) -> tuple[int, dict]:
+    """Where a new layer of type `kind` goes in `layers`, and its first settings.
+
+    An augmentation layer goes first, where the pictures come in. Any other goes just
+    before the output layer, so the model still ends in it; or, when it needs a shape the
+    layers there no longer have (a convolution after Flatten), at the latest place before
+    it that has that shape, given the model's `input_shape`. A layer with an activation
+    takes the experiment's hidden one (`hidden_activation`), not Keras' linear default.
+
+    Example:
+
+    >>> layers = [{"type": "Flatten"}, {"type": "Dense", "units": 128, "activation": "relu"},
+    ...           {"type": "Dense", "units": 1, "activation": "sigmoid"}]
+    >>> new_layer(layers, "Dense")
+    (2, {'type': 'Dense', 'activation': 'relu'})
+    >>> new_layer(layers, "Dropout")
+    (2, {'type': 'Dropout'})
+    >>> new_layer(layers, "Conv2D", input_shape=(28, 28, 1))[0]   # before Flatten
+    0
+    """
+    info = LAYER_TYPES[kind]
+    layer = {"type": kind}
+    if any(p.name == "activation" for p in info.params):
+        layer["activation"] = hidden_activation(layers)
+    if info.augmentation:
+        return 0, layer
+    output = output_index(layers)
+    last = len(layers) if output is None else output
+    if input_shape is not None:
+        for index in range(last, -1, -1):
+            if _shapes_fit(layers[:index] + [layer] + layers[index:], input_shape):
+                return index, layer
+    return last, layer
+
+
+def _shapes_fit(layers: list[dict], shape) -> bool:
+    """Whether every layer takes the shape the one before it gives."""
+    try:
+        for layer in layers:
+            shape = output_shape(LayerSpec.from_dict(
+                {k: v for k, v in layer.items() if k != "_id"}), tuple(shape))
+    except SpecError:
+        return False
+    return True
 
 
 def _csv_upload_ui(prefix: str) -> dict:
@@ -144,7 +229,61 @@ def _csv_upload_ui(prefix: str) -> dict:
     return {"csv_id": csv_id, "csv_column": column}
 
 
-_MOST_SETTINGS = max(len(t.params) for t in LAYER_TYPES.values())
+# A layer row's columns in pixels of a 1400-pixel window with the sidebar open, where the
+# row is about ROW_PX wide; st.columns scales them to the row's real width. Measured in
+# Chromium: text takes 6.4 to 7.9 px a character, a select's padding and arrow 42 px, a
+# number box's padding 18 px, and every column gives up about 20 px to the gaps.
+ROW_PX = 950
+CHAR_PX = 8
+GAP_PX = 20
+SELECT_PX = 42
+NUMBER_PX = 18
+TOGGLE_PX = 44
+LEAST_SETTING_PX = 76
+SHAPE_PX = 86
+BUTTON_PX = 50
+
+
+def _text_px(text: str) -> int:
+    return CHAR_PX * len(text)
+
+
+def select_width(choices) -> int:
+    """Pixels a select needs to show its longest choice in full."""
+    return _text_px(max((str(c) for c in choices), key=len)) + SELECT_PX + GAP_PX
+
+
+def setting_width(p: Param, value: Any) -> int:
+    """Pixels a layer setting's widget needs to show its longest value (its current one
+    for a number) in full, and its label beside a toggle.
+
+    Example:
+
+    >>> from tflab.spec.layers import LAYER_TYPES
+    >>> [setting_width(p, p.default) for p in LAYER_TYPES["Dense"].params]
+    [76, 142]
+    """
+    if p.choices is not None:
+        return max(LEAST_SETTING_PX, select_width(p.choices))
+    if p.type is bool:
+        return max(LEAST_SETTING_PX, _text_px(_label(p.name)) + TOGGLE_PX + GAP_PX)
+    shown = str(value) if p.type is int else f"{float(value):.{_decimals(p)}f}"
+    return max(LEAST_SETTING_PX, _text_px(shown) + NUMBER_PX + GAP_PX)
+
+
+def row_widths(kind: str, values: dict, type_px: int) -> list[int]:
+    """Column widths of one layer row: its type, each setting, a filler, the output shape
+    and three buttons. The type column has the same width in every row, so rows align.
+
+    Example:
+
+    >>> row_widths("Dropout", {"rate": 0.5}, type_px=150)
+    [150, 76, 488, 86, 50, 50, 50]
+    """
+    settings = [setting_width(p, values.get(p.name, p.default)) for p in LAYER_TYPES[kind].params]
+    fixed = type_px + SHAPE_PX + 3 * BUTTON_PX
+    filler = max(ROW_PX - fixed - sum(settings), 1)
+    return [type_px, *settings, filler, SHAPE_PX, BUTTON_PX, BUTTON_PX, BUTTON_PX]
 
 
 def layers_ui(layers: list[dict], version: str, input_shape=None) -> list[dict]:
@@ -154,22 +293,26 @@ def layers_ui(layers: list[dict], version: str, input_shape=None) -> list[dict]:
     items = _layer_list(key, layers)
     types = [t for t in LAYER_TYPES if not LAYER_TYPES[t].augmentation] + \
             [t for t in LAYER_TYPES if LAYER_TYPES[t].augmentation]
+    # The types as the widgets hold them now: a type just picked has not reached the list.
+    kinds = [st.session_state.get(f"{version}.layer.{item['_id']}.type", item["type"])
+             for item in items]
+    type_px = select_width(kinds or types)
     shape = tuple(input_shape) if input_shape is not None else None
     out = []
-    for index, item in enumerate(items):
+    for index, (item, kind) in enumerate(zip(items, kinds)):
         uid = item["_id"]
         with st.container(border=True):
-            # A fixed grid (type, up to five settings, shape, buttons) keeps rows aligned.
-            cells = st.columns([2.0] + [1.25] * _MOST_SETTINGS + [1.1] + [0.62] * 3,
+            cells = st.columns(row_widths(kind, item if kind == item["type"] else {}, type_px),
                                vertical_alignment="bottom", gap="small")
             kind = cells[0].selectbox(f"Layer {index + 1}", types, index=types.index(item["type"]),
                                       key=f"{version}.layer.{uid}.type",
                                       help=LAYER_TYPES[item["type"]].help)
+            values = item if kind == item["type"] else {}  # a new type starts from its defaults
             layer = {"type": kind}
             for i, p in enumerate(LAYER_TYPES[kind].params):
-                value = item.get(p.name, p.default) if kind == item["type"] else p.default
                 with cells[1 + i]:
-                    layer[p.name] = param_input(p, value, f"{version}.layer.{uid}.{kind}.{p.name}")
+                    layer[p.name] = param_input(p, values.get(p.name, p.default),
+                                                f"{version}.layer.{uid}.{kind}.{p.name}")
             shape = _next_shape(layer, shape)
             cells[-4].caption(f"→ {shape_text(shape)}" if shape is not None else "→ ?",
                               help="The shape this layer outputs for one example")
@@ -186,8 +329,10 @@ def layers_ui(layers: list[dict], version: str, input_shape=None) -> list[dict]:
     add_left, add_right = st.columns([3, 1], vertical_alignment="bottom")
     type_key = f"{version}.layers.new"
     add_left.selectbox("New layer", types, key=type_key)
-    add_right.button("Add layer", key=f"{version}.layers.add", on_click=_add, args=(key, type_key),
-                     icon=":material/add:")
+    add_right.button("Add layer", key=f"{version}.layers.add", on_click=_add,
+                     args=(key, type_key, input_shape), icon=":material/add:",
+                     help="Adds it before the output layer (augmentation layers first), with "
+                          "the hidden layers' activation")
     return out
 
 

@@ -60,6 +60,8 @@ class Executor(Protocol):
 
     def position(self, run_id: str) -> int | None: ...
 
+    def ensure_worker(self) -> None: ...
+
 
 class ThreadExecutor:
     """Runs queued runs on `workers` daemon threads (default one), oldest first.
@@ -115,6 +117,9 @@ class ThreadExecutor:
     def wait(self, run_id: str, timeout: float | None = None) -> str:
         """Block until the run has finished; returns its status (TimeoutError past timeout)."""
         return wait_for_run(self.store, run_id, timeout)
+
+    def ensure_worker(self) -> None:
+        """Nothing to do: the threads live as long as the executor."""
 
     def shutdown(self, stop_running: bool = True, timeout: float | None = 30) -> None:
         """No new runs; queued runs are stopped, and the running one too unless told not."""
@@ -175,7 +180,7 @@ class ProcessExecutor:
 
     def submit(self, spec: ExperimentSpec) -> str:
         run_id = self.store.create_run(spec.recipe, spec.to_dict(), spec.fit.epochs)
-        self._ensure_worker()
+        self.ensure_worker()
         return run_id
 
     def stop(self, run_id: str) -> None:
@@ -187,16 +192,16 @@ class ProcessExecutor:
         if run.status == "running":
             return 0
         if run.status == "queued":
-            # A worker leaving on its idle timeout just as this run was queued has not
-            # claimed it: pages ask for a queued run's place, so a new worker starts here.
-            self._ensure_worker()
+            self.ensure_worker()
         queue = self.store.queued_ids()
         return queue.index(run_id) + 1 if run_id in queue else None
 
     def wait(self, run_id: str, timeout: float | None = None) -> str:
         return wait_for_run(self.store, run_id, timeout)
 
-    def _ensure_worker(self) -> None:
+    def ensure_worker(self) -> None:
+        """Start the worker process unless it runs. Pages call it while they show a queued
+        run: a worker leaving on its idle timeout just as a run was queued never claims it."""
         with self._lock:
             if self._process is not None and self._process.poll() is None:
                 return

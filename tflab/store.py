@@ -71,7 +71,8 @@ _SCHEMA = (
         epoch INTEGER NOT NULL,
         step INTEGER,
         name TEXT NOT NULL,
-        value REAL
+        value REAL,
+        time REAL
     )""",
     "CREATE INDEX IF NOT EXISTS metrics_by_run ON metrics (run_id, kind, epoch)",
     # The latest live view of each kind (decision boundary, fitted curve, forecast).
@@ -88,6 +89,7 @@ _SCHEMA = (
 _ADDED_COLUMNS = (
     (3, "runs", "label", "TEXT NOT NULL DEFAULT ''"),
     (3, "runs", "profile", "TEXT NOT NULL DEFAULT '{}'"),
+    (3, "metrics", "time", "REAL"),  # when an epoch was written (unix s), for the time left
 )
 MAX_LABEL = 60
 
@@ -142,6 +144,26 @@ class Run:
         if self.started is None:
             return None
         return (self.ended if self.ended is not None else time.time()) - self.started
+
+
+@dataclass(frozen=True)
+class RunSnapshot:
+    """A run and what it has written, read at one moment (`RunStore.snapshot`).
+
+    `history` and `batches` are as `RunStore.history` and `RunStore.batches` give them,
+    `batch_epoch` the epoch of those batches (None before the first), `epoch_times` as
+    `RunStore.epoch_times`, `view` as `RunStore.view`; `place` is the run's place in the
+    queue from 1 (None unless queued) and `training_now` the runs training at that moment.
+    """
+
+    run: Run
+    history: dict[str, list[tuple[int, float]]]
+    epoch_times: list[tuple[int, float]]
+    batches: dict[str, list[tuple[int, float]]]
+    batch_epoch: int | None
+    view: tuple[str, int, dict[str, Any]] | None
+    place: int | None
+    training_now: int
 
 
 def default_root() -> Path:
@@ -286,19 +308,27 @@ class RunStore:
                 " WHERE id = ?", (status, message, time.time(), metrics_json, run_id))
             _require_row(cursor, run_id)
 
-    def add_epochs(self, run_id: str, rows: Iterable[tuple[int, dict[str, float]]]) -> None:
+    def add_epochs(self, run_id: str, rows: Iterable[tuple[int, dict[str, float]]],
+                   at: float | None = None) -> None:
         """Append epoch metrics, given as `[(epoch, {name: value}), ...]`, at once.
 
         All rows go in one transaction, so a reader sees the whole buffer or none
         of it. NaN is kept (read back as NaN), and so are infinities.
+
+        Args:
+            run_id: the run's id.
+            rows: the epochs and their metrics.
+            at: when they were written, in unix seconds (`epoch_times`). Defaults to
+                None: now.
         """
-        values = [(run_id, "epoch", int(epoch), None, name, _to_real(name, value))
+        at = time.time() if at is None else float(at)
+        values = [(run_id, "epoch", int(epoch), None, name, _to_real(name, value), at)
                   for epoch, metrics in rows for name, value in metrics.items()]
         if values:
             with self._transaction() as db:
                 db.executemany(
-                    "INSERT INTO metrics (run_id, kind, epoch, step, name, value)"
-                    " VALUES (?, ?, ?, ?, ?, ?)", values)
+                    "INSERT INTO metrics (run_id, kind, epoch, step, name, value, time)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)", values)
 
     def add_batches(self, run_id: str,
                     rows: Iterable[tuple[int, int, dict[str, float]]]) -> None:
@@ -440,6 +470,16 @@ class RunStore:
             " ORDER BY epoch, rowid", (run_id,))
         return _series(rows, "epoch")
 
+    def epoch_times(self, run_id: str) -> list[tuple[int, float]]:
+        """When each epoch was written, as `[(epoch, unix seconds), ...]` by epoch.
+
+        Epochs written by an older TF Lab, which kept no time, are left out.
+        """
+        rows = self._db().execute(
+            "SELECT epoch, MIN(time) AS time FROM metrics WHERE run_id = ? AND kind = 'epoch'"
+            " AND time IS NOT NULL GROUP BY epoch ORDER BY epoch", (run_id,))
+        return [(row["epoch"], row["time"]) for row in rows]
+
     def batches(self, run_id: str, epoch: int | None = None) -> dict[str, list[tuple[int, float]]]:
         """One epoch's batch metrics as `{name: [(step, value), ...]}`; {} if none.
 
@@ -447,12 +487,47 @@ class RunStore:
             run_id: the run's id.
             epoch: which epoch. Defaults to None: the latest one with batch rows.
         """
+        return self._batches(run_id, epoch)[1]
+
+    def _batches(self, run_id: str, epoch: int | None) -> tuple[int | None, dict]:
+        """(the epoch, its batches) for `batches`; the latest epoch with batches by default."""
+        if epoch is None:
+            epoch = self._db().execute(
+                "SELECT MAX(epoch) FROM metrics WHERE run_id = ? AND kind = 'batch'",
+                (run_id,)).fetchone()[0]
         rows = self._db().execute(
-            "SELECT name, step, value FROM metrics"
-            " WHERE run_id = :run AND kind = 'batch' AND epoch = COALESCE(:epoch,"
-            "   (SELECT MAX(epoch) FROM metrics WHERE run_id = :run AND kind = 'batch'))"
-            " ORDER BY step, rowid", {"run": run_id, "epoch": epoch})
-        return _series(rows, "step")
+            "SELECT name, step, value FROM metrics WHERE run_id = ? AND kind = 'batch'"
+            " AND epoch = ? ORDER BY step, rowid", (run_id, epoch))
+        return epoch, _series(rows, "step")
+
+    def snapshot(self, run_id: str) -> RunSnapshot:
+        """Everything the Train page shows of a run, read at one moment.
+
+        The run, its history, its epochs' times, the latest batches, its view and its
+        place in the queue come from one read transaction, so an epoch the worker
+        writes meanwhile is in all of them or in none: the progress text and the curves
+        drawn from one snapshot name the same epoch. `RunNotFound` if there is no run.
+
+        Example:
+
+        >>> import tempfile
+        >>> with RunStore(tempfile.mkdtemp()) as store:
+        ...     first, second = store.create_run("cnn", {}, 5), store.create_run("cnn", {}, 5)
+        ...     snap = store.snapshot(second)
+        ...     snap.run.status, snap.place, snap.training_now
+        ('queued', 2, 0)
+        """
+        with self._reading():
+            run = self.get_run(run_id)
+            batch_epoch, batches = self._batches(run_id, None)
+            queue = self.queued_ids() if run.status == "queued" else []
+            training_now = self._db().execute(
+                "SELECT COUNT(*) FROM runs WHERE status = 'running'").fetchone()[0]
+            return RunSnapshot(run=run, history=self.history(run_id),
+                               epoch_times=self.epoch_times(run_id), batches=batches,
+                               batch_epoch=batch_epoch, view=self.view(run_id),
+                               place=queue.index(run_id) + 1 if run_id in queue else None,
+                               training_now=training_now)
 
     def resolve(self, prefix: str) -> str:
         """The full id of the one run whose id starts with `prefix`.
@@ -511,6 +586,16 @@ class RunStore:
             self._connections[threading.current_thread()] = connection
         self._local.connection = connection
         return connection
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One read transaction: every read inside sees the database as at its first."""
+        db = self._db()
+        db.execute("BEGIN")  # deferred: a reader in WAL mode never waits for the writer
+        try:
+            yield
+        finally:
+            db.execute("COMMIT")
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

@@ -7,6 +7,7 @@ import zlib
 import pytest
 
 from apptest_support import no_exception, open_page, texts
+from components.messages import safe
 from components.urlspec import decode, encode
 from tflab.recipes import get_recipe
 
@@ -99,27 +100,60 @@ def test_kernel_larger_than_its_input_names_the_field_and_turns_train_off():
     assert url_spec(at) == spec.with_setting("model.layers[4].kernel_size", 3)
 
 
+def add_layer(at, kind: str):
+    [new_layer] = [box for box in at.selectbox if box.label == "New layer"]
+    no_exception(new_layer.set_value(kind).run())
+    return no_exception([b for b in at.button if b.label == "Add layer"][0].click().run())
+
+
 def test_add_move_and_remove_a_layer():
     at = no_exception(open_page(BUILD, recipe="multiclass"))
-    new_layer = [box for box in at.selectbox if box.label == "New layer"][0]
 
-    no_exception(new_layer.set_value("Dropout").run())
-    no_exception([b for b in at.button if b.label == "Add layer"][0].click().run())
+    add_layer(at, "Dropout")  # issue 8: it used to land after the softmax output layer
+    assert layer_types(at) == ["Flatten", "Dense", "Dropout", "Dense"]
+    assert [layer.type for layer in url_spec(at).model.layers] == layer_types(at)
+    assert dict(url_spec(at).model.layers[3].args) == {"units": 10, "activation": "softmax"}
+
+    no_exception(layer_button(at, "Move down", 2).click().run())  # Dropout below the output
     assert layer_types(at) == ["Flatten", "Dense", "Dense", "Dropout"]
+    assert [w.value for w in inputs(at, "Units")] == [128, 10]  # values move with their layer
     assert [layer.type for layer in url_spec(at).model.layers] == layer_types(at)
 
-    no_exception(layer_button(at, "Move up", 3).click().run())  # Dropout above the output layer
-    assert layer_types(at) == ["Flatten", "Dense", "Dropout", "Dense"]
-    assert [w.value for w in inputs(at, "Units")] == [128, 10]  # values move with their layer
-    moved = url_spec(at).model.layers
-    assert [layer.type for layer in moved] == layer_types(at)
-    assert dict(moved[3].args) == {"units": 10, "activation": "softmax"}
-
-    no_exception(layer_button(at, "Remove this layer", 2).click().run())
+    no_exception(layer_button(at, "Remove this layer", 3).click().run())
     assert layer_types(at) == ["Flatten", "Dense", "Dense"]
     assert url_spec(at) == get_recipe("multiclass").spec
 
     assert layer_button(at, "Move up", 0).disabled and layer_button(at, "Move down", 2).disabled
+
+
+@pytest.mark.parametrize("recipe, hidden", [("binary_points", "tanh"), ("linear", "relu")])
+def test_a_new_dense_layer_goes_before_the_output_with_the_hidden_activation(recipe, hidden):
+    """Issue 8: new Dense layers defaulted to linear and landed after the output layer."""
+    at = no_exception(open_page(BUILD, recipe=recipe))
+    output = dict(get_recipe(recipe).spec.model.layers[-1].args)
+
+    add_layer(at, "Dense")
+
+    layers = url_spec(at).model.layers  # the link holds it: the model is valid
+    assert layers[-2].type == "Dense" and layers[-2].args["activation"] == hidden
+    assert layers[-1].type == "Dense" and dict(layers[-1].args) == output
+    assert not at.error and not train_button(at).disabled
+
+
+def test_your_own_pictures_before_an_upload_asks_for_them_without_an_error():
+    """Issue 8: picking "Your own pictures" showed two red boxes in developer words
+    ("data.options.dataset_id must be ...") before anything was uploaded."""
+    at = no_exception(open_page(BUILD, recipe="cnn"))
+    [dataset] = [box for box in at.selectbox if box.label == "Dataset"]
+
+    no_exception(dataset.set_value("folder").run())
+
+    assert not at.error and not at.warning
+    assert texts(at.tabs[0].info) == [safe("Upload a zip of class folders first (cats/1.jpg, "
+                                           "dogs/2.png).")]
+    assert "dataset_id" not in " ".join(texts(at.caption) + texts(at.info))
+    assert train_button(at).disabled
+    assert train_button(at).help.startswith("Upload a zip of class folders first")
 
 
 def test_a_valid_change_goes_into_the_link_and_the_link_reproduces_it():

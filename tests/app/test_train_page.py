@@ -6,12 +6,17 @@ imported by the worker once.
 
 import json
 import os
+import re
+import time
 
 import pytest
 
 from apptest_support import no_exception, open_page, texts, wait_for
+from components.messages import safe
 from components.urlspec import encode
 from tflab.recipes import get_recipe
+from tflab.store import RunStore
+from tflab.titles import run_title
 
 TRAIN = "app_pages/train.py"
 LINEAR_50 = get_recipe("linear").spec.with_setting("fit.epochs", 50)
@@ -26,13 +31,24 @@ def charts(at) -> dict:
             for chart in at.get("plotly_chart")}
 
 
+def training_epochs(at) -> list[int]:
+    """The epochs on the loss chart's training curve."""
+    [curve] = [t for t in charts(at)["train.metric.loss"]["data"] if t["name"] == "training"]
+    return curve["x"]
+
+
 def progress_text(at) -> str:
     [bar] = at.get("progress")
     return bar.proto.text
 
 
+def sidebar_labels(at) -> list[str]:
+    """The sidebar's run links as a person reads them (markdown escapes removed)."""
+    return [re.sub(r"\\(.)", r"\1", link.proto.label) for link in at.sidebar.get("page_link")]
+
+
 def submit(spec) -> str:
-    """Queue `spec` through the pages' executor, as the Start button does."""
+    """Queue `spec` through the pages' executor, as the Train button does."""
     from components.state import executor
 
     return executor().submit(spec)
@@ -57,7 +73,8 @@ def from_build(lab_home):
 def test_without_runs_says_how_to_start():
     at = no_exception(open_page(TRAIN))
 
-    assert texts(at.info) == ["No runs yet. Open a recipe and press Start."]
+    assert texts(at.info) == ["No runs yet. Open a recipe and press Train."]
+    assert at.button(key="train.start").label == "Train"  # Build's name for it too (issue 8)
     assert not at.get("progress")
     assert not at.button(key="train.start").disabled  # the draft (linear) is ready to train
 
@@ -96,14 +113,14 @@ def test_a_failed_run_shows_its_message(lab, from_build):
 
     at = no_exception(open_page(TRAIN, run=run_id))
 
-    assert texts(at.error) == [f"Failed: {run.message}"]
+    assert texts(at.error) == [safe(f"Failed: {run.message}")]
     assert not at.success
 
 
 def test_an_unknown_run_falls_back_to_the_latest(lab, from_build):
     at = no_exception(open_page(TRAIN, run="nope"))
 
-    assert texts(at.warning) == ["There is no run 'nope'; showing the latest."]
+    assert texts(at.warning) == ["There is no run `nope`; showing the latest."]
     assert at.query_params["run"] == lab.list_runs()[0].id
 
 
@@ -114,9 +131,11 @@ def test_queued_runs_show_their_place_and_stop_ends_a_run(lab, from_build):
 
     page = no_exception(open_page(TRAIN, run=second))
     assert texts(page.info) == ["Queued: place 2 in the queue. It starts when the runs before it end."]
-    sidebar = [link.proto.label for link in page.sidebar.get("page_link")]
-    assert any(label.startswith("linear · epoch ") for label in sidebar)
-    assert sum("queued, place" in label for label in sidebar) == 2
+    sidebar = sidebar_labels(page)
+    long_title = run_title(lab.get_run(long_id))
+    assert any(label.startswith("epoch ") and label.endswith(f" · {long_title}")
+               for label in sidebar)
+    assert sum(label.startswith("queued, place") for label in sidebar) == 2
 
     no_exception(page.button(key="train.stop").click().run())  # a queued run never starts
     assert lab.get_run(second).status == "stopped"
@@ -135,6 +154,53 @@ def test_queued_runs_show_their_place_and_stop_ends_a_run(lab, from_build):
     assert lab.model_path(long_id).exists()  # a stopped run keeps its model
     page = no_exception(open_page(TRAIN, run=long_id))
     assert progress_text(page).startswith(f"Epoch {stopped.epochs_done} of 10000 · ")
-    assert texts(page.info) == [stopped.message]
+    assert texts(page.info) == [safe(stopped.message)]
     assert page.button(key="train.stop").disabled
     assert wait_for(lab, first).status == "completed"  # the worker goes on with the queue
+
+
+def test_a_queued_run_with_nothing_ahead_says_the_training_process_starts(tflab_home):
+    """Issue 8: "Queued: place 1 in the queue" showed for 3-36 s with nothing ahead while
+    the worker process started."""
+    with RunStore(tflab_home) as store:
+        run_id = store.create_run("linear", LINEAR_SHORT.to_dict(), 5)
+        try:
+            at = no_exception(open_page(TRAIN, run=run_id))  # no worker yet: the page starts it
+
+            assert texts(at.info) == ["Starting the training process…"]
+            assert sidebar_labels(at) == [f"starting · {run_title(store.get_run(run_id))}"]
+        finally:
+            from components.state import executor
+
+            executor().shutdown()
+
+
+def test_text_charts_and_sidebar_name_the_same_epoch_and_never_one_past_the_end(tflab_home):
+    """Issue 8: "Epoch 301, batch by batch" showed after a 300-epoch run, and the text,
+    the charts and the sidebar named different epochs."""
+    with RunStore(tflab_home) as store:
+        run_id = store.create_run("linear", LINEAR_SHORT.to_dict(), 5)
+        assert store.claim_next() == run_id  # this test plays the worker
+        now = time.time()
+        store.add_epochs(run_id, [(epoch, {"loss": 1 / epoch}) for epoch in (1, 2, 3)], at=now - 2)
+        store.add_batches(run_id, [(4, 1, {"loss": 0.3})])
+        title = run_title(store.get_run(run_id))
+
+        at = no_exception(open_page(TRAIN, run=run_id))
+
+        assert re.fullmatch(r"Epoch 3 of 5 · [\d.]+ s", progress_text(at))
+        assert training_epochs(at) == [1, 2, 3]
+        assert charts(at)["train.batches"]["layout"]["title"]["text"] == "Epoch 4, batch by batch"
+        assert sidebar_labels(at) == [f"epoch 3 of 5 · {title}"]
+
+        # The last epoch ends while the worker still saves the model: the run is running,
+        # its last batches belong to an epoch already on the curve.
+        store.add_epochs(run_id, [(4, {"loss": 0.25}), (5, {"loss": 0.2})])
+        store.add_batches(run_id, [(5, 1, {"loss": 0.2})])
+        at = no_exception(open_page(TRAIN, run=run_id))
+
+        assert progress_text(at).startswith("Epoch 5 of 5 · ")
+        assert training_epochs(at) == [1, 2, 3, 4, 5]
+        assert "train.batches" not in charts(at)
+        assert sidebar_labels(at) == [f"epoch 5 of 5 · {title}"]
+        store.finish(run_id, "completed")

@@ -11,6 +11,7 @@ Playwright never downloads a browser here: it drives the system Chromium
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -107,11 +108,74 @@ def browser():
         chromium.close()
 
 
+# Console errors that say nothing about the page, each with why; anything else fails the
+# test that logged it.
+HARMLESS_CONSOLE_ERRORS: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"status of 404 .*\(http://[^/]+/[\w-]+/_stcore/(health|host-config)\)"),
+     "Opened at a page's address (/build), Streamlit first asks for its server under that "
+     "path, then at the root, which answers"),
+    (re.compile(r"net::ERR_(NAME_NOT_RESOLVED|INTERNET_DISCONNECTED).*//fonts\.gstatic\.com/"),
+     "Streamlit fetches the tab's icon (:material/neurology:) as a picture from Google's "
+     "font server, which a machine without internet cannot reach"),
+)
+
+
+class BrowserErrors:
+    """Errors a browser context logged to its console, and uncaught page errors.
+
+    Streamlit's frontend reports a broken element tree ("Bad delta path index 2") only in
+    the console, while the page turns white: every end-to-end test records them.
+    """
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def watch(self, context) -> None:
+        context.on("console", self._console)
+        context.on("weberror", lambda error: self.seen.append(
+            f"page error on {_where(error.page)}: {error.error}"))
+
+    def _console(self, message) -> None:
+        if message.type != "error":
+            return
+        text = f"{message.text} ({message.location.get('url', '')})"
+        if not any(pattern.search(text) for pattern, _ in HARMLESS_CONSOLE_ERRORS):
+            self.seen.append(f"console error on {_where(message.page)}: {text}")
+
+
+def _where(page) -> str:
+    """The page's address, short: a Build address holds a whole experiment."""
+    url = page.url if page is not None else "?"
+    return url if len(url) <= 80 else url[:77] + "..."
+
+
 @pytest.fixture
-def page(browser, server):
+def browser_errors() -> BrowserErrors:
+    """The console and page errors of every browser context of this test; any fails it."""
+    errors = BrowserErrors()
+    yield errors
+    if errors.seen:
+        pytest.fail("the browser logged errors:\n" + "\n".join(errors.seen), pytrace=False)
+
+
+@pytest.fixture
+def new_user(browser, server, browser_errors):
+    """Makes new users: each call a fresh browser context's first tab, its errors recorded."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport=VIEWPORT, base_url=server)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        browser_errors.watch(context)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_user):
     """A new user: a fresh browser context on the dashboard's first page."""
-    context = browser.new_context(viewport=VIEWPORT, base_url=server)
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    tab = context.new_page()
-    yield tab
-    context.close()
+    return new_user()

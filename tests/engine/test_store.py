@@ -436,3 +436,88 @@ def test_readers_see_whole_buffers_while_a_thread_writes(tmp_path):
         assert errors == []
         assert lengths, "the readers never read"
         assert len(store.history(run_id)["loss"]) == buffers * buffer_size
+
+
+def test_a_store_whose_metrics_kept_no_time_gains_the_column_and_keeps_its_epochs(tmp_path):
+    # Schema version 2's metrics table, written before epochs kept the time they ended.
+    with sqlite3.connect(tmp_path / "runs.sqlite3") as db:
+        db.execute("""CREATE TABLE metrics (run_id TEXT NOT NULL, kind TEXT NOT NULL
+            CHECK (kind IN ('epoch', 'batch')), epoch INTEGER NOT NULL, step INTEGER,
+            name TEXT NOT NULL, value REAL)""")
+        db.execute("INSERT INTO metrics VALUES ('old1', 'epoch', 1, NULL, 'loss', 0.5)")
+        db.execute("PRAGMA user_version = 2")
+    with RunStore(tmp_path) as store:
+        assert store.history("old1") == {"loss": [(1, 0.5)]}
+        assert store.epoch_times("old1") == []  # no time kept: no pace from them
+        store.add_epochs("old1", [(2, {"loss": 0.4})], at=1000.0)
+        assert store.epoch_times("old1") == [(2, 1000.0)]
+
+
+def test_epochs_keep_when_they_were_written(store):
+    run_id = store.create_run("mlp", {}, epochs=5)
+    before = time.time()
+    store.add_epochs(run_id, [(1, {"loss": 0.9, "acc": 0.1}), (2, {"loss": 0.8, "acc": 0.2})])
+    after = time.time()
+    store.add_epochs(run_id, [(3, {"loss": 0.7})], at=before + 100)
+
+    times = store.epoch_times(run_id)
+
+    assert [epoch for epoch, _ in times] == [1, 2, 3]
+    assert all(before <= at <= after for _, at in times[:2])
+    assert times[2][1] == before + 100
+    store.add_batches(run_id, [(4, 1, {"loss": 0.6})])
+    assert [epoch for epoch, _ in store.epoch_times(run_id)] == [1, 2, 3]  # batches aside
+
+
+def test_a_snapshot_holds_the_run_its_metrics_and_its_place(store):
+    running = store.create_run("mlp", {}, epochs=10)
+    queued = store.create_run("mlp", {}, epochs=10)
+    assert store.claim_next() == running
+    store.add_epochs(running, [(1, {"loss": 0.9}), (2, {"loss": 0.8})], at=50.0)
+    store.add_batches(running, [(3, 1, {"loss": 0.75}), (3, 2, {"loss": 0.7})])
+    store.set_view(running, "curve", 2, {"x": [1]})
+
+    snap = store.snapshot(running)
+
+    assert (snap.run.id, snap.run.status, snap.run.epochs_done) == (running, "running", 2)
+    assert snap.history == {"loss": [(1, 0.9), (2, 0.8)]}
+    assert snap.epoch_times == [(1, 50.0), (2, 50.0)]
+    assert (snap.batch_epoch, snap.batches) == (3, {"loss": [(1, 0.75), (2, 0.7)]})
+    assert snap.view == ("curve", 2, {"x": [1]})
+    assert (snap.place, snap.training_now) == (None, 1)
+    waiting = store.snapshot(queued)
+    assert (waiting.place, waiting.training_now, waiting.batch_epoch) == (1, 1, None)
+    with pytest.raises(RunNotFound):
+        store.snapshot("nope")
+    store.add_epochs(running, [(3, {"loss": 0.7})])  # the read transaction was ended
+
+
+def test_a_snapshot_taken_while_a_worker_writes_counts_the_epochs_it_holds(tmp_path):
+    """The progress text (the run's epoch count) and the curves (its history) come from
+    one snapshot: they never name different epochs, however the writes fall."""
+    epochs, mismatches, snapshots = 600, [], []
+    with RunStore(tmp_path) as store:
+        run_id = store.create_run("mlp", {}, epochs=epochs)
+        store.mark_running(run_id)
+        done = threading.Event()
+
+        def write():
+            try:
+                for epoch in range(1, epochs + 1):
+                    store.add_epochs(run_id, [(epoch, {"loss": 1 / epoch, "val_loss": 0.1})])
+            finally:
+                done.set()
+
+        with RunStore(tmp_path) as reader:  # as the dashboard's process opens it
+            writer = threading.Thread(target=write)
+            writer.start()
+            while not done.is_set() or not snapshots:
+                snap = reader.snapshot(run_id)
+                snapshots.append(snap.run.epochs_done)
+                if len(snap.history.get("loss", [])) != snap.run.epochs_done or \
+                        len(snap.epoch_times) != snap.run.epochs_done:
+                    mismatches.append(snap.run.epochs_done)
+            writer.join(timeout=60)
+
+    assert mismatches == []
+    assert len(snapshots) > 1

@@ -104,5 +104,9 @@ def test_a_worker_that_left_when_idle_is_started_again(tflab_home):
         assert executor._process is not worker and executor._process.poll() is None
         assert executor.wait(queued, timeout=180) == "completed"
         assert executor.wait(executor.submit(spec), timeout=180) == "completed"
+        worker = executor._process
+        wait_for(lambda: worker.poll() is not None, timeout=60)
+        executor.ensure_worker()  # as the Train page does while it shows a queued run
+        assert executor._process is not worker and executor._process.poll() is None
     finally:
         executor.shutdown()

@@ -34,7 +34,7 @@ from tflab.data.series import make_series, read_csv_column, time_split, windows
 from tflab.data.shapes import make_shapes
 from tflab.data.split import split
 from tflab.spec.names import CSV_COLUMN, CSV_ID, DATASET_ID
-from tflab.spec.params import Param, SpecError
+from tflab.spec.params import MissingInput, Param, SpecError
 
 PATTERNS = ("circles", "xor", "moons", "gaussians", "spiral")
 # The float32 arrays of one dataset are held to this, checked before any is made: a link
@@ -228,8 +228,8 @@ def _load_series(options: dict, validation_split: float, seed: int) -> Dataset:
 def _folder_summary(options: dict) -> DataSummary:
     dataset_id = options["dataset_id"]
     if not dataset_id:
-        raise SpecError("data.options.dataset_id", dataset_id, "the id of an uploaded dataset",
-                        "Upload a zip of class folders first (cats/1.jpg, dogs/2.png).")
+        raise MissingInput("data.options.dataset_id", dataset_id, "the id of an uploaded dataset",
+                           "Upload a zip of class folders first (cats/1.jpg, dogs/2.png).")
     try:
         record = read_record(dataset_id)
     except DatasetUnavailable as error:

@@ -46,7 +46,19 @@ class SpecError(ValueError):
         """
         if not prefix or self.field == prefix or self.field.startswith(prefix + "."):
             return self
-        return SpecError(f"{prefix}.{self.field}", self.value, self.allowed, self.hint)
+        return type(self)(f"{prefix}.{self.field}", self.value, self.allowed, self.hint)
+
+
+class MissingInput(SpecError):
+    """A setting the person has not given yet (a file still to upload), not a wrong one.
+
+    A form shows it as a prompt to give it rather than as an error.
+
+    Example:
+
+    >>> isinstance(MissingInput("data.options.dataset_id", "", "an uploaded dataset"), SpecError)
+    True
+    """
 
 
 @dataclass(frozen=True)
