@@ -103,8 +103,10 @@ def near_chance_hint(spec: ExperimentSpec, history: dict[str, list[float]],
     if base.metric == "accuracy":
         if final >= base.value + (1 - base.value) / 3:  # a third of the way to perfect
             return ""
-        what = (f"{split} accuracy ended at {final:.0%}, near chance ({base.value:.0%} for "
-                f"{base.classes} classes)")
+        guess = (f"{base.value:.0%} for {base.classes} classes"
+                 if np.isclose(base.value, 1 / base.classes, atol=0.005) else
+                 f"{base.value:.0%}, what always answering the largest class scores")
+        what = f"{split} accuracy ended at {final:.0%}, near chance ({guess})"
     else:
         if final < 0.9 * base.value:
             return ""

@@ -49,7 +49,7 @@ def test_chance_is_the_largest_class_when_classes_are_unequal():
     """Always answering the class of 80% of the examples scores 80%: 82% is near that."""
     hint = near_chance_hint(points(), {"loss": FLAT, "val_accuracy": [0.82]},
                             Baseline("accuracy", 0.8, 3))
-    assert "near chance (80% for 3 classes)" in hint
+    assert "near chance (80%, what always answering the largest class scores)" in hint
 
 
 def test_linear_hidden_layers_are_told_to_bend():
@@ -155,7 +155,8 @@ def test_a_real_run_near_chance_says_what_to_change_in_its_stored_message(tmp_pa
     assert result.status == "completed"
     assert result.final_metrics["val_accuracy"] < 0.67
     # The validation fifth of these 500 points is not split exactly in half.
-    assert re.search(r"accuracy ended at \d+%, near chance \(5\d% for 2 classes\)", run.message)
+    assert re.search(r"accuracy ended at \d+%, near chance \(5\d%, what always answering the "
+                     r"largest class scores\)", run.message)
     assert "a non-linear activation such as relu" in run.message
 
 
