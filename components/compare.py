@@ -16,9 +16,11 @@ import dataclasses
 import streamlit as st
 
 from components import figures
+from components.messages import plain
 from components.state import run_store
 from tflab.spec import AugmentationSpec, ExperimentSpec
 from tflab.store import FINISHED, RunNotFound
+from tflab.titles import run_title
 
 
 def without_augmentation(spec: ExperimentSpec) -> ExperimentSpec:
@@ -55,6 +57,7 @@ def compare_ui(run_ids: list[str]) -> None:
             with column:
                 st.markdown(f"**{'With' if augmented else 'Without'} augmentation** · {run.status} · "
                             f"epoch {run.epochs_done}/{run.epochs}")
+                st.caption(plain(run_title(run)))
                 st.plotly_chart(figures.metric_chart(history, metric, total_epochs=run.epochs),
                                 key=f"compare.{run_id}")
                 gap = final_gap(history, metric)

@@ -8,12 +8,18 @@ Example:
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import math
+import re
+import unicodedata
 from datetime import datetime
 
 from tflab.store import Run, RunStore
+from tflab.titles import data_label, run_title
+
+MAX_STEM = 80  # characters of a download's file name before its extension
 
 
 def best_validation(history: dict) -> tuple[str, float] | None:
@@ -26,17 +32,51 @@ def best_validation(history: dict) -> tuple[str, float] | None:
 
 
 def run_rows(store: RunStore, runs: list[Run]) -> list[dict]:
+    """One row per run: what tells it apart (label, recipe, data), then how it went."""
     rows = []
     for run in runs:
         best = best_validation(store.history(run.id))
         rows.append({
-            "run": run.id, "recipe": run.recipe, "status": run.status,
+            "run": run.id, "label": run.label, "recipe": run.recipe,
+            "data": data_label(run.spec), "status": run.status,
             "epochs": f"{run.epochs_done}/{run.epochs or '?'}",
             "best": f"{best[0]} {best[1]:.4g}" if best else "",
             "duration (s)": round(run.duration, 1) if run.duration is not None else None,
             "when": datetime.fromtimestamp(run.created).strftime("%Y-%m-%d %H:%M"),
         })
     return rows
+
+
+def chart_name(run: Run) -> str:
+    """The run's title for a Plotly legend, which reads <b>, <a href=...> and other tags:
+    escaped, so a label shows as typed.
+
+    Example:
+
+    >>> from types import SimpleNamespace
+    >>> chart_name(SimpleNamespace(id="k3", recipe="linear", label="<b>x</b>",
+    ...                            spec={"data": {"dataset": "line"}}))
+    "&lt;b&gt;x&lt;/b&gt; · linear · the notes' six points · k3"
+    """
+    return html.escape(run_title(run), quote=False)
+
+
+def file_stem(run: Run) -> str:
+    """A download's file name, without extension, from the run's title: label, recipe,
+    data and id in letters, digits, dots and dashes.
+
+    Example:
+
+    >>> from types import SimpleNamespace
+    >>> file_stem(SimpleNamespace(id="k3x9", recipe="cnn", label="niños / día 2",
+    ...                           spec={"data": {"dataset": "shapes", "options": {}}}))
+    'ninos-dia-2-cnn-shapes-circle-square-k3x9'
+    """
+    text = unicodedata.normalize("NFKD", run_title(run)).encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^A-Za-z0-9.]+", "-", text).strip("-.")
+    if len(stem) > MAX_STEM:  # the id, at the end, is what keeps names apart: keep it
+        stem = stem[:MAX_STEM - len(run.id) - 1].rstrip("-.") + "-" + run.id
+    return stem
 
 
 def settings(spec: dict, prefix: str = "") -> dict[str, object]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from typing import Callable
 
+from tflab.saving import save_model
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.store import RunStore
 from tflab.train import TrainingResult, train
@@ -105,7 +106,7 @@ def run_job(store: RunStore, run_id: str, should_stop: Callable[[], bool] = lamb
         store.set_profile(run_id, result.profile)  # how Predict prepares and judges pictures
     if result.model is not None:
         try:
-            result.model.save(store.model_path(run_id))
+            save_model(result.model, store.model_path(run_id))
         except Exception as error:  # disk full, permissions: the metrics are still worth keeping
             result.message = (result.message + f" The model could not be saved: {error}").strip()
     store.finish(run_id, result.status, result.message, result.final_metrics)

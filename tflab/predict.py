@@ -16,6 +16,7 @@ array([18.98], dtype=float32)
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from tflab.data import DataSummary, summarize
 from tflab.images import ImageInputError, preview, read_image
 from tflab.prepare import COLOURS, prepare
 from tflab.profile import PictureProfile, profile_for_run
+from tflab.saving import repaired_copy
 from tflab.spec import ExperimentSpec
 from tflab.store import RunStore
 from tflab.unsure import unsure_reason
@@ -48,14 +50,23 @@ def load_model(path: str | Path) -> keras.Model:
     try:
         return keras.saving.load_model(path, safe_mode=True)
     except Exception as error:  # Keras raises ValueError, OSError, zipfile errors, ...
-        text = str(error)
+        failure = error
+        with tempfile.TemporaryDirectory() as folder:
+            # A model saved with Keras 3.15's unloadable RandomShear setting (every CNN
+            # trained with the notes' augmentation before TF Lab kept models without it).
+            if (repaired := repaired_copy(path, folder)) is not None:
+                try:
+                    return keras.saving.load_model(repaired, safe_mode=True)
+                except Exception as retry_error:
+                    failure = retry_error
+        text = str(failure)
         if "lambda" in text.lower() or "safe_mode" in text:
             raise PredictionError(
                 f"{path.name} holds a Python lambda, which safe mode refuses to load because it "
                 "would run code from the file. Rebuild the model with serializable layers "
                 "(for example Rescaling in place of Lambda(lambda x: x * 400)).") from None
         raise PredictionError(f"{path.name} is not a Keras model file that can be loaded "
-                              f"({type(error).__name__}: {text[:200]}).") from None
+                              f"({type(failure).__name__}: {text[:200]}).") from None
 
 
 @dataclass

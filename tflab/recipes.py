@@ -103,22 +103,28 @@ model.compile(optimizer="adam", loss="mean_squared_error", metrics=["mae"])""",
         "A small network separates two classes of 2-D points (circles, XOR, moons, two "
         "gaussians or a spiral, as in TensorFlow Playground). A binary model ends in ONE "
         "sigmoid unit: its output is the probability of the second class. The notes end with "
-        "Dense(10, sigmoid), which would give ten unrelated probabilities for one yes/no answer.",
+        "Dense(10, sigmoid), which would give ten unrelated probabilities for one yes/no answer. "
+        "The hidden layers use relu, as the notes' do; two layers of 32 units bend the boundary "
+        "enough for every pattern, the spiral included, in 200 epochs. Make them 8 tanh units "
+        "and the spiral stays near a coin toss (about 60%) with a flat loss: too few units to "
+        "draw two arms.",
         """model = keras.Sequential([
     keras.Input(shape=(2,)),
-    keras.layers.Dense(8, activation="tanh"),
-    keras.layers.Dense(8, activation="tanh"),
+    keras.layers.Dense(32, activation="relu"),
+    keras.layers.Dense(32, activation="relu"),
     keras.layers.Dense(1, activation="sigmoid"),  # one unit, not the notes' 10
 ])
-model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])""",
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.005),
+              loss="binary_crossentropy", metrics=["accuracy"])
+model.fit(x, y, epochs=200, validation_split=0.2)""",
         _spec("binary_points",
               data=DataSpec("points", {"pattern": "circles", "samples": 500, "noise": 0.1},
                             validation_split=0.2),
-              model=ModelSpec((2,), _layers(("Dense", {"units": 8, "activation": "tanh"}),
-                                            ("Dense", {"units": 8, "activation": "tanh"}),
+              model=ModelSpec((2,), _layers(("Dense", {"units": 32, "activation": "relu"}),
+                                            ("Dense", {"units": 32, "activation": "relu"}),
                                             ("Dense", {"units": 1, "activation": "sigmoid"}))),
-              compile=CompileSpec("adam", 0.03, "binary_crossentropy", ("accuracy",)),
-              fit=FitSpec(epochs=100, batch_size=32)),
+              compile=CompileSpec("adam", 0.005, "binary_crossentropy", ("accuracy",)),
+              fit=FitSpec(epochs=200, batch_size=32)),
     ),
     Recipe(
         "binary_images", "Binary classification: two digits",

@@ -22,6 +22,7 @@ import tensorflow as tf
 
 from tflab.build import BuildError, ShapeMismatch, build_model, check_data, compile_model
 from tflab.data import Dataset, DatasetUnavailable, load_dataset
+from tflab.hints import baseline, near_chance_hint
 from tflab.profile import profile_pictures
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.stream import Diverged, ListSink, Sink, StopRequested, StreamCallback
@@ -98,12 +99,15 @@ def train(spec: ExperimentSpec, sink: Sink | None = None,
             early = keras.callbacks.EarlyStopping(monitor=monitor, patience=spec.fit.patience,
                                                   restore_best_weights=True)
             callbacks.append(early)
-        model.fit(train_ds, epochs=spec.fit.epochs, steps_per_epoch=steps, validation_data=val_ds,
-                  callbacks=callbacks, verbose=0, shuffle=False)
+        fitted = model.fit(train_ds, epochs=spec.fit.epochs, steps_per_epoch=steps,
+                           validation_data=val_ds, callbacks=callbacks, verbose=0, shuffle=False)
         message = ""
         if early is not None and early.stopped_epoch:
             message = (f"Stopped early after epoch {stream.epochs_done}: {early.monitor} did not "
                        f"improve for {spec.fit.patience} epochs; the best weights were kept.")
+        # A run that learned next to nothing says what to change (issue 8: the spiral at 66%).
+        hint = near_chance_hint(spec, fitted.history, baseline(spec, data))
+        message = f"{message} {hint}".strip()
         status = "completed"
     except StopRequested:
         status, message = "stopped", f"Stopped on request during epoch {stream.epoch_index + 1}."

@@ -69,8 +69,8 @@ def test_the_newest_run_has_its_curves_and_downloads(lab, trained):
 
     assert f"Run {newest}" in texts(at.subheader)
     chart = overlay(at)
-    assert {trace["name"] for trace in chart["data"]} == {f"multiclass · {newest}",
-                                                          f"multiclass · {newest} (validation)"}
+    name = f"multiclass · handwritten digits (offline) · {newest}"
+    assert {trace["name"] for trace in chart["data"]} == {name, f"{name} (validation)"}
     assert at.selectbox(key="runs.metric").options == ["loss", "accuracy"]
     buttons = downloads(at)
     assert {"Model (.keras)", "History (CSV)", "Spec (JSON)"} <= set(buttons)
@@ -89,8 +89,8 @@ def test_selected_runs_are_overlaid(lab, trained):
     no_exception(select_rows(at, [0, 1]))
 
     names = {trace["name"] for trace in overlay(at)["data"]}
-    assert f"linear · {trained['linear']}" in names
-    assert f"multiclass · {trained['multiclass']}" in names
+    assert f"linear · the notes' six points · {trained['linear']}" in names
+    assert f"multiclass · handwritten digits (offline) · {trained['multiclass']}" in names
 
 
 def test_code_export_offers_a_script(lab, trained):
@@ -159,4 +159,102 @@ def test_selected_runs_show_only_the_settings_that_differ(tflab_home):
     no_exception(select_rows(at, [0, 1]))
     [table] = [d for d in at.dataframe if "setting" in d.value.columns]
     rows = table.value.to_dict("records")
-    assert rows == [{"setting": "fit.epochs", f"linear · {fast}": "3", f"linear · {slow}": "2"}]
+    line = "linear · the notes' six points"
+    assert rows == [{"setting": "fit.epochs", f"{line} · {fast}": "3", f"{line} · {slow}": "2"}]
+
+
+def pictures_zip() -> bytes:
+    """A zip of two class folders of small pictures, as a person uploads it."""
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for folder, colour in (("cats", "black"), ("dogs", "white")):
+            for n in range(3):
+                picture = io.BytesIO()
+                Image.new("RGB", (40, 40), colour).save(picture, format="PNG")
+                archive.writestr(f"pets/{folder}/{n}.png", picture.getvalue())
+    return buffer.getvalue()
+
+
+def cnn_runs(store, home) -> tuple[str, str]:
+    """A CNN run on drawn shapes and one on the person's own pictures, both finished."""
+    from tflab.data.folders import import_zip
+    from tflab.spec import ExperimentSpec
+
+    shapes = get_recipe("cnn").spec.to_dict()
+    record = import_zip(pictures_zip(), "pets.zip", home)
+    own = get_recipe("cnn").spec.to_dict()
+    own["data"] = {"dataset": "folder", "options": {"dataset_id": record.id, "image_size": 150},
+                   "validation_split": 0.2}
+    ids = []
+    for spec in (shapes, own):
+        ExperimentSpec.from_dict(spec)  # both are specs Build could have made
+        run_id = store.create_run("cnn", spec, 1)
+        store.mark_running(run_id)
+        store.add_epochs(run_id, [(1, {"loss": 0.6, "accuracy": 0.7})])
+        store.finish(run_id, "completed")
+        ids.append(run_id)
+    return ids[0], ids[1]
+
+
+def test_a_shapes_cnn_and_an_own_pictures_cnn_read_differently(tflab_home):
+    """Issue 8.6: both read "cnn · completed · id" and could not be told apart."""
+    from tflab.store import RunStore
+
+    with RunStore(tflab_home) as store:
+        shapes, own = cnn_runs(store, tflab_home)
+        at = no_exception(open_page(RUNS))
+
+        table = at.dataframe[0].value.set_index("run")
+        assert table.loc[shapes, "data"] == "shapes: circle, triangle"
+        assert table.loc[own, "data"] == "your pictures: cats, dogs"
+        assert list(table["recipe"]) == ["cnn", "cnn"]
+
+        no_exception(select_rows(at, [0, 1]))
+        names = {trace["name"] for trace in overlay(at)["data"]}
+        assert names == {f"cnn · shapes: circle, triangle · {shapes}",
+                         f"cnn · your pictures: cats, dogs · {own}"}
+        [changed] = [d for d in at.dataframe if "setting" in d.value.columns]
+        assert set(changed.value.columns) == {"setting", f"cnn · shapes: circle, triangle · {shapes}",
+                                              f"cnn · your pictures: cats, dogs · {own}"}
+
+
+def test_a_label_typed_for_a_run_is_kept_and_names_it(tflab_home):
+    from tflab.store import RunStore
+
+    with RunStore(tflab_home) as store:
+        shapes, own = cnn_runs(store, tflab_home)
+        at = no_exception(open_page(RUNS))
+        assert f"Run {own}" in texts(at.subheader)  # the newest is picked first
+
+        no_exception(at.text_input(key=f"runs.label.{own}").input("  my pets\n").run())
+
+        assert store.get_run(own).label == "my pets"
+        assert store.get_run(shapes).label == ""
+        table = at.dataframe[0].value.set_index("run")
+        assert table.loc[own, "label"] == "my pets" and table.loc[shapes, "label"] == ""
+        # A new visit, as after a restart: the label came from the store.
+        again = no_exception(open_page(RUNS))
+        assert again.text_input(key=f"runs.label.{own}").value == "my pets"
+        assert {trace["name"] for trace in overlay(again)["data"]} == {
+            f"my pets · cnn · your pictures: cats, dogs · {own}"}
+
+
+def test_a_label_shows_as_typed_in_the_legend_and_the_message_as_written(tflab_home):
+    from tflab.store import RunStore
+
+    with RunStore(tflab_home) as store:
+        run_id = finished_run(store)
+        store.set_label(run_id, '<a href="https://evil.test">log in</a>')
+        store.finish(run_id, "completed", "See ![x](https://evil.test/a.png) **now**")
+
+        at = no_exception(open_page(RUNS))
+
+        [name] = {trace["name"] for trace in overlay(at)["data"]}
+        assert name.startswith('&lt;a href="https://evil.test"&gt;log in&lt;/a&gt; · linear')
+        [caption] = [c.value for c in at.caption if "evil" in c.value]
+        assert "![x](" not in caption and "**now**" not in caption

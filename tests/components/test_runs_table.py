@@ -7,7 +7,8 @@ import math
 
 import pytest
 
-from components.runs_table import best_validation, differences, history_csv, run_rows, spec_json
+from components.runs_table import (best_validation, chart_name, differences, file_stem,
+                                   history_csv, run_rows, spec_json)
 from tflab.store import RunStore
 
 NAN = math.nan
@@ -60,15 +61,43 @@ def test_run_rows_describe_each_run(tmp_path):
         store.add_epochs(done, [(1, {"loss": 0.5, "val_accuracy": 0.8}),
                                 (2, {"loss": 0.3, "val_accuracy": 0.91234})])
         store.finish(done, "completed")
-        queued = store.create_run("linear", {}, None)
+        queued = store.create_run("linear", {"data": {"dataset": "line"}}, None)
+        store.set_label(done, "128 relu")
 
         rows = run_rows(store, [store.get_run(queued), store.get_run(done)])
 
-    assert [(r["run"], r["recipe"], r["status"], r["epochs"], r["best"], r["duration (s)"])
-            for r in rows] == [
-        (queued, "linear", "queued", "0/?", "", None),
-        (done, "multiclass", "completed", "2/2", "val_accuracy 0.9123", rows[1]["duration (s)"])]
+    assert [(r["run"], r["label"], r["recipe"], r["data"], r["status"], r["epochs"], r["best"],
+             r["duration (s)"]) for r in rows] == [
+        (queued, "", "linear", "the notes' six points", "queued", "0/?", "", None),
+        (done, "128 relu", "multiclass", "?", "completed", "2/2", "val_accuracy 0.9123",
+         rows[1]["duration (s)"])]
     assert rows[1]["duration (s)"] >= 0
+    assert list(rows[0])[:4] == ["run", "label", "recipe", "data"]  # what tells runs apart first
+
+
+def titled(label="", recipe="cnn", run_id="k3x9", data=None):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(id=run_id, recipe=recipe, label=label,
+                           spec={"data": data or {"dataset": "shapes", "options": {}}})
+
+
+@pytest.mark.parametrize("run, stem", [
+    (titled(), "cnn-shapes-circle-square-k3x9"),
+    (titled("first try"), "first-try-cnn-shapes-circle-square-k3x9"),
+    (titled("../../etc/passwd"), "etc-passwd-cnn-shapes-circle-square-k3x9"),
+    (titled('a"b<c>:|?*\\d'), "a-b-c-d-cnn-shapes-circle-square-k3x9"),
+    (titled("café · día"), "cafe-dia-cnn-shapes-circle-square-k3x9"),
+    (titled("x" * 60), "x" * 60 + "-cnn-shapes-cir-k3x9"),  # 80 characters, the id kept
+], ids=["no label", "label", "path", "reserved characters", "accents", "long"])
+def test_download_names_come_from_the_runs_title(run, stem):
+    assert file_stem(run) == stem
+
+
+def test_chart_names_escape_tags_a_plotly_legend_would_draw():
+    name = chart_name(titled('<a href="https://evil.test">x</a> & <b>y</b>'))
+    assert "<" not in name and ">" not in name
+    assert name.startswith('&lt;a href="https://evil.test"&gt;x&lt;/a&gt; &amp; &lt;b&gt;y')
 
 
 def test_spec_json_is_the_runs_spec(tmp_path):

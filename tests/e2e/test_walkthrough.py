@@ -118,10 +118,14 @@ def press_train_in_build(page: Page) -> str:
     return run_id_of(page)
 
 
+# A completed run says so, or, when it learned next to nothing, says what to change in
+# its place (tflab.hints): short test runs on a few pictures often end near chance.
+COMPLETED = re.compile(r"^Completed in|ended at .*, (near chance|no better than always predicting)")
+
+
 def wait_for_completion(page: Page) -> None:
     """Wait until the Train page says the run completed and has redrawn itself for it."""
-    expect(main(page).get_by_text(re.compile(r"^Completed in"))).to_be_visible(
-        timeout=TRAINING_TIMEOUT_MS)
+    expect(main(page).get_by_text(COMPLETED).first).to_be_visible(timeout=TRAINING_TIMEOUT_MS)
     # The page reruns once when its run ends, which turns Stop off; a click on another
     # page during that rerun can be lost, so wait for it.
     expect(main(page).get_by_role("button", name="Stop")).to_be_disabled()

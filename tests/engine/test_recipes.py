@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from tflab.data import load_dataset
+from tflab.data.catalog import PATTERNS
 from tflab.predict import Predictor
 from tflab.recipes import RECIPES, get_recipe
 from tflab.stream import ListSink
@@ -39,8 +40,10 @@ def test_deep_regression_beats_predicting_the_mean_by_far():
     assert result.final_metrics["val_loss"] < 0.25 * mean_mse
 
 
-def test_binary_points_separates_circles():
-    _, result = trained("binary_points")
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_binary_points_separates_every_pattern_it_offers(pattern):
+    """Issue 8.3: with 8 tanh units the spiral stayed at about 66%."""
+    _, result = trained("binary_points", data__options__pattern=pattern)
     assert result.final_metrics["val_accuracy"] >= 0.95
 
 
