@@ -10,6 +10,7 @@ Playwright never downloads a browser here: it drives the system Chromium
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -74,11 +75,11 @@ def stop_server(process: subprocess.Popen) -> None:
         pass
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory) -> str:
-    """The dashboard's base URL, served from the repo root with a fresh TFLAB_HOME."""
-    folder = tmp_path_factory.mktemp("dashboard")
-    (folder / "keras-home").mkdir()
+@contextlib.contextmanager
+def started_server(folder: Path, *options: str):
+    """A dashboard served from the repo root as the README starts it, with its own empty
+    TFLAB_HOME and Keras cache under `folder`; yields its port, then stops it."""
+    (folder / "keras-home").mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = {**os.environ, "TFLAB_HOME": str(folder / "tflab-home"),
            "KERAS_HOME": str(folder / "keras-home"), "TF_CPP_MIN_LOG_LEVEL": "2"}
@@ -86,15 +87,22 @@ def server(tmp_path_factory) -> str:
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             *options],
             cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True)
-    url = f"http://localhost:{port}"
     try:
-        wait_for_health(url, process, log, HEALTH_TIMEOUT)
-        yield url
+        wait_for_health(f"http://localhost:{port}", process, log, HEALTH_TIMEOUT)
+        yield port
     finally:
         stop_server(process)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> str:
+    """The dashboard's base URL, served from the repo root with a fresh TFLAB_HOME."""
+    with started_server(tmp_path_factory.mktemp("dashboard"), "--server.headless", "true",
+                        "--browser.gatherUsageStats", "false") as port:
+        yield f"http://localhost:{port}"
 
 
 @pytest.fixture(scope="session")

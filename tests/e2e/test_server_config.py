@@ -4,16 +4,13 @@ details out of the browser. Checked on the file and on a real server started fro
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 import subprocess
-import sys
 import tomllib
 
-import pytest
 from streamlit.config import ShowErrorDetailsConfigOptions
 
-from conftest import REPO, free_port, stop_server, wait_for_health
+from conftest import REPO, started_server
 
 CONFIG = REPO / ".streamlit" / "config.toml"
 
@@ -40,29 +37,28 @@ def answers(host: str, port: int) -> bool:
         return False
 
 
-@pytest.fixture
-def started(tmp_path):
-    """A server started as the e2e tests and README start it, from the repo's config."""
-    port = free_port()
-    env = {**os.environ, "TFLAB_HOME": str(tmp_path / "tflab-home"),
-           "KERAS_HOME": str(tmp_path / "keras-home"), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    log = tmp_path / "streamlit.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
-            cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True)
-    try:
-        wait_for_health(f"http://localhost:{port}", process, log, 60)
-        yield port
-    finally:
-        stop_server(process)
+def listening_addresses(port: int) -> set[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The local addresses the kernel has a listening TCP socket on for `port`
+    (/proc/net/tcp and tcp6: state 0A is LISTEN; addresses are little-endian hex words)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as rows:
+            next(rows)
+            for row in rows:
+                local, state = row.split()[1], row.split()[3]
+                address, _, hex_port = local.partition(":")
+                if state != "0A" or int(hex_port, 16) != port:
+                    continue
+                raw = bytes.fromhex(address)
+                words = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+                found.add(ipaddress.ip_address(words))
+    return found
 
 
-def test_a_server_from_the_repo_answers_on_loopback_only(started):
-    others = other_addresses()
-    if not others:
-        pytest.skip("this machine has no address other than loopback to try")
-    assert answers("127.0.0.1", started)
-    for address in others:
-        assert not answers(address, started), f"the dashboard answers on {address}"
+def test_a_server_from_the_repo_listens_on_loopback_only(tmp_path):
+    with started_server(tmp_path) as port:
+        bound = listening_addresses(port)
+        assert bound and all(address.is_loopback for address in bound), bound
+        assert answers("127.0.0.1", port)
+        for address in other_addresses():  # where the machine has one, try it for real
+            assert not answers(address, port), f"the dashboard answers on {address}"

@@ -18,16 +18,6 @@ from tflab.profile import ink_measures, profile_pictures
 DIGIT = (28, 28, 1)
 
 
-@pytest.fixture(scope="module")
-def digits():
-    return load_dataset("digits", {}, 0.2, 42)
-
-
-@pytest.fixture(scope="module")
-def profile(digits):
-    return profile_pictures(digits.x_train)
-
-
 def core(view):
     """Where the ink's core sits in a view and how it is drawn (as the profile measures)."""
     return {name: float(values[0]) for name, values in ink_measures(view[None, ..., 0]).items()}

@@ -28,13 +28,7 @@ def test_measuring_pictures_does_not_load_tensorflow():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-@pytest.fixture(scope="module")
-def digits_profile():
-    return profile_pictures(load_dataset("digits", {}, 0.2, 42).x_train)
-
-
-def test_the_digits_are_white_strokes_on_plain_black_in_a_20_high_box(digits_profile):
-    profile = digits_profile
+def test_the_digits_are_white_strokes_on_plain_black_in_a_20_high_box(profile):
     assert (profile.height, profile.width, profile.channels) == (28, 28, 1)
     assert profile.polarity == "light_on_dark" and profile.plain_share == 1.0
     assert profile.invertible and profile.fits_strokes
@@ -79,11 +73,11 @@ def test_a_plain_paper_drawing_noise_and_a_blank_page():
     assert polarity.tolist() == [-1, 0, 0]  # noise has no background; a blank page no subject
 
 
-def test_a_profile_survives_the_store_as_json(tmp_path, digits_profile):
+def test_a_profile_survives_the_store_as_json(tmp_path, profile):
     store = RunStore(tmp_path)
     run_id = store.create_run("multiclass", get_recipe("multiclass").spec.to_dict(), 1)
-    store.set_profile(run_id, digits_profile.to_dict())
-    assert PictureProfile.from_dict(store.get_run(run_id).profile) == digits_profile
+    store.set_profile(run_id, profile.to_dict())
+    assert PictureProfile.from_dict(store.get_run(run_id).profile) == profile
 
 
 @pytest.mark.parametrize(("data", "message"), [
@@ -102,7 +96,7 @@ def test_pictures_of_the_wrong_shape_are_named(shape):
         profile_pictures(np.zeros(shape, dtype=np.float32))
 
 
-def test_a_training_job_keeps_the_profile_of_an_image_run_only(tmp_path, digits_profile):
+def test_a_training_job_keeps_the_profile_of_an_image_run_only(tmp_path, profile):
     from tflab.job import run_job
 
     store = RunStore(tmp_path)
@@ -111,20 +105,20 @@ def test_a_training_job_keeps_the_profile_of_an_image_run_only(tmp_path, digits_
     line = store.create_run("linear", get_recipe("linear").spec
                             .with_setting("fit.epochs", 1).to_dict(), 1)
     assert run_job(store, digits).status == run_job(store, line).status == "completed"
-    assert PictureProfile.from_dict(store.get_run(digits).profile) == digits_profile
+    assert PictureProfile.from_dict(store.get_run(digits).profile) == profile
     assert store.get_run(line).profile is None
 
 
-def test_a_run_from_before_profiles_is_measured_once_from_its_data(tmp_path, digits_profile):
+def test_a_run_from_before_profiles_is_measured_once_from_its_data(tmp_path, profile):
     store = RunStore(tmp_path)
     run_id = store.create_run("multiclass", get_recipe("multiclass").spec.to_dict(), 10)
     assert store.get_run(run_id).profile is None  # as every run trained before this
     profile, note = profile_for_run(store, store.get_run(run_id))
-    assert profile == digits_profile
+    assert profile == profile
     assert note == ("This run was trained before TF Lab recorded its training pictures: they "
                     "were measured now, from its data.")
     again, note = profile_for_run(store, store.get_run(run_id))  # kept in the store
-    assert again == digits_profile and note == ""
+    assert again == profile and note == ""
 
 
 def test_a_run_whose_data_is_gone_has_no_profile_and_says_what_follows(tmp_path):

@@ -230,11 +230,14 @@ def test_a_saved_model_with_augmentation_inside_is_a_transfer_base(tmp_path):
                         {"type": "Flatten"}, augmentation={"rescale": 1 / 255, "shear_range": 0.2})
     path = tmp_path / "uploaded.keras"
     build_model(source).save(path)  # as plain Keras saves it, shear and all
+    from tflab.weights import store_model
+
+    kept = store_model(path.read_bytes(), "uploaded.keras")  # as Build keeps an upload
     head = (LayerSpec("Dense", {"units": 4, "activation": "relu"}),
             LayerSpec("Dense", {"units": 1, "activation": "sigmoid"}))
     transfer = ExperimentSpec.from_dict({
         **source.to_dict(),
-        "model": ModelSpec((32, 32, 3), head, BaseSpec("run", str(path), "layer_3_flatten", 0))
+        "model": ModelSpec((32, 32, 3), head, BaseSpec("run", kept, "layer_3_flatten", 0))
         .to_dict()})
     model = build_model(transfer)
     assert "RandomShear" in kinds(model.get_layer("saved_model_base"))

@@ -8,23 +8,12 @@ from PIL import Image
 
 import tflab.unsure
 from drawings import drawn_seven, drawn_three, noise_photo
-from tflab.data import load_dataset
 from tflab.prepare import prepare
-from tflab.profile import PictureProfile, profile_pictures
+from tflab.profile import PictureProfile
 from tflab.unsure import unsure_reason
 
 DIGITS = tuple("0123456789")
 SURE = np.array([0.02] * 9 + [0.82])
-
-
-@pytest.fixture(scope="module")
-def digits():
-    return load_dataset("digits", {}, 0.2, 42)
-
-
-@pytest.fixture(scope="module")
-def profile(digits):
-    return profile_pictures(digits.x_train)
 
 
 def test_docstring_examples_run():
