@@ -16,7 +16,7 @@ import dataclasses
 import streamlit as st
 
 from components import figures
-from components.messages import plain
+from components.messages import error_text, plain
 from components.state import run_store
 from tflab.spec import AugmentationSpec, ExperimentSpec
 from tflab.store import FINISHED, RunNotFound
@@ -42,7 +42,7 @@ def compare_ui(run_ids: list[str]) -> None:
     try:
         runs = [store.get_run(run_id) for run_id in run_ids]
     except RunNotFound as error:
-        st.warning(str(error))
+        st.warning(error_text(error))
         return
     active = any(run.status not in FINISHED for run in runs)
 

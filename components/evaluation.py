@@ -12,7 +12,9 @@ import numpy as np
 import streamlit as st
 
 from components import figures
+from components.messages import error_text, plain
 from components.state import run_store
+from components.thumbnails import thumbnail
 from tflab.data import summarize
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.store import Run
@@ -51,7 +53,7 @@ def evaluation_ui(run: Run) -> None:
     try:
         evaluation, images = _evaluate(run.id)
     except Exception as error:  # a deleted model file, a dataset gone offline: say so
-        st.warning(f"No evaluation: {error}")
+        st.warning(f"No evaluation: {error_text(error)}")
         return
     names = evaluation.class_names
     wrong = evaluation.misclassified()
@@ -83,12 +85,11 @@ def evaluation_ui(run: Run) -> None:
     predicted = pick_predicted.selectbox("Predicted as", range(len(names)),
                                          format_func=names.__getitem__, key=predicted_key)
     members = evaluation.misclassified(true, predicted)
-    st.caption(f"{len(members)} validation example(s) of class {names[true]} predicted as "
-               f"{names[predicted]} (the matrix's cell in row {names[true]}, column "
-               f"{names[predicted]}).")
+    st.caption(plain(f"{len(members)} validation example(s) of class {names[true]} predicted as "
+                     f"{names[predicted]} (the matrix's cell in row {names[true]}, column "
+                     f"{names[predicted]})."))
     if members and images.ndim == 4:
-        shown = [np.clip(images[i], 0, 255).astype(np.uint8) for i in members[:40]]
-        st.image([s[..., 0] if s.shape[-1] == 1 else s for s in shown],
+        st.image([thumbnail(images[i]) for i in members[:40]],
                  caption=[f"#{i}" for i in members[:40]], width=84)
 
 

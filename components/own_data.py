@@ -16,6 +16,8 @@ import zipfile
 
 import streamlit as st
 
+from components.messages import error_text, plain
+
 
 
 def _import(data: bytes, name: str):
@@ -24,7 +26,7 @@ def _import(data: bytes, name: str):
     try:
         return import_zip(data, name)
     except UploadError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(error_text(error), icon=":material/error:")
         return None
 
 
@@ -42,8 +44,9 @@ def _classes_zip(classes: list[tuple[str, list]]) -> bytes:
 def record_ui(record) -> None:
     """Images per class, class balance, and the files that were skipped and why."""
     counts = dict(record.counts)
-    st.success(f"{record.name}: {sum(counts.values())} pictures in {len(counts)} classes "
-               f"({', '.join(f'{name}: {n}' for name, n in counts.items())}).")
+    # File and folder names are the uploader's words: shown as they are, never as markdown.
+    st.success(plain(f"{record.name}: {sum(counts.values())} pictures in {len(counts)} classes "
+                     f"({', '.join(f'{name}: {n}' for name, n in counts.items())})."))
     low, high = min(counts.values()), max(counts.values())
     if high > 2 * low:
         st.warning(f"The classes are unbalanced ({low} to {high} pictures): accuracy can look good "

@@ -229,9 +229,9 @@ model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"]
         "transfer", "Transfer learning from InceptionV3",
         "Modelos pre entrenados (transfer learning)",
         "Reuse a network trained on millions of images: InceptionV3 up to its layer mixed7, "
-        "frozen, with a new head that learns your classes. Point `model.base.weights` at "
-        "InceptionV3 weights (.h5, as in the notes); with no weights file the base is random "
-        "and only shows the mechanics. Keras 3 renames RMSprop's lr argument of the notes to "
+        "frozen, with a new head that learns your classes. In Build's Layers tab, upload "
+        "InceptionV3 weights (.h5, as in the notes) or pick ImageNet weights from the Keras "
+        "cache; with neither the base is random and only shows the mechanics. Keras 3 renames RMSprop's lr argument of the notes to "
         "learning_rate, and layer.output_shape is now layer.output.shape.",
         """base = keras.applications.InceptionV3(input_shape=(150, 150, 3), include_top=False,
                                       weights=None)

@@ -126,11 +126,20 @@ def test_add_move_and_remove_a_layer():
     assert layer_button(at, "Move up", 0).disabled and layer_button(at, "Move down", 2).disabled
 
 
-@pytest.mark.parametrize("recipe, hidden", [("binary_points", "tanh"), ("linear", "relu")])
-def test_a_new_dense_layer_goes_before_the_output_with_the_hidden_activation(recipe, hidden):
+def tanh_points():
+    """binary_points with TensorFlow Playground's tanh hidden layers."""
+    spec = get_recipe("binary_points").spec
+    for index in range(len(spec.model.layers) - 1):
+        spec = spec.with_setting(f"model.layers[{index}].activation", "tanh")
+    return spec
+
+
+@pytest.mark.parametrize("spec, hidden", [(tanh_points(), "tanh"),
+                                          (get_recipe("linear").spec, "relu")])
+def test_a_new_dense_layer_goes_before_the_output_with_the_hidden_activation(spec, hidden):
     """Issue 8: new Dense layers defaulted to linear and landed after the output layer."""
-    at = no_exception(open_page(BUILD, recipe=recipe))
-    output = dict(get_recipe(recipe).spec.model.layers[-1].args)
+    at = no_exception(open_page(BUILD, spec=encode(spec)))
+    output = dict(spec.model.layers[-1].args)
 
     add_layer(at, "Dense")
 

@@ -89,3 +89,23 @@ def test_classes_filled_one_by_one_become_a_dataset():
                  .click().run())
     assert any("12 pictures in 2 classes (pointy: 6, round: 6)" in s.value for s in at.success)
     assert spec_in(at).data.dataset == "folder"
+
+
+def test_file_and_folder_names_show_as_written_not_as_markdown(tflab_home):
+    """A zip named with markdown shows its name as typed; class folders get the engine's
+    safe names (letters, digits, '_' and '-')."""
+    from shown import shown
+
+    x, _ = make_shapes(("circle",), 4, 40, 0)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i, image in enumerate(x):
+            archive.writestr(f"**bold**/{i}.png", png(image))
+            archive.writestr(f"[link](http:evil)/{i}.png", png(image))
+    at = on_folder(no_exception(open_page("app_pages/build.py", recipe="cnn")))
+    [uploader] = [u for u in at.get("file_uploader") if u.label.startswith("Zip of class folders")]
+    uploader.upload("*my* pictures.zip", buffer.getvalue(), "application/zip").run()
+    no_exception(at)
+
+    [message] = [shown(s.value) for s in at.success if "pictures in" in s.value]
+    assert message == "*my* pictures.zip: 8 pictures in 2 classes (bold: 4, link__http_evil: 4)."

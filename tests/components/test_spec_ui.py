@@ -83,7 +83,7 @@ def layer_dicts(recipe: str) -> list[dict]:
 @pytest.mark.parametrize("recipe, kind, index, activation", [
     ("multiclass", "Dropout", 2, None),      # Flatten, Dense(128), here, Dense(10, softmax)
     ("multiclass", "Dense", 2, "relu"),
-    ("binary_points", "Dense", 2, "tanh"),   # Playground's hidden layers use tanh
+    ("binary_points", "Dense", 2, "relu"),
     ("linear", "Dense", 0, "relu"),          # no hidden layer: relu, before Dense(1)
     ("time_series", "Dense", 5, "relu"),     # before the output Dense(1), not the Rescaling
     ("cnn", "Conv2D", 9, "relu"),            # before Flatten: it needs pictures
@@ -104,6 +104,15 @@ def test_a_new_layer_goes_before_the_output_layer_with_the_hidden_activation(rec
     data["model"]["layers"].insert(where, layer)
     assert ExperimentSpec.from_dict(data).model.output_layer[1].to_dict() == \
         get_recipe(recipe).spec.model.output_layer[1].to_dict()
+
+
+def test_a_new_dense_layer_takes_the_activation_of_the_hidden_layers():
+    from components.spec_ui import new_layer
+
+    layers = [dict(layer, activation="tanh") for layer in layer_dicts("binary_points")[:-1]]
+    layers.append(layer_dicts("binary_points")[-1])  # Playground's hidden layers use tanh
+
+    assert new_layer(layers, "Dense") == (2, {"type": "Dense", "activation": "tanh"})
 
 
 def test_a_model_without_units_gets_new_layers_at_the_end():
