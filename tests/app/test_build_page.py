@@ -81,23 +81,23 @@ def test_softmax_over_one_unit_names_the_field_and_turns_train_off():
 
 
 def test_kernel_larger_than_its_input_names_the_field_and_turns_train_off():
-    # The fourth convolution sees 17x17 pictures; 15 fits, until the third one grows too.
-    spec = get_recipe("cnn").spec.with_setting("model.layers[6].kernel_size", 15)
+    # The fourth convolution sees 6x6 pictures; 5 fits, until the third one grows too.
+    spec = get_recipe("cnn").spec.with_setting("model.layers[7].kernel_size", 5)
     at = no_exception(open_page(BUILD, spec=encode(spec)))
     assert not at.error and not train_button(at).disabled
 
-    no_exception(inputs(at, "Kernel size")[2].set_value(15).run())
+    no_exception(inputs(at, "Kernel size")[2].set_value(7).run())
 
     message = texts(at.tabs[1].error)
     assert len(message) == 1
-    assert "`model.layers[6].kernel_size`" in message[0] and "11x11" in message[0]
+    assert "`model.layers[7].kernel_size`" in message[0] and "4x4" in message[0]
     assert train_button(at).disabled
     assert url_spec(at) == spec
 
     no_exception(inputs(at, "Kernel size")[2].set_value(3).run())
 
     assert not at.error and not train_button(at).disabled
-    assert url_spec(at) == spec.with_setting("model.layers[4].kernel_size", 3)
+    assert url_spec(at) == spec.with_setting("model.layers[5].kernel_size", 3)
 
 
 def add_layer(at, kind: str):

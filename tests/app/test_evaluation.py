@@ -6,6 +6,7 @@ import numpy as np
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from apptest_support import no_exception, open_page, train_now
+from shown import shown
 from tflab.data import load_dataset
 from tflab.recipes import get_recipe
 
@@ -27,12 +28,12 @@ def test_a_finished_digit_run_shows_where_it_goes_wrong(lab):
         at.selectbox(key=f"evaluate.predicted.{run_id}")
     assert true.value != predicted.value  # it opens on the worst mistake
     assert counts[true.value, predicted.value] == counts[~np.eye(10, dtype=bool)].max()
-    caption = next(c.value for c in at.caption if "validation example(s)" in c.value)
+    caption = next(shown(c.value) for c in at.caption if "validation example(s)" in shown(c.value))
     assert caption.startswith(f"{counts[true.value, predicted.value]} validation example(s)")
 
     true.set_value(predicted.value).run()  # a cell of the diagonal holds no mistakes
     no_exception(at)
-    assert any(c.value.startswith("0 validation example(s)") for c in at.caption)
+    assert any(shown(c.value).startswith("0 validation example(s)") for c in at.caption)
 
 
 def select_cells(at, chart, cells):
@@ -71,7 +72,7 @@ def test_a_click_on_the_matrix_chooses_the_cell_and_the_boxes_still_work(lab):
 
     select_cells(at, chart, [clicked])
     assert chosen() == clicked
-    caption = next(c.value for c in at.caption if "validation example(s)" in c.value)
+    caption = next(shown(c.value) for c in at.caption if "validation example(s)" in shown(c.value))
     assert caption.startswith(f"{counts[clicked]} validation example(s) of class {clicked[0]} "
                               f"predicted as {clicked[1]}")
 

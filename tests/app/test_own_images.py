@@ -7,6 +7,7 @@ import numpy as np
 from PIL import Image
 
 from apptest_support import no_exception, open_page
+from shown import shown
 from components.urlspec import decode
 from tflab.data.shapes import make_shapes
 
@@ -47,7 +48,7 @@ def test_a_zip_of_class_folders_becomes_the_dataset_and_the_model_fits_it(tflab_
     uploader.upload("shapes.zip", shapes_zip(extra={"shapes/circle/notes.txt": b"hello"}),
                     "application/zip").run()
     no_exception(at)
-    assert any("24 pictures in 2 classes (circle: 12, square: 12)" in s.value for s in at.success)
+    assert any("24 pictures in 2 classes (circle: 12, square: 12)" in shown(s.value) for s in at.success)
     assert any("1 file(s) skipped" in e.label for e in at.expander)
     spec = spec_in(at)
     assert spec.data.dataset == "folder" and len(spec.data.options["dataset_id"]) == 12
@@ -63,14 +64,14 @@ def test_a_hostile_zip_gets_a_message_and_writes_nothing_outside_the_data_folder
     uploader.upload("evil.zip", shapes_zip(extra={f"../../{escape.name}": png(np.zeros((8, 8)))}),
                     "application/zip").run()
     no_exception(at)
-    assert any("evil.zip" in e.value for e in at.error)
+    assert any("evil.zip" in shown(e.value) for e in at.error)
     assert not escape.exists() and not (tflab_home.parent / escape.name).exists()
     datasets = tflab_home / "datasets"
     assert not datasets.exists() or not [p for p in datasets.iterdir() if not p.name.startswith(".")]
     [uploader] = [u for u in at.get("file_uploader") if u.label.startswith("Zip of class folders")]
     uploader.clear().upload("good.zip", shapes_zip(), "application/zip").run()  # still works
     no_exception(at)
-    assert any("24 pictures" in s.value for s in at.success)
+    assert any("24 pictures" in shown(s.value) for s in at.success)
 
 
 def test_classes_filled_one_by_one_become_a_dataset():
@@ -87,15 +88,13 @@ def test_classes_filled_one_by_one_become_a_dataset():
     at.run()
     no_exception(at.button(key=next(b.key for b in at.button if b.label == "Make the dataset"))
                  .click().run())
-    assert any("12 pictures in 2 classes (pointy: 6, round: 6)" in s.value for s in at.success)
+    assert any("12 pictures in 2 classes (pointy: 6, round: 6)" in shown(s.value) for s in at.success)
     assert spec_in(at).data.dataset == "folder"
 
 
 def test_file_and_folder_names_show_as_written_not_as_markdown(tflab_home):
     """A zip named with markdown shows its name as typed; class folders get the engine's
     safe names (letters, digits, '_' and '-')."""
-    from shown import shown
-
     x, _ = make_shapes(("circle",), 4, 40, 0)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -107,5 +106,5 @@ def test_file_and_folder_names_show_as_written_not_as_markdown(tflab_home):
     uploader.upload("*my* pictures.zip", buffer.getvalue(), "application/zip").run()
     no_exception(at)
 
-    [message] = [shown(s.value) for s in at.success if "pictures in" in s.value]
+    [message] = [shown(s.value) for s in at.success if "pictures in" in shown(s.value)]
     assert message == "*my* pictures.zip: 8 pictures in 2 classes (bold: 4, link__http_evil: 4)."

@@ -86,8 +86,8 @@ def layer_dicts(recipe: str) -> list[dict]:
     ("binary_points", "Dense", 2, "relu"),
     ("linear", "Dense", 0, "relu"),          # no hidden layer: relu, before Dense(1)
     ("time_series", "Dense", 5, "relu"),     # before the output Dense(1), not the Rescaling
-    ("cnn", "Conv2D", 9, "relu"),            # before Flatten: it needs pictures
-    ("cnn", "Dense", 11, "relu"),
+    ("cnn", "Conv2D", 8, "relu"),            # before the last pooling: 2x2 is too small for it
+    ("cnn", "Dense", 12, "relu"),
     ("cnn", "RandomFlip", 0, None),          # augmentation works on the pictures coming in
 ])
 def test_a_new_layer_goes_before_the_output_layer_with_the_hidden_activation(recipe, kind, index,

@@ -39,9 +39,9 @@ INVALID = [
     ("multiclass", set_layer(1, units=2.5), "model.layers[1].units", "whole number"),
     ("multiclass", set_layer(1, units=True), "model.layers[1].units", "received True"),
     ("multiclass", set_layer(1, activation="relu6x"), "model.layers[1].activation", "'relu'"),
-    ("cnn", set_layer(8, rate=1.0), "model.layers[8].rate", "less than 1"),
-    ("cnn", set_layer(8, rate=-0.1), "model.layers[8].rate", "at least 0"),
-    ("cnn", set_layer(0, kernel_size=151), "model.layers[0].kernel_size", "from 1 to 15"),
+    ("cnn", set_layer(9, rate=1.0), "model.layers[9].rate", "less than 1"),
+    ("cnn", set_layer(9, rate=-0.1), "model.layers[9].rate", "at least 0"),
+    ("cnn", set_layer(1, kernel_size=151), "model.layers[1].kernel_size", "from 1 to 15"),
     ("multiclass", set_in("compile", "learning_rate", float("nan")), "compile.learning_rate", "finite"),
     ("multiclass", set_in("compile", "learning_rate", 0), "compile.learning_rate", "greater than 0"),
     ("multiclass", set_in("compile", "learning_rate", float("inf")), "compile.learning_rate", "finite"),
@@ -161,9 +161,9 @@ def test_every_setting_declares_default_help_and_bounds():
 
 def test_static_shapes_follow_the_layers():
     spec = get_recipe("cnn").spec
-    assert spec.model.shapes() == [(148, 148, 16), (74, 74, 16), (72, 72, 32), (36, 36, 32),
-                                    (34, 34, 64), (17, 17, 64), (15, 15, 64), (7, 7, 64),
-                                    (7, 7, 64), (3136,), (512,), (1,)]
+    assert spec.model.shapes() == [(64, 64, 3), (62, 62, 16), (31, 31, 16), (29, 29, 32),
+                                    (14, 14, 32), (12, 12, 64), (6, 6, 64), (4, 4, 64), (2, 2, 64),
+                                    (2, 2, 64), (256,), (512,), (1,)]
     assert get_recipe("time_series").spec.model.shapes()[-1] == (None, 1)
 
 
