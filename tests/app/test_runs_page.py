@@ -188,7 +188,7 @@ def cnn_runs(store, home) -> tuple[str, str]:
     shapes = get_recipe("cnn").spec.to_dict()
     record = import_zip(pictures_zip(), "pets.zip", home)
     own = get_recipe("cnn").spec.to_dict()
-    own["data"] = {"dataset": "folder", "options": {"dataset_id": record.id, "image_size": 150},
+    own["data"] = {"dataset": "folder", "options": {"dataset_id": record.id, "image_size": 64},
                    "validation_split": 0.2}
     ids = []
     for spec in (shapes, own):
