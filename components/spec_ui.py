@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import uuid
 from typing import Any
 
@@ -31,9 +32,19 @@ def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def _decimals(p: Param) -> int:
-    """Decimals a float setting is shown with: those of its step (0.01 when none)."""
-    return max(0, -int(f"{p.step or 0.01:e}".split("e")[1]))
+def shown_decimals(p: Param, value: float) -> int:
+    """Decimals a float setting is shown with: those of its step (0.01 when none), or as many
+    as three significant digits of a smaller value need, so 1/255 does not read 0.00.
+
+    Example:
+
+    >>> shown_decimals(Param("rescale", 1.0, "", step=0.01), 1 / 255)
+    5
+    """
+    decimals = max(0, -int(f"{p.step or 0.01:e}".split("e")[1]))
+    if value and round(value, decimals) != value:
+        decimals = max(decimals, min(8, 2 - math.floor(math.log10(abs(value)))))
+    return decimals
 
 
 def param_input(p: Param, value: Any, key: str, label: str | None = None) -> Any:
@@ -54,10 +65,11 @@ def param_input(p: Param, value: Any, key: str, label: str | None = None) -> Any
     if p.type is float:
         # Open bounds (a rate below 1, a learning rate above 0) cannot be drawn by a
         # number input; the spec's own check reports them beside the section.
+        decimals = shown_decimals(p, float(value))
         return float(st.number_input(label, min_value=None if p.low is None else float(p.low),
                                      max_value=None if p.high is None else float(p.high),
                                      value=float(value), step=float(p.step or 0.01),
-                                     format=f"%.{_decimals(p)}f", key=key, help=p.help))
+                                     format=f"%.{decimals}f", key=key, help=p.help))
     return st.text_input(label, value=str(value), key=key, help=p.help)
 
 
@@ -267,7 +279,7 @@ def setting_width(p: Param, value: Any) -> int:
         return max(LEAST_SETTING_PX, select_width(p.choices))
     if p.type is bool:
         return max(LEAST_SETTING_PX, _text_px(_label(p.name)) + TOGGLE_PX + GAP_PX)
-    shown = str(value) if p.type is int else f"{float(value):.{_decimals(p)}f}"
+    shown = str(value) if p.type is int else f"{float(value):.{shown_decimals(p, float(value))}f}"
     return max(LEAST_SETTING_PX, _text_px(shown) + NUMBER_PX + GAP_PX)
 
 

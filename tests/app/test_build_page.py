@@ -267,3 +267,9 @@ def test_a_late_rerun_carrying_an_earlier_address_keeps_the_edits():
     at.query_params["spec"] = other
     no_exception(at.run())
     assert inputs(at, "Epochs")[0].value == 7 and [w.value for w in inputs(at, "Units")] == [128, 10]
+
+
+def test_the_cnn_rescale_box_shows_one_255th_not_zero():
+    at = no_exception(open_page(BUILD, recipe="cnn"))
+    [rescale] = [box for box in at.number_input if box.label == "Rescale"]
+    assert rescale.value == pytest.approx(1 / 255) and rescale.proto.format == "%.5f"

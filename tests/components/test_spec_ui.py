@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.spec_ui import section_of
 from tflab.recipes import get_recipe
-from tflab.spec import ExperimentSpec, SpecError
+from tflab.spec import ExperimentSpec, Param, SpecError
 
 
 def error_for(field: str) -> SpecError:
@@ -160,3 +160,18 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(components.spec_ui)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("value, step, decimals", [
+    (1 / 255, 0.01, 5),    # the notes' rescale read "0.00"
+    (0.25, 0.01, 2),
+    (0.0003, 0.0001, 4),   # its step shows it exactly
+    (0.0, 0.01, 2),
+    (400.0, 0.01, 2),
+    (1e-12, 0.01, 8),      # at most 8
+])
+def test_a_small_value_is_shown_with_its_significant_digits(value, step, decimals):
+    from components.spec_ui import shown_decimals
+
+    assert shown_decimals(Param("x", 1.0, "", step=step), value) == decimals
+
