@@ -74,11 +74,12 @@ cells[2].download_button("Spec (JSON)", spec_json(run), file_name=f"{stem}.json"
 if cells[3].button("Code (.py)", key="runs.code.make", icon=":material/code:"):
     from components.messages import error_text
     from tflab.codegen import export_script
+    from tflab.data import DatasetUnavailable
     from tflab.spec import ExperimentSpec, SpecError
 
     try:
         st.session_state["runs.code"] = (run.id, export_script(ExperimentSpec.from_dict(run.spec)))
-    except SpecError as error:  # an older run naming its file by a path outside the store
+    except (SpecError, DatasetUnavailable) as error:  # an older run's path; pictures deleted
         st.error(error_text(error), icon=":material/error:")
 code = st.session_state.get("runs.code")
 if code and code[0] == run.id:

@@ -74,6 +74,9 @@ def _data_code(spec: ExperimentSpec) -> tuple[list, str]:
                                  f"{o.get('second')!r})"),
         "shapes": ([shapes], f"make_shapes({summary.class_names!r}, {o.get('samples_per_class')!r}, "
                              f"{o.get('image_size')!r}, SEED)"),
+        # The pictures an upload kept, by the dataset's id; the spec checked its alphabet.
+        "folder": ([], f"read_folder(STORE.joinpath('datasets', {o.get('dataset_id')!r}), "
+                       f"{summary.class_names!r}, {o.get('image_size')!r})"),
         "mnist": ([], "_keras_images(keras.datasets.mnist.load_data())"),
         "fashion_mnist": ([], "_keras_images(keras.datasets.fashion_mnist.load_data())"),
     }[name]
@@ -94,6 +97,24 @@ def _keras_images(loaded):
     (x1, y1), (x2, y2) = loaded
     x = np.concatenate([x1, x2]).astype(np.float32)[..., None]
     return x, np.concatenate([y1, y2])
+'''
+
+
+_READ_FOLDER = '''
+def read_folder(folder, class_names, size):
+    """Each class folder's pictures (named 0.png, 1.jpg, ...) as size x size RGB arrays in
+    0..255, read as TF Lab reads them: resized without keeping the aspect ratio, bilinear.
+    Label i is class_names[i]."""
+    x, y = [], []
+    for label, name in enumerate(class_names):
+        paths = sorted((p for p in (folder / name).iterdir() if p.stem.isdigit()),
+                       key=lambda p: int(p.stem))
+        for path in paths:
+            picture = keras.utils.load_img(path, color_mode="rgb", target_size=(size, size),
+                                           interpolation="bilinear")
+            x.append(keras.utils.img_to_array(picture))
+            y.append(label)
+    return np.stack(x), np.asarray(y)
 '''
 
 
@@ -162,9 +183,9 @@ def _model_code(spec: ExperimentSpec) -> str:
 
 
 def _uses_store(spec: ExperimentSpec) -> bool:
-    """Whether the script reads a file TF Lab keeps (a CSV, weights, a saved model)."""
+    """Whether the script reads a file TF Lab keeps (a CSV, pictures, weights, a saved model)."""
     base = spec.model.base
-    return bool(spec.data.options.get("csv_id")) or (
+    return bool(spec.data.options.get("csv_id")) or spec.data.dataset == "folder" or (
         base is not None and base.weights not in ("", "imagenet"))
 
 
@@ -180,6 +201,8 @@ def export_script(spec: ExperimentSpec) -> str:
     copied = "\n\n\n".join(_module_code(m) for m in modules)
     if spec.data.dataset in ("mnist", "fashion_mnist"):
         copied += "\n\n" + _KERAS_IMAGES.strip()
+    if spec.data.dataset == "folder":
+        copied += "\n\n" + _READ_FOLDER.strip()
     c, f = spec.compile, spec.fit
     early = ""
     if f.early_stopping:

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from apptest_support import no_exception, open_page, texts, train_now
+from shown import shown
 from tflab.recipes import get_recipe
 
 RUNS = "app_pages/runs.py"
@@ -258,3 +259,25 @@ def test_a_label_shows_as_typed_in_the_legend_and_the_message_as_written(tflab_h
         assert name.startswith('&lt;a href="https://evil.test"&gt;log in&lt;/a&gt; · linear')
         [caption] = [c.value for c in at.caption if "evil" in c.value]
         assert "![x](" not in caption and "**now**" not in caption
+
+
+def test_an_own_pictures_run_exports_its_script_and_says_when_its_pictures_are_gone(tflab_home):
+    """Its "Code (.py)" raised KeyError: the exporter had no code for uploaded pictures."""
+    import shutil
+
+    from tflab.store import RunStore
+
+    with RunStore(tflab_home) as store:
+        _, own = cnn_runs(store, tflab_home)
+        at = no_exception(open_page(RUNS))
+        no_exception(at.button(key="runs.code.make").click().run())
+        assert at.session_state["runs.code"][0] == own
+        assert "read_folder(STORE.joinpath('datasets'" in at.session_state["runs.code"][1]
+        assert "Save script" in downloads(at)
+
+        dataset_id = store.get_run(own).spec["data"]["options"]["dataset_id"]
+        shutil.rmtree(tflab_home / "datasets" / dataset_id)
+        at = no_exception(open_page(RUNS))
+        no_exception(at.button(key="runs.code.make").click().run())
+        assert "Save script" not in downloads(at)
+        assert any(dataset_id in shown(e.value) for e in at.error)

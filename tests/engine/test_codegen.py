@@ -36,6 +36,44 @@ def test_exported_script_reproduces_the_engines_loss(recipe, epochs, tmp_path):
         assert exported["final_metrics"][name] == pytest.approx(value, rel=1e-3, abs=1e-6), name
 
 
+def pictures_zip() -> bytes:
+    """Two classes of drawn shapes, as PNG files in class folders."""
+    import io
+    import zipfile
+
+    import numpy as np
+    from PIL import Image
+
+    from tflab.data.shapes import make_shapes
+
+    x, y = make_shapes(("circle", "square"), 12, 48, 3)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i, (picture, label) in enumerate(zip(x, y)):
+            png = io.BytesIO()
+            Image.fromarray(picture.astype(np.uint8)).save(png, "PNG")
+            archive.writestr(f"{('circle', 'square')[label]}/{i}.png", png.getvalue())
+    return buffer.getvalue()
+
+
+def test_a_run_on_uploaded_pictures_exports_a_script_that_reads_them_as_the_engine(tflab_home):
+    """The exporter had no code for uploaded pictures: Runs' "Code (.py)" raised KeyError."""
+    from tflab.data.folders import import_zip
+
+    record = import_zip(pictures_zip(), "shapes.zip")
+    data = get_recipe("cnn").spec.to_dict()
+    data["data"] = {"dataset": "folder", "options": {"dataset_id": record.id, "image_size": 32},
+                    "validation_split": 0.25}
+    data["model"]["input_shape"] = [32, 32, 3]
+    data["model"]["layers"] = [{"type": "Flatten"}, {"type": "Dense", "units": 8, "activation": "relu"},
+                               {"type": "Dense", "units": 1, "activation": "sigmoid"}]
+    spec = ExperimentSpec.from_dict(data).with_setting("fit.epochs", 3)
+    engine = train(spec, ListSink())
+    exported = run_script(export_script(spec), tflab_home.parent)
+    for name, value in engine.final_metrics.items():
+        assert exported["final_metrics"][name] == pytest.approx(value, rel=1e-3, abs=1e-6), name
+
+
 @pytest.mark.parametrize("recipe", [r.name for r in RECIPES])
 def test_every_recipe_exports_valid_python_without_tflab(recipe):
     script = export_script(get_recipe(recipe).spec)
