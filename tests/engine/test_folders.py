@@ -66,7 +66,7 @@ def pets_entries(top="pets/"):
 
 def pets_zip():
     return make_zip(pets_entries() + [
-        (f"pets/cats/readme.txt", b"black cats"),
+        ("pets/cats/readme.txt", b"black cats"),
         ("pets/.DS_Store", b"\x00\x01"),
         ("__MACOSX/pets/cats/._0.png", b"\x00\x05\x16\x07"),
         ("pets/dogs/.hidden.png", picture("white")),
