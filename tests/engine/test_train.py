@@ -1,6 +1,5 @@
 """Training runs end with the right status: completed, stopped, diverged or failed."""
 
-
 from tflab.recipes import get_recipe
 from tflab.stream import ListSink
 from tflab.train import train
