@@ -150,7 +150,8 @@ class Run:
 class RunSnapshot:
     """A run and what it has written, read at one moment (`RunStore.snapshot`).
 
-    `history` and `batches` are as `RunStore.history` and `RunStore.batches` give them,
+    `history` and `batches` are as `RunStore.history` and `RunStore.batches` give them
+    (`history` and `epoch_times` only after `after_epoch` when the snapshot was asked so),
     `batch_epoch` the epoch of those batches (None before the first), `epoch_times` as
     `RunStore.epoch_times`, `view` as `RunStore.view`; `place` is the run's place in the
     queue from 1 (None unless queued) and `training_now` the runs training at that moment.
@@ -465,19 +466,51 @@ class RunStore:
 
     def history(self, run_id: str) -> dict[str, list[tuple[int, float]]]:
         """Epoch metrics as `{name: [(epoch, value), ...]}`, by epoch; {} if none."""
-        rows = self._db().execute(
-            "SELECT name, epoch, value FROM metrics WHERE run_id = ? AND kind = 'epoch'"
-            " ORDER BY epoch, rowid", (run_id,))
-        return _series(rows, "epoch")
+        return self._history(run_id, None)
 
-    def epoch_times(self, run_id: str) -> list[tuple[int, float]]:
+    def history_since(self, run_id: str, after_epoch: int) -> dict[str, list[tuple[int, float]]]:
+        """The epoch metrics written after epoch `after_epoch`, as `history` gives them.
+
+        A page that has drawn up to epoch N asks for the epochs after N, so what it reads
+        per update stays small however long the run is. One SELECT: one read transaction,
+        so an epoch the worker is writing is in it whole or not at all.
+
+        Args:
+            run_id: the run's id.
+            after_epoch: the last epoch already drawn (0 or less: from the start).
+
+        Example:
+
+        >>> import tempfile
+        >>> with RunStore(tempfile.mkdtemp()) as store:
+        ...     run_id = store.create_run("mlp", {})
+        ...     store.add_epochs(run_id, [(1, {"loss": 0.9}), (2, {"loss": 0.5})])
+        ...     store.history_since(run_id, 1)
+        {'loss': [(2, 0.5)]}
+        """
+        return self._history(run_id, _check_epoch("after_epoch", after_epoch))
+
+    def _history(self, run_id: str, after_epoch: int | None) -> dict[str, list[tuple[int, float]]]:
+        sql = "SELECT name, epoch, value FROM metrics WHERE run_id = ? AND kind = 'epoch'"
+        params: tuple = (run_id,)
+        if after_epoch is not None:
+            sql, params = sql + " AND epoch > ?", (run_id, after_epoch)
+        return _series(self._db().execute(sql + " ORDER BY epoch, rowid", params), "epoch")
+
+    def epoch_times(self, run_id: str, after_epoch: int | None = None) -> list[tuple[int, float]]:
         """When each epoch was written, as `[(epoch, unix seconds), ...]` by epoch.
 
         Epochs written by an older TF Lab, which kept no time, are left out.
+
+        Args:
+            run_id: the run's id.
+            after_epoch: only the epochs after this one. Defaults to None: all.
         """
+        after = -math.inf if after_epoch is None else _check_epoch("after_epoch", after_epoch)
         rows = self._db().execute(
             "SELECT epoch, MIN(time) AS time FROM metrics WHERE run_id = ? AND kind = 'epoch'"
-            " AND time IS NOT NULL GROUP BY epoch ORDER BY epoch", (run_id,))
+            " AND time IS NOT NULL AND epoch > ? GROUP BY epoch ORDER BY epoch",
+            (run_id, after))
         return [(row["epoch"], row["time"]) for row in rows]
 
     def batches(self, run_id: str, epoch: int | None = None) -> dict[str, list[tuple[int, float]]]:
@@ -500,13 +533,19 @@ class RunStore:
             " AND epoch = ? ORDER BY step, rowid", (run_id, epoch))
         return epoch, _series(rows, "step")
 
-    def snapshot(self, run_id: str) -> RunSnapshot:
+    def snapshot(self, run_id: str, after_epoch: int | None = None) -> RunSnapshot:
         """Everything the Train page shows of a run, read at one moment.
 
         The run, its history, its epochs' times, the latest batches, its view and its
         place in the queue come from one read transaction, so an epoch the worker
         writes meanwhile is in all of them or in none: the progress text and the curves
         drawn from one snapshot name the same epoch. `RunNotFound` if there is no run.
+
+        Args:
+            run_id: the run's id.
+            after_epoch: the last epoch the caller has drawn: `history` and
+                `epoch_times` then hold only the epochs after it (`history_since`), and
+                the caller appends them to what it holds. Defaults to None: all epochs.
 
         Example:
 
@@ -517,14 +556,17 @@ class RunStore:
         ...     snap.run.status, snap.place, snap.training_now
         ('queued', 2, 0)
         """
+        if after_epoch is not None:
+            _check_epoch("after_epoch", after_epoch)
         with self._reading():
             run = self.get_run(run_id)
             batch_epoch, batches = self._batches(run_id, None)
             queue = self.queued_ids() if run.status == "queued" else []
             training_now = self._db().execute(
                 "SELECT COUNT(*) FROM runs WHERE status = 'running'").fetchone()[0]
-            return RunSnapshot(run=run, history=self.history(run_id),
-                               epoch_times=self.epoch_times(run_id), batches=batches,
+            return RunSnapshot(run=run, history=self._history(run_id, after_epoch),
+                               epoch_times=self.epoch_times(run_id, after_epoch),
+                               batches=batches,
                                batch_epoch=batch_epoch, view=self.view(run_id),
                                place=queue.index(run_id) + 1 if run_id in queue else None,
                                training_now=training_now)
@@ -675,6 +717,12 @@ def _series(rows: Iterable[sqlite3.Row], x: str) -> dict[str, list[tuple[int, fl
 def _require_row(cursor: sqlite3.Cursor, run_id: str) -> None:
     if cursor.rowcount == 0:
         raise RunNotFound(f"no run with id {run_id!r}")
+
+
+def _check_epoch(field: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"`{field}` must be a whole number (an epoch); received {value!r}.")
+    return value
 
 
 def _to_real(name: str, value: Any) -> float | None:

@@ -521,3 +521,31 @@ def test_a_snapshot_taken_while_a_worker_writes_counts_the_epochs_it_holds(tmp_p
 
     assert mismatches == []
     assert len(snapshots) > 1
+
+
+def test_history_since_returns_only_the_epochs_after_the_last_one_drawn(store):
+    run_id = store.create_run("mlp", {}, epochs=10_000)
+    store.mark_running(run_id)
+    store.add_epochs(run_id, [(epoch, {"loss": 1 / epoch, "val_loss": 2 / epoch})
+                              for epoch in range(1, 9_998)], at=10.0)
+    store.add_epochs(run_id, [(9_998, {"loss": 0.5}), (9_999, {"loss": 0.25})], at=20.0)
+
+    since = store.history_since(run_id, 9_997)
+
+    assert since == {"loss": [(9_998, 0.5), (9_999, 0.25)]}
+    assert store.history_since(run_id, 9_999) == {}
+    assert len(store.history_since(run_id, 0)["val_loss"]) == 9_997
+    snap = store.snapshot(run_id, after_epoch=9_997)
+    assert snap.history == since
+    assert snap.epoch_times == [(9_998, 20.0), (9_999, 20.0)]
+    assert snap.run.epochs_done == 9_999  # the run itself is whole
+    assert len(store.snapshot(run_id).history["loss"]) == 9_999
+
+
+def test_history_since_names_a_bad_epoch(store):
+    run_id = store.create_run("mlp", {})
+    for bad in ("3", 2.5, True, None):
+        with pytest.raises(ValueError, match=r"`after_epoch` must be a whole number.*received"):
+            store.history_since(run_id, bad)
+    with pytest.raises(ValueError, match="`after_epoch`.*received '3'"):
+        store.snapshot(run_id, after_epoch="3")
