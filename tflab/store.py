@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import os
 import re
 import secrets
@@ -44,7 +45,7 @@ from typing import Any, Iterable, Iterator
 STATUSES = ("queued", "running", "completed", "stopped", "failed", "diverged", "interrupted")
 FINISHED = STATUSES[2:]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_SECONDS = 10.0
 
 _SCHEMA = (
@@ -83,6 +84,14 @@ _SCHEMA = (
         payload TEXT NOT NULL,
         PRIMARY KEY (run_id, kind)
     )""",
+    # Past views, one per kept epoch (`kept_view_epochs`): the epoch slider's snapshots.
+    """CREATE TABLE IF NOT EXISTS view_history (
+        run_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        epoch INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        PRIMARY KEY (run_id, kind, epoch)
+    )""",
 )
 
 # Columns added since a schema version, for stores written by an older TF Lab.
@@ -92,6 +101,7 @@ _ADDED_COLUMNS = (
     (3, "metrics", "time", "REAL"),  # when an epoch was written (unix s), for the time left
 )
 MAX_LABEL = 60
+MAX_VIEW_SNAPSHOTS = 200  # past views kept per run and kind: every epoch up to this many
 
 # One row per run plus how many distinct epochs it has logged.
 _SELECT_RUNS = """
@@ -153,8 +163,9 @@ class RunSnapshot:
     `history` and `batches` are as `RunStore.history` and `RunStore.batches` give them
     (`history` and `epoch_times` only after `after_epoch` when the snapshot was asked so),
     `batch_epoch` the epoch of those batches (None before the first), `epoch_times` as
-    `RunStore.epoch_times`, `view` as `RunStore.view`; `place` is the run's place in the
-    queue from 1 (None unless queued) and `training_now` the runs training at that moment.
+    `RunStore.epoch_times`, `view` as `RunStore.view`, `view_epochs` (the epochs an epoch
+    slider offers) as `RunStore.view_epochs`; `place` is the run's place in the queue from
+    1 (None unless queued) and `training_now` the runs training at that moment.
     """
 
     run: Run
@@ -165,6 +176,42 @@ class RunSnapshot:
     view: tuple[str, int, dict[str, Any]] | None
     place: int | None
     training_now: int
+    view_epochs: tuple[int, ...] = ()
+
+
+def kept_view_epochs(epochs: Iterable[int], limit: int = MAX_VIEW_SNAPSHOTS) -> list[int]:
+    """Which of a run's view epochs to keep: every one while the latest is at most
+    `limit`, then at most `limit` spread evenly, epoch 1 and the latest always among them.
+
+    Past `limit` the epochs 1..latest are cut into equal buckets of a power-of-two width,
+    the narrowest giving fewer than `limit` buckets, and the first view of each bucket is
+    kept, with the latest. The rule depends only on the epochs given, so it is the same
+    whenever it is applied, and it only ever drops epochs as a run grows: the width
+    doubles, two buckets become one, and the first of the two firsts stays.
+
+    Args:
+        epochs: the epochs that have a view (any order; repeats ignored).
+        limit: the most to keep, at least 2. Defaults to `MAX_VIEW_SNAPSHOTS`.
+
+    Example:
+
+    >>> kept_view_epochs(range(1, 11), limit=4)
+    [1, 5, 9, 10]
+    >>> kept_view_epochs([1, 2, 3], limit=4)
+    [1, 2, 3]
+    """
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 2:
+        raise ValueError(f"`limit` must be a whole number of at least 2; received {limit!r}.")
+    epochs = sorted(set(epochs))
+    if not epochs or epochs[-1] <= limit:
+        return epochs
+    latest, width = epochs[-1], 1
+    while math.ceil(latest / width) > limit - 1:
+        width *= 2
+    firsts: dict[int, int] = {}
+    for epoch in epochs:
+        firsts.setdefault((epoch - 1) // width, epoch)
+    return sorted({*firsts.values(), latest})
 
 
 def default_root() -> Path:
@@ -351,17 +398,81 @@ class RunStore:
                        (run_id, latest - 1))
 
     def set_view(self, run_id: str, kind: str, epoch: int, payload: dict[str, Any]) -> None:
-        """Keep `payload` (plain JSON data) as the latest view of `kind` for the run."""
+        """Keep `payload` (plain JSON data) as the latest view of `kind` for the run, and
+        among its past views; past views beyond `kept_view_epochs` are dropped at once."""
         text = _to_json("payload", payload)
+        epoch = _check_epoch("epoch", epoch)
         with self._transaction() as db:
             db.execute("INSERT OR REPLACE INTO views (run_id, kind, epoch, payload)"
-                       " VALUES (?, ?, ?, ?)", (run_id, kind, int(epoch), text))
+                       " VALUES (?, ?, ?, ?)", (run_id, kind, epoch, text))
+            db.execute("INSERT OR REPLACE INTO view_history (run_id, kind, epoch, payload)"
+                       " VALUES (?, ?, ?, ?)", (run_id, kind, epoch, text))
+            have = [row[0] for row in db.execute(
+                "SELECT epoch FROM view_history WHERE run_id = ? AND kind = ?", (run_id, kind))]
+            dropped = set(have) - set(kept_view_epochs(have))
+            db.executemany("DELETE FROM view_history WHERE run_id = ? AND kind = ? AND epoch = ?",
+                           [(run_id, kind, e) for e in dropped])
 
     def view(self, run_id: str) -> tuple[str, int, dict[str, Any]] | None:
         """The run's latest view as (kind, epoch, payload), or None before the first."""
         row = self._db().execute("SELECT kind, epoch, payload FROM views WHERE run_id = ?"
                                  " ORDER BY epoch DESC LIMIT 1", (run_id,)).fetchone()
         return None if row is None else (row["kind"], row["epoch"], json.loads(row["payload"]))
+
+    def view_epochs(self, run_id: str, kind: str | None = None) -> list[int]:
+        """The epochs whose view is kept, oldest first: what an epoch slider offers.
+
+        Every epoch that sent a view while the run is short, a bounded spread over a long
+        one (`kept_view_epochs`). A run from a TF Lab that kept only the latest view has
+        that one epoch. [] before the first view.
+
+        Args:
+            run_id: the run's id.
+            kind: only views of this kind ('boundary', 'matrix', ...). Defaults to None:
+                any (a run sends one kind).
+
+        Example:
+
+        >>> import tempfile
+        >>> with RunStore(tempfile.mkdtemp()) as store:
+        ...     run_id = store.create_run("mlp", {})
+        ...     for epoch in (1, 2, 5):
+        ...         store.set_view(run_id, "curve", epoch, {"curve_y": [epoch]})
+        ...     store.view_epochs(run_id), store.view_at(run_id, 4)
+        ([1, 2, 5], ('curve', 2, {'curve_y': [2]}))
+        """
+        where, params = self._view_filter(run_id, kind)
+        rows = self._db().execute(
+            f"SELECT epoch FROM view_history WHERE {where} UNION"
+            f" SELECT epoch FROM views WHERE {where} ORDER BY epoch", params * 2)
+        return [row["epoch"] for row in rows]
+
+    def view_at(self, run_id: str, epoch: int,
+                kind: str | None = None) -> tuple[str, int, dict[str, Any]] | None:
+        """The view as it was at `epoch`: (kind, kept epoch, payload), or None.
+
+        Not every epoch's view is kept (`view_epochs` says which are), so this is the view
+        of the nearest kept epoch at or before `epoch`; the epoch returned says which.
+        None when no view is kept at or before it.
+
+        Args:
+            run_id: the run's id.
+            epoch: the epoch wanted, counted from 1.
+            kind: only views of this kind. Defaults to None: any.
+        """
+        epoch = _check_epoch("epoch", epoch)
+        where, params = self._view_filter(run_id, kind)
+        row = self._db().execute(
+            f"SELECT kind, epoch, payload FROM view_history WHERE {where} AND epoch <= ?"
+            f" UNION ALL SELECT kind, epoch, payload FROM views WHERE {where} AND epoch <= ?"
+            " ORDER BY epoch DESC LIMIT 1", (*params, epoch, *params, epoch)).fetchone()
+        return None if row is None else (row["kind"], row["epoch"], json.loads(row["payload"]))
+
+    @staticmethod
+    def _view_filter(run_id: str, kind: str | None) -> tuple[str, tuple]:
+        if kind is None:
+            return "run_id = ?", (run_id,)
+        return "run_id = ? AND kind = ?", (run_id, kind)
 
     def set_label(self, run_id: str, label: str) -> str:
         """Give the run a short name of the person's; returns it as kept ('' clears it).
@@ -413,6 +524,7 @@ class RunStore:
                     "it once it has finished.")
             db.execute("DELETE FROM metrics WHERE run_id = ?", (run_id,))
             db.execute("DELETE FROM views WHERE run_id = ?", (run_id,))
+            db.execute("DELETE FROM view_history WHERE run_id = ?", (run_id,))
             db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
         self.model_path(run_id).unlink(missing_ok=True)
         run_folder = self.root / "runs" / run_id
@@ -569,7 +681,8 @@ class RunStore:
                                batches=batches,
                                batch_epoch=batch_epoch, view=self.view(run_id),
                                place=queue.index(run_id) + 1 if run_id in queue else None,
-                               training_now=training_now)
+                               training_now=training_now,
+                               view_epochs=tuple(self.view_epochs(run_id)))
 
     def resolve(self, prefix: str) -> str:
         """The full id of the one run whose id starts with `prefix`.
@@ -720,9 +833,9 @@ def _require_row(cursor: sqlite3.Cursor, run_id: str) -> None:
 
 
 def _check_epoch(field: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ValueError(f"`{field}` must be a whole number (an epoch); received {value!r}.")
-    return value
+    return int(value)
 
 
 def _to_real(name: str, value: Any) -> float | None:

@@ -63,3 +63,20 @@ def test_the_store_keeps_the_latest_view_of_a_series_run(tflab_home):
     assert len(payload["forecast"]) == len(payload["values"]) - payload["split"]
     store.delete_run(run_id)
     assert store.view(run_id) is None
+
+
+def test_a_spiral_run_keeps_its_past_boundaries_and_the_first_differs_from_the_last(tflab_home):
+    store = RunStore(tflab_home)
+    spec = get_recipe("binary_points").spec.with_setting("data.options.pattern", "spiral") \
+        .with_setting("fit.epochs", 30)
+    run_id = store.create_run(spec.recipe, spec.to_dict(), 30)
+    assert run_job(store, run_id).status == "completed"
+
+    epochs = store.view_epochs(run_id)
+    assert epochs[0] == 1 and epochs[-1] == 30
+    first, last = store.view_at(run_id, 1), store.view_at(run_id, 30)
+    assert first[:2] == ("boundary", 1) and last[:2] == ("boundary", 30)
+    before, after = (np.array(view[2]["probabilities"]) for view in (first, last))
+    assert before.shape == after.shape == (41, 41)
+    assert np.abs(before - after).max() > 0.05, "the boundary did not change while training"
+    assert last == store.view(run_id)
