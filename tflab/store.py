@@ -110,6 +110,7 @@ _SELECT_RUNS = """
     FROM runs r"""
 
 _RUN_ID = re.compile(r"[0-9a-z]+")
+_WEIGHTS_FILE = re.compile(r"epoch-([0-9]+)\.npz")
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -212,6 +213,29 @@ def kept_view_epochs(epochs: Iterable[int], limit: int = MAX_VIEW_SNAPSHOTS) -> 
     for epoch in epochs:
         firsts.setdefault((epoch - 1) // width, epoch)
     return sorted({*firsts.values(), latest})
+
+
+def weights_file(folder: str | os.PathLike[str], epoch: int) -> Path:
+    """The file holding a run's weights at `epoch` (counted from 1) in `folder`
+    (`tflab.kept`).
+
+    Example:
+
+    >>> weights_file("models/r1", 7).name
+    'epoch-7.npz'
+    """
+    if isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral) or epoch < 1:
+        raise ValueError(f"`epoch` must be a whole number from 1; received {epoch!r}.")
+    return Path(folder) / f"epoch-{int(epoch)}.npz"
+
+
+def kept_weight_epochs(folder: str | os.PathLike[str]) -> list[int]:
+    """The epochs whose weights `folder` holds, oldest first; [] when it does not exist."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(int(match[1]) for path in folder.iterdir()
+                  if (match := _WEIGHTS_FILE.fullmatch(path.name)))
 
 
 def default_root() -> Path:
@@ -513,7 +537,8 @@ class RunStore:
                                     (run_id,)), run_id)
 
     def delete_run(self, run_id: str) -> None:
-        """Delete the run, its metrics, its model file and its `runs/<run_id>/` folder."""
+        """Delete the run, its metrics, its model file, its kept weights and its
+        `runs/<run_id>/` folder."""
         with self._transaction() as db:
             row = db.execute("SELECT status FROM runs WHERE id = ?", (run_id,)).fetchone()
             if row is None:
@@ -527,9 +552,9 @@ class RunStore:
             db.execute("DELETE FROM view_history WHERE run_id = ?", (run_id,))
             db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
         self.model_path(run_id).unlink(missing_ok=True)
-        run_folder = self.root / "runs" / run_id
-        if run_folder.is_dir():
-            shutil.rmtree(run_folder)
+        for folder in (self.weights_folder(run_id), self.root / "runs" / run_id):
+            if folder.is_dir():
+                shutil.rmtree(folder)
 
     # -- reading -------------------------------------------------------------
 
@@ -708,6 +733,24 @@ class RunStore:
             raise ValueError("`run_id` must be a run id of lowercase letters and digits; "
                              f"received {run_id!r}.")
         return self.root / "models" / f"{run_id}.keras"
+
+    def weights_folder(self, run_id: str) -> Path:
+        """Where the weights kept at past epochs go: `root/models/<run_id>/`, beside the
+        model (`tflab.kept`)."""
+        return self.model_path(run_id).with_suffix("")
+
+    def weight_epochs(self, run_id: str) -> list[int]:
+        """The epochs whose weights the run kept, oldest first: its first epoch and its
+        best by validation loss (`tflab.kept.KeepWeights`); [] when none.
+
+        Example:
+
+        >>> import tempfile
+        >>> with RunStore(tempfile.mkdtemp()) as store:
+        ...     store.weight_epochs(store.create_run("mlp", {}))
+        []
+        """
+        return kept_weight_epochs(self.weights_folder(run_id))
 
     def close(self) -> None:
         """Close every thread's connection. The store cannot be used afterwards."""
