@@ -21,7 +21,7 @@ def small_model(augment=False):
 
 def test_the_first_and_the_best_epoch_are_kept_as_they_were(tmp_path):
     model = small_model()
-    callback = KeepWeights(tmp_path / "kept")
+    callback = KeepWeights(tmp_path / "kept", every=0)
     callback.set_model(model)
     callback.on_train_begin()
     seen = {}
@@ -42,7 +42,7 @@ def test_the_first_and_the_best_epoch_are_kept_as_they_were(tmp_path):
 
 def test_without_validation_the_training_loss_picks_the_best(tmp_path):
     model = small_model()
-    callback = KeepWeights(tmp_path)
+    callback = KeepWeights(tmp_path, every=0)
     callback.set_model(model)
     callback.on_train_begin()
     for epoch, loss in enumerate([0.9, 0.5, 0.7]):
@@ -70,6 +70,29 @@ def test_weights_of_a_model_with_training_only_layers_go_into_its_kept_model(tmp
     np.testing.assert_allclose(kept.predict(x, verbose=0), model(x, training=False), rtol=1e-6)
 
 
+def test_better_epochs_are_saved_at_most_every_quarter_second_and_the_last_one_always(tmp_path):
+    """Saving each of the linear recipe's 500 improving epochs cost it a third more time."""
+    now = [0.0]
+    callback = KeepWeights(tmp_path, clock=lambda: now[0])
+    callback.set_model(small_model())
+    callback.on_train_begin()
+    for epoch, (loss, at) in enumerate([(0.9, 0.0), (0.8, 0.1), (0.7, 0.3), (0.6, 0.4), (0.5, 0.45)]):
+        now[0] = at
+        callback.on_epoch_end(epoch, {"loss": loss})
+    assert kept_weight_epochs(tmp_path) == [1, 3]  # 2 came 0.1 s after 1; 4 and 5 after 3
+    callback.on_train_end()
+    assert kept_weight_epochs(tmp_path) == [1, 5]  # the last epoch was the best: kept
+
+    callback = KeepWeights(tmp_path / "b", clock=lambda: now[0])
+    callback.set_model(small_model())
+    callback.on_train_begin()
+    for epoch, (loss, at) in enumerate([(0.9, 10.0), (0.5, 10.1), (0.7, 10.2)]):
+        now[0] = at
+        callback.on_epoch_end(epoch, {"loss": loss})
+    callback.on_train_end()
+    assert kept_weight_epochs(tmp_path / "b") == [1]  # 2 came too soon and was not the last
+
+
 def test_weights_that_do_not_fit_and_bad_arguments_are_named(tmp_path):
     save_weights(small_model(), tmp_path / "epoch-1.npz")
     other = keras.Sequential([keras.Input((4,)), keras.layers.Dense(5)])
@@ -78,6 +101,9 @@ def test_weights_that_do_not_fit_and_bad_arguments_are_named(tmp_path):
         load_weights(other, tmp_path / "epoch-1.npz")
     with pytest.raises(ValueError, match=r"`monitor` must be the name.*received ''"):
         KeepWeights(tmp_path, monitor="")
+    with pytest.raises(ValueError, match=r"`every` must be a number of seconds, 0 or more; "
+                                         r"received -1"):
+        KeepWeights(tmp_path, every=-1)
     with pytest.raises(ValueError, match=r"`epoch` must be a whole number from 1; received 0"):
         weights_file(tmp_path, 0)
     assert not list(tmp_path.glob(".*partial*"))  # no half-written file left behind
