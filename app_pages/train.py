@@ -64,12 +64,14 @@ def progress_ui(snap) -> None:
 
 
 def view_figure(view):
-    """The run's live view: decision boundary, fitted curve or forecast."""
+    """The run's live view: decision boundary, confusion matrix, fitted curve or forecast."""
     kind, epoch, payload = view
     if kind == "boundary":
         figure = figures.decision_boundary_chart(payload["grid_x"], payload["grid_y"],
                                                  payload["probabilities"], payload["points_x"],
                                                  payload["points_y"], payload["labels"])
+    elif kind == "matrix":
+        figure = figures.confusion_chart(payload["matrix"], payload["class_names"])
     elif kind == "curve":
         figure = figures.regression_chart(payload["x"], payload["y"], payload["curve_x"],
                                           payload["curve_y"], payload["x_val"], payload["y_val"])

@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import shutil
 import time
 from typing import Callable
 
@@ -90,7 +91,8 @@ class TeeSink:
 
 def run_job(store: RunStore, run_id: str, should_stop: Callable[[], bool] = lambda: False,
             watcher=None) -> TrainingResult:
-    """Train the queued run `run_id` and record how it ended; the model goes beside the store.
+    """Train the queued run `run_id` and record how it ended; the model goes beside the store,
+    with the weights of its first and best epochs (`RunStore.weight_epochs`).
 
     `watcher`, a sink, also receives the progress (the command line prints it).
     """
@@ -101,7 +103,8 @@ def run_job(store: RunStore, run_id: str, should_stop: Callable[[], bool] = lamb
         return TrainingResult("failed", str(error))
     store.mark_running(run_id)
     sink = StoreSink(store, run_id)
-    result = train(spec, TeeSink(sink, watcher) if watcher else sink, should_stop)
+    result = train(spec, TeeSink(sink, watcher) if watcher else sink, should_stop,
+                   keep_weights=store.weights_folder(run_id))
     if result.profile is not None:
         store.set_profile(run_id, result.profile)  # how Predict prepares and judges pictures
     if result.model is not None:
@@ -109,5 +112,8 @@ def run_job(store: RunStore, run_id: str, should_stop: Callable[[], bool] = lamb
             save_model(result.model, store.model_path(run_id))
         except Exception as error:  # disk full, permissions: the metrics are still worth keeping
             result.message = (result.message + f" The model could not be saved: {error}").strip()
+    if not store.model_path(run_id).is_file():
+        # Past weights are put back into the kept model: without it they are of no use.
+        shutil.rmtree(store.weights_folder(run_id), ignore_errors=True)
     store.finish(run_id, result.status, result.message, result.final_metrics)
     return result

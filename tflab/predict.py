@@ -25,11 +25,12 @@ import numpy as np
 
 from tflab.data import DataSummary, summarize
 from tflab.images import ImageInputError, preview, read_image
+from tflab.kept import load_weights
 from tflab.prepare import COLOURS, prepare
 from tflab.profile import PictureProfile, profile_for_run
 from tflab.saving import repaired_copy
 from tflab.spec import ExperimentSpec
-from tflab.store import RunStore
+from tflab.store import RunStore, weights_file
 from tflab.unsure import unsure_reason
 
 
@@ -67,6 +68,41 @@ def load_model(path: str | Path) -> keras.Model:
                 "(for example Rescaling in place of Lambda(lambda x: x * 400)).") from None
         raise PredictionError(f"{path.name} is not a Keras model file that can be loaded "
                               f"({type(failure).__name__}: {text[:200]}).") from None
+
+
+def load_model_at(store: RunStore, run_id: str, epoch: int | None = None) -> keras.Model:
+    """The run's kept model (`load_model`), as it was at `epoch` when given.
+
+    Only the epochs in `store.weight_epochs(run_id)` can be had (the first, and the best
+    by validation loss); their weights go into the kept model, which has the same layers,
+    augmentation left out.
+
+    Args:
+        store: the run store.
+        run_id: the run's id.
+        epoch: a kept epoch. Defaults to None: the model as training left it.
+
+    Example:
+
+    >>> model = load_model_at(store, run_id, epoch=1)          # doctest: +SKIP
+    >>> load_model_at(store, run_id, epoch=2)                  # doctest: +SKIP
+    Traceback (most recent call last):
+    ValueError: Received an invalid value for `epoch`, expected one of the kept epochs 1, 7 ...
+    """
+    model = load_model(store.model_path(run_id))
+    if epoch is None:
+        return model
+    kept = store.weight_epochs(run_id)
+    if epoch not in kept:
+        allowed = ", ".join(map(str, kept)) if kept else "none (this run kept no past weights)"
+        raise ValueError(f"Received an invalid value for `epoch`, expected one of the kept "
+                         f"epochs {allowed}, or None for the final model. Received: epoch={epoch!r}")
+    try:
+        load_weights(model, weights_file(store.weights_folder(run_id), epoch))
+    except (OSError, ValueError) as error:
+        raise PredictionError(f"The weights of epoch {epoch} could not be loaded ({error}).") \
+            from None
+    return model
 
 
 @dataclass
@@ -116,12 +152,16 @@ class Predictor:
         self.profile_note = profile_note
 
     @classmethod
-    def from_run(cls, store: RunStore, run_id: str) -> "Predictor":
+    def from_run(cls, store: RunStore, run_id: str, epoch: int | None = None) -> "Predictor":
         """The run's model, spec and, for pictures, the profile of its training pictures
-        (measured now and kept if the run predates profiles, see `profile_for_run`)."""
+        (measured now and kept if the run predates profiles, see `profile_for_run`).
+
+        `epoch`, one of `store.weight_epochs(run_id)`, predicts with the model as it was
+        at that epoch (`load_model_at`); None (the default) with the final model.
+        """
         run = store.get_run(run_id)
         spec = ExperimentSpec.from_dict(run.spec)
-        model = load_model(store.model_path(run_id))
+        model = load_model_at(store, run_id, epoch)
         profile, note = None, ""
         if summarize(spec.data.dataset, dict(spec.data.options)).image:
             profile, note = profile_for_run(store, run)

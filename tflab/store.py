@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import os
 import re
 import secrets
@@ -44,7 +45,7 @@ from typing import Any, Iterable, Iterator
 STATUSES = ("queued", "running", "completed", "stopped", "failed", "diverged", "interrupted")
 FINISHED = STATUSES[2:]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_SECONDS = 10.0
 
 _SCHEMA = (
@@ -83,6 +84,14 @@ _SCHEMA = (
         payload TEXT NOT NULL,
         PRIMARY KEY (run_id, kind)
     )""",
+    # Past views, one per kept epoch (`kept_view_epochs`): the epoch slider's snapshots.
+    """CREATE TABLE IF NOT EXISTS view_history (
+        run_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        epoch INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        PRIMARY KEY (run_id, kind, epoch)
+    )""",
 )
 
 # Columns added since a schema version, for stores written by an older TF Lab.
@@ -92,6 +101,7 @@ _ADDED_COLUMNS = (
     (3, "metrics", "time", "REAL"),  # when an epoch was written (unix s), for the time left
 )
 MAX_LABEL = 60
+MAX_VIEW_SNAPSHOTS = 200  # past views kept per run and kind: every epoch up to this many
 
 # One row per run plus how many distinct epochs it has logged.
 _SELECT_RUNS = """
@@ -100,6 +110,7 @@ _SELECT_RUNS = """
     FROM runs r"""
 
 _RUN_ID = re.compile(r"[0-9a-z]+")
+_WEIGHTS_FILE = re.compile(r"epoch-([0-9]+)\.npz")
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -150,10 +161,12 @@ class Run:
 class RunSnapshot:
     """A run and what it has written, read at one moment (`RunStore.snapshot`).
 
-    `history` and `batches` are as `RunStore.history` and `RunStore.batches` give them,
+    `history` and `batches` are as `RunStore.history` and `RunStore.batches` give them
+    (`history` and `epoch_times` only after `after_epoch` when the snapshot was asked so),
     `batch_epoch` the epoch of those batches (None before the first), `epoch_times` as
-    `RunStore.epoch_times`, `view` as `RunStore.view`; `place` is the run's place in the
-    queue from 1 (None unless queued) and `training_now` the runs training at that moment.
+    `RunStore.epoch_times`, `view` as `RunStore.view`, `view_epochs` (the epochs an epoch
+    slider offers) as `RunStore.view_epochs`; `place` is the run's place in the queue from
+    1 (None unless queued) and `training_now` the runs training at that moment.
     """
 
     run: Run
@@ -164,6 +177,65 @@ class RunSnapshot:
     view: tuple[str, int, dict[str, Any]] | None
     place: int | None
     training_now: int
+    view_epochs: tuple[int, ...] = ()
+
+
+def kept_view_epochs(epochs: Iterable[int], limit: int = MAX_VIEW_SNAPSHOTS) -> list[int]:
+    """Which of a run's view epochs to keep: every one while the latest is at most
+    `limit`, then at most `limit` spread evenly, epoch 1 and the latest always among them.
+
+    Past `limit` the epochs 1..latest are cut into equal buckets of a power-of-two width,
+    the narrowest giving fewer than `limit` buckets, and the first view of each bucket is
+    kept, with the latest. The rule depends only on the epochs given, so it is the same
+    whenever it is applied, and it only ever drops epochs as a run grows: the width
+    doubles, two buckets become one, and the first of the two firsts stays.
+
+    Args:
+        epochs: the epochs that have a view (any order; repeats ignored).
+        limit: the most to keep, at least 2. Defaults to `MAX_VIEW_SNAPSHOTS`.
+
+    Example:
+
+    >>> kept_view_epochs(range(1, 11), limit=4)
+    [1, 5, 9, 10]
+    >>> kept_view_epochs([1, 2, 3], limit=4)
+    [1, 2, 3]
+    """
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 2:
+        raise ValueError(f"`limit` must be a whole number of at least 2; received {limit!r}.")
+    epochs = sorted(set(epochs))
+    if not epochs or epochs[-1] <= limit:
+        return epochs
+    latest, width = epochs[-1], 1
+    while math.ceil(latest / width) > limit - 1:
+        width *= 2
+    firsts: dict[int, int] = {}
+    for epoch in epochs:
+        firsts.setdefault((epoch - 1) // width, epoch)
+    return sorted({*firsts.values(), latest})
+
+
+def weights_file(folder: str | os.PathLike[str], epoch: int) -> Path:
+    """The file holding a run's weights at `epoch` (counted from 1) in `folder`
+    (`tflab.kept`).
+
+    Example:
+
+    >>> weights_file("models/r1", 7).name
+    'epoch-7.npz'
+    """
+    if isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral) or epoch < 1:
+        raise ValueError(f"`epoch` must be a whole number from 1; received {epoch!r}.")
+    return Path(folder) / f"epoch-{int(epoch)}.npz"
+
+
+def kept_weight_epochs(folder: str | os.PathLike[str]) -> list[int]:
+    """The epochs whose weights `folder` holds, oldest first; [] when it does not exist."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(int(match[1]) for path in folder.iterdir()
+                  if (match := _WEIGHTS_FILE.fullmatch(path.name)))
 
 
 def default_root() -> Path:
@@ -350,17 +422,81 @@ class RunStore:
                        (run_id, latest - 1))
 
     def set_view(self, run_id: str, kind: str, epoch: int, payload: dict[str, Any]) -> None:
-        """Keep `payload` (plain JSON data) as the latest view of `kind` for the run."""
+        """Keep `payload` (plain JSON data) as the latest view of `kind` for the run, and
+        among its past views; past views beyond `kept_view_epochs` are dropped at once."""
         text = _to_json("payload", payload)
+        epoch = _check_epoch("epoch", epoch)
         with self._transaction() as db:
             db.execute("INSERT OR REPLACE INTO views (run_id, kind, epoch, payload)"
-                       " VALUES (?, ?, ?, ?)", (run_id, kind, int(epoch), text))
+                       " VALUES (?, ?, ?, ?)", (run_id, kind, epoch, text))
+            db.execute("INSERT OR REPLACE INTO view_history (run_id, kind, epoch, payload)"
+                       " VALUES (?, ?, ?, ?)", (run_id, kind, epoch, text))
+            have = [row[0] for row in db.execute(
+                "SELECT epoch FROM view_history WHERE run_id = ? AND kind = ?", (run_id, kind))]
+            dropped = set(have) - set(kept_view_epochs(have))
+            db.executemany("DELETE FROM view_history WHERE run_id = ? AND kind = ? AND epoch = ?",
+                           [(run_id, kind, e) for e in dropped])
 
     def view(self, run_id: str) -> tuple[str, int, dict[str, Any]] | None:
         """The run's latest view as (kind, epoch, payload), or None before the first."""
         row = self._db().execute("SELECT kind, epoch, payload FROM views WHERE run_id = ?"
                                  " ORDER BY epoch DESC LIMIT 1", (run_id,)).fetchone()
         return None if row is None else (row["kind"], row["epoch"], json.loads(row["payload"]))
+
+    def view_epochs(self, run_id: str, kind: str | None = None) -> list[int]:
+        """The epochs whose view is kept, oldest first: what an epoch slider offers.
+
+        Every epoch that sent a view while the run is short, a bounded spread over a long
+        one (`kept_view_epochs`). A run from a TF Lab that kept only the latest view has
+        that one epoch. [] before the first view.
+
+        Args:
+            run_id: the run's id.
+            kind: only views of this kind ('boundary', 'matrix', ...). Defaults to None:
+                any (a run sends one kind).
+
+        Example:
+
+        >>> import tempfile
+        >>> with RunStore(tempfile.mkdtemp()) as store:
+        ...     run_id = store.create_run("mlp", {})
+        ...     for epoch in (1, 2, 5):
+        ...         store.set_view(run_id, "curve", epoch, {"curve_y": [epoch]})
+        ...     store.view_epochs(run_id), store.view_at(run_id, 4)
+        ([1, 2, 5], ('curve', 2, {'curve_y': [2]}))
+        """
+        where, params = self._view_filter(run_id, kind)
+        rows = self._db().execute(
+            f"SELECT epoch FROM view_history WHERE {where} UNION"
+            f" SELECT epoch FROM views WHERE {where} ORDER BY epoch", params * 2)
+        return [row["epoch"] for row in rows]
+
+    def view_at(self, run_id: str, epoch: int,
+                kind: str | None = None) -> tuple[str, int, dict[str, Any]] | None:
+        """The view as it was at `epoch`: (kind, kept epoch, payload), or None.
+
+        Not every epoch's view is kept (`view_epochs` says which are), so this is the view
+        of the nearest kept epoch at or before `epoch`; the epoch returned says which.
+        None when no view is kept at or before it.
+
+        Args:
+            run_id: the run's id.
+            epoch: the epoch wanted, counted from 1.
+            kind: only views of this kind. Defaults to None: any.
+        """
+        epoch = _check_epoch("epoch", epoch)
+        where, params = self._view_filter(run_id, kind)
+        row = self._db().execute(
+            f"SELECT kind, epoch, payload FROM view_history WHERE {where} AND epoch <= ?"
+            f" UNION ALL SELECT kind, epoch, payload FROM views WHERE {where} AND epoch <= ?"
+            " ORDER BY epoch DESC LIMIT 1", (*params, epoch, *params, epoch)).fetchone()
+        return None if row is None else (row["kind"], row["epoch"], json.loads(row["payload"]))
+
+    @staticmethod
+    def _view_filter(run_id: str, kind: str | None) -> tuple[str, tuple]:
+        if kind is None:
+            return "run_id = ?", (run_id,)
+        return "run_id = ? AND kind = ?", (run_id, kind)
 
     def set_label(self, run_id: str, label: str) -> str:
         """Give the run a short name of the person's; returns it as kept ('' clears it).
@@ -401,7 +537,8 @@ class RunStore:
                                     (run_id,)), run_id)
 
     def delete_run(self, run_id: str) -> None:
-        """Delete the run, its metrics, its model file and its `runs/<run_id>/` folder."""
+        """Delete the run, its metrics, its model file, its kept weights and its
+        `runs/<run_id>/` folder."""
         with self._transaction() as db:
             row = db.execute("SELECT status FROM runs WHERE id = ?", (run_id,)).fetchone()
             if row is None:
@@ -412,11 +549,12 @@ class RunStore:
                     "it once it has finished.")
             db.execute("DELETE FROM metrics WHERE run_id = ?", (run_id,))
             db.execute("DELETE FROM views WHERE run_id = ?", (run_id,))
+            db.execute("DELETE FROM view_history WHERE run_id = ?", (run_id,))
             db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
         self.model_path(run_id).unlink(missing_ok=True)
-        run_folder = self.root / "runs" / run_id
-        if run_folder.is_dir():
-            shutil.rmtree(run_folder)
+        for folder in (self.weights_folder(run_id), self.root / "runs" / run_id):
+            if folder.is_dir():
+                shutil.rmtree(folder)
 
     # -- reading -------------------------------------------------------------
 
@@ -465,19 +603,51 @@ class RunStore:
 
     def history(self, run_id: str) -> dict[str, list[tuple[int, float]]]:
         """Epoch metrics as `{name: [(epoch, value), ...]}`, by epoch; {} if none."""
-        rows = self._db().execute(
-            "SELECT name, epoch, value FROM metrics WHERE run_id = ? AND kind = 'epoch'"
-            " ORDER BY epoch, rowid", (run_id,))
-        return _series(rows, "epoch")
+        return self._history(run_id, None)
 
-    def epoch_times(self, run_id: str) -> list[tuple[int, float]]:
+    def history_since(self, run_id: str, after_epoch: int) -> dict[str, list[tuple[int, float]]]:
+        """The epoch metrics written after epoch `after_epoch`, as `history` gives them.
+
+        A page that has drawn up to epoch N asks for the epochs after N, so what it reads
+        per update stays small however long the run is. One SELECT: one read transaction,
+        so an epoch the worker is writing is in it whole or not at all.
+
+        Args:
+            run_id: the run's id.
+            after_epoch: the last epoch already drawn (0 or less: from the start).
+
+        Example:
+
+        >>> import tempfile
+        >>> with RunStore(tempfile.mkdtemp()) as store:
+        ...     run_id = store.create_run("mlp", {})
+        ...     store.add_epochs(run_id, [(1, {"loss": 0.9}), (2, {"loss": 0.5})])
+        ...     store.history_since(run_id, 1)
+        {'loss': [(2, 0.5)]}
+        """
+        return self._history(run_id, _check_epoch("after_epoch", after_epoch))
+
+    def _history(self, run_id: str, after_epoch: int | None) -> dict[str, list[tuple[int, float]]]:
+        sql = "SELECT name, epoch, value FROM metrics WHERE run_id = ? AND kind = 'epoch'"
+        params: tuple = (run_id,)
+        if after_epoch is not None:
+            sql, params = sql + " AND epoch > ?", (run_id, after_epoch)
+        return _series(self._db().execute(sql + " ORDER BY epoch, rowid", params), "epoch")
+
+    def epoch_times(self, run_id: str, after_epoch: int | None = None) -> list[tuple[int, float]]:
         """When each epoch was written, as `[(epoch, unix seconds), ...]` by epoch.
 
         Epochs written by an older TF Lab, which kept no time, are left out.
+
+        Args:
+            run_id: the run's id.
+            after_epoch: only the epochs after this one. Defaults to None: all.
         """
+        after = -math.inf if after_epoch is None else _check_epoch("after_epoch", after_epoch)
         rows = self._db().execute(
             "SELECT epoch, MIN(time) AS time FROM metrics WHERE run_id = ? AND kind = 'epoch'"
-            " AND time IS NOT NULL GROUP BY epoch ORDER BY epoch", (run_id,))
+            " AND time IS NOT NULL AND epoch > ? GROUP BY epoch ORDER BY epoch",
+            (run_id, after))
         return [(row["epoch"], row["time"]) for row in rows]
 
     def batches(self, run_id: str, epoch: int | None = None) -> dict[str, list[tuple[int, float]]]:
@@ -500,13 +670,19 @@ class RunStore:
             " AND epoch = ? ORDER BY step, rowid", (run_id, epoch))
         return epoch, _series(rows, "step")
 
-    def snapshot(self, run_id: str) -> RunSnapshot:
+    def snapshot(self, run_id: str, after_epoch: int | None = None) -> RunSnapshot:
         """Everything the Train page shows of a run, read at one moment.
 
         The run, its history, its epochs' times, the latest batches, its view and its
         place in the queue come from one read transaction, so an epoch the worker
         writes meanwhile is in all of them or in none: the progress text and the curves
         drawn from one snapshot name the same epoch. `RunNotFound` if there is no run.
+
+        Args:
+            run_id: the run's id.
+            after_epoch: the last epoch the caller has drawn: `history` and
+                `epoch_times` then hold only the epochs after it (`history_since`), and
+                the caller appends them to what it holds. Defaults to None: all epochs.
 
         Example:
 
@@ -517,17 +693,21 @@ class RunStore:
         ...     snap.run.status, snap.place, snap.training_now
         ('queued', 2, 0)
         """
+        if after_epoch is not None:
+            _check_epoch("after_epoch", after_epoch)
         with self._reading():
             run = self.get_run(run_id)
             batch_epoch, batches = self._batches(run_id, None)
             queue = self.queued_ids() if run.status == "queued" else []
             training_now = self._db().execute(
                 "SELECT COUNT(*) FROM runs WHERE status = 'running'").fetchone()[0]
-            return RunSnapshot(run=run, history=self.history(run_id),
-                               epoch_times=self.epoch_times(run_id), batches=batches,
+            return RunSnapshot(run=run, history=self._history(run_id, after_epoch),
+                               epoch_times=self.epoch_times(run_id, after_epoch),
+                               batches=batches,
                                batch_epoch=batch_epoch, view=self.view(run_id),
                                place=queue.index(run_id) + 1 if run_id in queue else None,
-                               training_now=training_now)
+                               training_now=training_now,
+                               view_epochs=tuple(self.view_epochs(run_id)))
 
     def resolve(self, prefix: str) -> str:
         """The full id of the one run whose id starts with `prefix`.
@@ -553,6 +733,24 @@ class RunStore:
             raise ValueError("`run_id` must be a run id of lowercase letters and digits; "
                              f"received {run_id!r}.")
         return self.root / "models" / f"{run_id}.keras"
+
+    def weights_folder(self, run_id: str) -> Path:
+        """Where the weights kept at past epochs go: `root/models/<run_id>/`, beside the
+        model (`tflab.kept`)."""
+        return self.model_path(run_id).with_suffix("")
+
+    def weight_epochs(self, run_id: str) -> list[int]:
+        """The epochs whose weights the run kept, oldest first: its first epoch and its
+        best by validation loss (`tflab.kept.KeepWeights`); [] when none.
+
+        Example:
+
+        >>> import tempfile
+        >>> with RunStore(tempfile.mkdtemp()) as store:
+        ...     store.weight_epochs(store.create_run("mlp", {}))
+        []
+        """
+        return kept_weight_epochs(self.weights_folder(run_id))
 
     def close(self) -> None:
         """Close every thread's connection. The store cannot be used afterwards."""
@@ -675,6 +873,12 @@ def _series(rows: Iterable[sqlite3.Row], x: str) -> dict[str, list[tuple[int, fl
 def _require_row(cursor: sqlite3.Cursor, run_id: str) -> None:
     if cursor.rowcount == 0:
         raise RunNotFound(f"no run with id {run_id!r}")
+
+
+def _check_epoch(field: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"`{field}` must be a whole number (an epoch); received {value!r}.")
+    return int(value)
 
 
 def _to_real(name: str, value: Any) -> float | None:

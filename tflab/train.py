@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -23,6 +24,7 @@ import tensorflow as tf
 from tflab.build import BuildError, ShapeMismatch, build_model, check_data, compile_model
 from tflab.data import Dataset, DatasetUnavailable, load_dataset
 from tflab.hints import baseline, near_chance_hint
+from tflab.kept import KeepWeights
 from tflab.profile import profile_pictures
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.stream import Diverged, ListSink, Sink, StopRequested, StreamCallback
@@ -65,7 +67,8 @@ def pipelines(x_train, y_train, x_val, y_val, batch_size, seed):
 
 def train(spec: ExperimentSpec, sink: Sink | None = None,
           should_stop: Callable[[], bool] = lambda: False,
-          data: Dataset | None = None) -> TrainingResult:
+          data: Dataset | None = None,
+          keep_weights: str | os.PathLike[str] | None = None) -> TrainingResult:
     """Train `spec` to its end, a stop request, divergence or a failure; never raises.
 
     Args:
@@ -73,6 +76,8 @@ def train(spec: ExperimentSpec, sink: Sink | None = None,
         sink: receives epoch logs and throttled batch progress. Default: a ListSink.
         should_stop: asked after each batch; True stops the run within that batch.
         data: the dataset, when the caller already loaded it (benchmarks).
+        keep_weights: a folder for the weights of the first and the best epoch so far
+            (`tflab.kept.KeepWeights`). Defaults to None: none kept.
     """
     sink = sink if sink is not None else ListSink()
     started = time.monotonic()
@@ -93,6 +98,8 @@ def train(spec: ExperimentSpec, sink: Sink | None = None,
         kind = view_kind(data.summary)
         if kind is not None:
             callbacks.append(ViewCallback(kind, data, sink))
+        if keep_weights is not None:
+            callbacks.append(KeepWeights(keep_weights))
         early = None
         if spec.fit.early_stopping:
             monitor = "val_loss" if val_ds is not None else "loss"

@@ -2,16 +2,18 @@
 
 For 2-D points, the decision boundary (the probability of the second class over a grid);
 for a 1-D regression, the fitted curve over the data; for a series, the forecast over
-the validation part. A `ViewCallback` computes the view at most every `interval`
-seconds at an epoch's end and sends plain JSON data to the sink.
+the validation part; for other classifiers (pictures), the confusion matrix of the
+validation part. A `ViewCallback` computes the view at an epoch's end, at most every
+`interval` seconds and never for more than a tenth of the time, and sends plain JSON
+data to the sink (the store keeps past views for an epoch slider).
 
 Example:
 
 >>> from tflab.data import DataSummary
 >>> view_kind(DataSummary("binary", (2,), (1,), ("orange", "blue")))
 'boundary'
->>> view_kind(DataSummary("multiclass", (28, 28, 1), (), tuple("0123456789"), True)) is None
-True
+>>> view_kind(DataSummary("multiclass", (28, 28, 1), (), tuple("0123456789"), True))
+'matrix'
 """
 
 from __future__ import annotations
@@ -24,14 +26,20 @@ import keras
 import numpy as np
 
 from tflab.data import Dataset, DataSummary
+from tflab.evaluate import evaluate_predictions
 
 MAX_POINTS = 400
+MAX_MATRIX_EXAMPLES = 500  # validation examples a confusion-matrix view is counted on
+MATRIX_BATCH = 64
+VIEW_SHARE = 0.1  # the most of a run's time its views may take
 
 
 def view_kind(summary: DataSummary) -> str | None:
-    """Which live view fits the data: 'boundary', 'curve', 'forecast' or None."""
+    """Which live view fits the data: 'boundary', 'curve', 'forecast', 'matrix' or None."""
     if summary.kind == "binary" and tuple(summary.input_shape) == (2,):
         return "boundary"
+    if summary.is_classification:
+        return "matrix"
     if summary.kind == "regression" and tuple(summary.input_shape) == (1,):
         return "curve"
     if summary.kind == "series":
@@ -43,9 +51,9 @@ def _rounded(values) -> list:
     return np.round(np.asarray(values, dtype="float64"), 4).tolist()
 
 
-def _sample(count: int) -> np.ndarray:
-    """At most MAX_POINTS indices spread over `count`, so a view stays small."""
-    return np.unique(np.linspace(0, count - 1, min(count, MAX_POINTS)).astype(int)) if count else \
+def _sample(count: int, limit: int = MAX_POINTS) -> np.ndarray:
+    """At most `limit` indices spread over `count`, so a view stays small."""
+    return np.unique(np.linspace(0, count - 1, min(count, limit)).astype(int)) if count else \
         np.zeros(0, dtype=int)
 
 
@@ -89,12 +97,44 @@ def forecast(model: keras.Model, data: Dataset, history: int = 200) -> dict:
             "split": int(len(past))}
 
 
+def matrix(model: keras.Model, data: Dataset) -> dict:
+    """The confusion matrix on (at most MAX_MATRIX_EXAMPLES of) the validation examples.
+
+    The training examples stand in when the run keeps none for validation; `part` says
+    which. Rows are the true class, columns the predicted one, as `tflab.evaluate`.
+
+    Example:
+
+    >>> from tflab.data import load_dataset
+    >>> data = load_dataset("digits", {}, 0.2, 42)
+    >>> model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+    ...                           keras.layers.Dense(10, activation="softmax")])
+    >>> view = matrix(model, data)
+    >>> len(view["matrix"]), view["part"], sum(map(sum, view["matrix"])) == view["examples"]
+    (10, 'validation', True)
+    """
+    part = "validation" if data.has_validation else "training"
+    x, y = (data.x_val, data.y_val) if data.has_validation else (data.x_train, data.y_train)
+    keep = _sample(len(x), MAX_MATRIX_EXAMPLES)
+    x, y = x[keep], np.asarray(y)[keep]
+    # Small batches: a transfer model's 224x224 pictures would not fit in memory at once.
+    out = np.concatenate([_predict(model, x[i:i + MATRIX_BATCH])
+                          for i in range(0, len(x), MATRIX_BATCH)]) if len(x) else np.zeros((0, 1))
+    predicted = (out.reshape(-1) > 0.5).astype(int) if out.shape[-1] == 1 else out.argmax(axis=-1)
+    evaluation = evaluate_predictions(y, predicted, data.summary.class_names)
+    return {"matrix": evaluation.matrix, "class_names": list(data.summary.class_names),
+            "accuracy": round(evaluation.accuracy, 4), "examples": int(len(x)), "part": part}
+
+
 COMPUTE: Mapping[str, Callable[[keras.Model, Dataset], dict]] = MappingProxyType({
-    "boundary": boundary, "curve": curve, "forecast": forecast})
+    "boundary": boundary, "curve": curve, "forecast": forecast, "matrix": matrix})
 
 
 class ViewCallback(keras.callbacks.Callback):
     """Computes the live view at most every `interval` seconds, and once more at the end.
+
+    A view slower to compute than a tenth of that (a confusion matrix through a large
+    model) waits longer: views never take more than `VIEW_SHARE` of the run's time.
 
     Args:
         kind: a key of COMPUTE.
@@ -111,15 +151,18 @@ class ViewCallback(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self._last = None
+        self._cost = 0.0
         self._epoch = 0
         self._sent = 0
 
     def on_epoch_end(self, epoch, logs=None):
         self._epoch = epoch + 1
         now = self.clock()
-        if self._last is None or now - self._last >= self.interval:
+        wait = max(self.interval, self._cost * (1 / VIEW_SHARE - 1))
+        if self._last is None or now - self._last >= wait:
             self._send()
-            self._last = now
+            self._last = self.clock()
+            self._cost = self._last - now
 
     def on_train_end(self, logs=None):
         if self._sent != self._epoch:

@@ -204,3 +204,23 @@ def test_text_charts_and_sidebar_name_the_same_epoch_and_never_one_past_the_end(
         assert "train.batches" not in charts(at)
         assert sidebar_labels(at) == [f"epoch 5 of 5 · {title}"]
         store.finish(run_id, "completed")
+
+
+def test_a_picture_classifier_shows_the_confusion_matrix_of_its_latest_epoch(tflab_home):
+    """Issue 9: picture classifiers had no live view; the engine now sends a matrix."""
+    digits = get_recipe("multiclass").spec.with_setting("fit.epochs", 2)
+    with RunStore(tflab_home) as store:
+        run_id = store.create_run("multiclass", digits.to_dict(), 2)
+        assert store.claim_next() == run_id  # this test plays the worker
+        store.add_epochs(run_id, [(1, {"loss": 0.9}), (2, {"loss": 0.5})])
+        matrix = [[3, 1], [0, 4]]
+        store.set_view(run_id, "matrix", 2, {"matrix": matrix, "class_names": ["0", "1"],
+                                             "accuracy": 0.875, "examples": 8,
+                                             "part": "validation"})
+
+        at = no_exception(open_page(TRAIN, run=run_id))
+
+        view = charts(at)["train.view"]
+        assert view["layout"]["title"]["text"].endswith("· epoch 2")
+        [heatmap] = [trace for trace in view["data"] if trace["type"] == "heatmap"]
+        assert heatmap["text"] == [["3", "1"], ["0", "4"]]

@@ -9,7 +9,8 @@ MODULES = ["tflab.spec.params", "tflab.spec.layers", "tflab.spec.training", "tfl
            "tflab.spec.data", "tflab.spec.model", "tflab.spec.experiment", "tflab.recipes",
            "tflab.stream", "tflab.data.dataset", "tflab.build", "tflab.codegen", "tflab.executor",
            "tflab.job", "tflab.train", "tflab.evaluate", "tflab.data.csvfiles", "tflab.weights",
-           "tflab.imagenet", "tflab.files", "tflab.spec.names", "tflab.spec.legacy"]
+           "tflab.imagenet", "tflab.files", "tflab.spec.names", "tflab.spec.legacy",
+           "tflab.views", "tflab.kept"]
 
 
 @pytest.mark.parametrize("name", MODULES)

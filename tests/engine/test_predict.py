@@ -10,7 +10,7 @@ from PIL import Image
 from drawings import drawn_seven, drawn_three, noise_photo, png_bytes
 from tflab.data import load_dataset
 from tflab.job import run_job
-from tflab.predict import PredictionError, Predictor, load_model
+from tflab.predict import PredictionError, Predictor, load_model, load_model_at
 from tflab.recipes import get_recipe
 from tflab.store import RunStore
 
@@ -218,3 +218,39 @@ def test_a_saved_and_reloaded_model_predicts_the_same(tflab_home):
     x = np.linspace(0, 1, 30, dtype="float32").reshape(1, 30, 1)
     again = load_model(store.model_path(store.list_runs()[0].id))
     assert np.allclose(predictor.model.predict(x, verbose=0), again.predict(x, verbose=0))
+
+
+def test_a_prediction_at_a_kept_past_epoch_is_the_model_as_it_was_then(tmp_path):
+    store = RunStore(tmp_path)
+    spec = get_recipe("binary_points").spec.with_setting("data.options.pattern", "spiral") \
+        .with_setting("fit.epochs", 30)
+    run_id = store.create_run(spec.recipe, spec.to_dict(), 30)
+    assert run_job(store, run_id).status == "completed"
+    kept = store.weight_epochs(run_id)
+    assert kept[0] == 1 and len(kept) <= 2 and all(1 <= epoch <= 30 for epoch in kept)
+    points = [[0.0, 0.0], [2.0, -1.0], [-3.0, 2.5], [4.0, 4.0]]
+
+    final = Predictor.from_run(store, run_id).numbers(points)
+    first = Predictor.from_run(store, run_id, epoch=1).numbers(points)
+
+    assert np.abs(final - first).max() > 1e-3, "epoch 1 answered as the final model"
+    # the kept epoch 1 is the boundary the run drew at epoch 1
+    model = load_model_at(store, run_id, epoch=1)
+    _, _, view = store.view_at(run_id, 1)
+    grid = np.stack(np.meshgrid(view["grid_x"], view["grid_y"]), axis=-1).reshape(-1, 2)
+    np.testing.assert_allclose(model.predict(grid, verbose=0).reshape(41, 41),
+                               view["probabilities"], atol=1e-3)
+    with pytest.raises(ValueError, match=r"`epoch`, expected one of the kept epochs 1.*"
+                                         r"Received: epoch=31"):
+        Predictor.from_run(store, run_id, epoch=31)
+    store.delete_run(run_id)
+    assert not store.weights_folder(run_id).exists() and store.weight_epochs(run_id) == []
+
+
+def test_a_run_that_kept_no_model_keeps_no_past_weights(tmp_path):
+    store = RunStore(tmp_path)
+    spec = get_recipe("linear").spec.with_setting("fit.epochs", 200) \
+        .with_setting("compile.learning_rate", 10.0)  # blows up: diverged, no model kept
+    run_id = store.create_run(spec.recipe, spec.to_dict(), 200)
+    assert run_job(store, run_id).status == "diverged"
+    assert store.weight_epochs(run_id) == [] and not store.weights_folder(run_id).exists()

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 import tflab.store
-from tflab.store import FINISHED, SCHEMA_VERSION, STATUSES, RunNotFound, RunStore, default_root
+from tflab.store import (FINISHED, MAX_VIEW_SNAPSHOTS, SCHEMA_VERSION, STATUSES, RunNotFound,
+                         RunStore, default_root, kept_view_epochs)
 
 REPO = Path(__file__).resolve().parents[2]
 HAS_PROC = Path("/proc/self/stat").exists()
@@ -521,3 +522,98 @@ def test_a_snapshot_taken_while_a_worker_writes_counts_the_epochs_it_holds(tmp_p
 
     assert mismatches == []
     assert len(snapshots) > 1
+
+
+def test_history_since_returns_only_the_epochs_after_the_last_one_drawn(store):
+    run_id = store.create_run("mlp", {}, epochs=10_000)
+    store.mark_running(run_id)
+    store.add_epochs(run_id, [(epoch, {"loss": 1 / epoch, "val_loss": 2 / epoch})
+                              for epoch in range(1, 9_998)], at=10.0)
+    store.add_epochs(run_id, [(9_998, {"loss": 0.5}), (9_999, {"loss": 0.25})], at=20.0)
+
+    since = store.history_since(run_id, 9_997)
+
+    assert since == {"loss": [(9_998, 0.5), (9_999, 0.25)]}
+    assert store.history_since(run_id, 9_999) == {}
+    assert len(store.history_since(run_id, 0)["val_loss"]) == 9_997
+    snap = store.snapshot(run_id, after_epoch=9_997)
+    assert snap.history == since
+    assert snap.epoch_times == [(9_998, 20.0), (9_999, 20.0)]
+    assert snap.run.epochs_done == 9_999  # the run itself is whole
+    assert len(store.snapshot(run_id).history["loss"]) == 9_999
+
+
+def test_history_since_names_a_bad_epoch(store):
+    run_id = store.create_run("mlp", {})
+    for bad in ("3", 2.5, True, None):
+        with pytest.raises(ValueError, match=r"`after_epoch` must be a whole number.*received"):
+            store.history_since(run_id, bad)
+    with pytest.raises(ValueError, match="`after_epoch`.*received '3'"):
+        store.snapshot(run_id, after_epoch="3")
+
+
+def test_views_are_kept_per_epoch_and_read_back_at_the_nearest_kept_epoch(store):
+    run_id = store.create_run("mlp", {}, epochs=10)
+    for epoch in (1, 2, 4):
+        store.set_view(run_id, "curve", epoch, {"curve_y": [epoch]})
+
+    assert store.view_epochs(run_id) == [1, 2, 4]
+    assert store.view_at(run_id, 1) == ("curve", 1, {"curve_y": [1]})
+    assert store.view_at(run_id, 3) == ("curve", 2, {"curve_y": [2]})  # nearest at or before
+    assert store.view_at(run_id, 99) == ("curve", 4, {"curve_y": [4]})
+    assert store.view_at(run_id, 0) is None
+    assert store.view_at(run_id, 4, kind="boundary") is None
+    assert store.view(run_id) == ("curve", 4, {"curve_y": [4]})  # the latest, as before
+    assert store.snapshot(run_id).view_epochs == (1, 2, 4)
+    with pytest.raises(ValueError, match=r"`epoch` must be a whole number.*received '3'"):
+        store.view_at(run_id, "3")
+    store.delete_run(run_id)
+    assert store.view_epochs(run_id) == [] and store.view_at(run_id, 4) is None
+
+
+def test_a_long_run_keeps_a_bounded_even_spread_of_views(store):
+    run_id = store.create_run("mlp", {}, epochs=5_000)
+    sizes = []
+    for epoch in range(1, 5_001):
+        store.set_view(run_id, "boundary", epoch, {"epoch": epoch})
+        sizes.append(len(store.view_epochs(run_id)))
+
+    kept = store.view_epochs(run_id)
+    assert max(sizes) <= MAX_VIEW_SNAPSHOTS
+    assert sizes[:MAX_VIEW_SNAPSHOTS] == list(range(1, MAX_VIEW_SNAPSHOTS + 1))  # all, at first
+    assert kept[0] == 1 and kept[-1] == 5_000
+    assert len(kept) > MAX_VIEW_SNAPSHOTS // 2
+    gaps = {b - a for a, b in zip(kept[:-2], kept[1:-1])}
+    assert gaps == {32}  # evenly spread: 5000 epochs in buckets of 32
+    assert kept == kept_view_epochs(range(1, 5_001))  # the same as the rule applied once
+    for epoch in kept:
+        assert store.view_at(run_id, epoch) == ("boundary", epoch, {"epoch": epoch})
+
+
+def test_the_view_rule_keeps_firsts_of_buckets_and_names_a_bad_limit():
+    assert kept_view_epochs([], limit=4) == []
+    assert kept_view_epochs([4, 3, 3, 1], limit=4) == [1, 3, 4]  # up to the limit: all
+    assert kept_view_epochs([7, 3, 3, 1], limit=4) == [1, 7]  # buckets 1-4 and 5-8
+    # Views sent every third epoch (throttled): buckets of 4 keep their first view.
+    assert kept_view_epochs(range(1, 23, 3), limit=8) == [1, 7, 10, 13, 19, 22]
+    assert kept_view_epochs(range(1, 23, 3), limit=8) == kept_view_epochs(
+        kept_view_epochs(range(1, 17, 3), limit=8) + [19, 22], limit=8)
+    with pytest.raises(ValueError, match=r"`limit` must be a whole number of at least 2; "
+                                         r"received 1"):
+        kept_view_epochs([1, 2], limit=1)
+
+
+def test_a_store_that_kept_only_the_latest_view_opens_and_offers_that_epoch(tmp_path):
+    # Schema version 3: the views table held the latest view only, no view_history.
+    with sqlite3.connect(tmp_path / "runs.sqlite3") as db:
+        db.execute("""CREATE TABLE views (run_id TEXT NOT NULL, kind TEXT NOT NULL,
+            epoch INTEGER NOT NULL, payload TEXT NOT NULL, PRIMARY KEY (run_id, kind))""")
+        db.execute("""INSERT INTO views VALUES ('old1', 'boundary', 40, '{"p": [0.5]}')""")
+        db.execute("PRAGMA user_version = 3")
+    with RunStore(tmp_path) as store:
+        assert store.view("old1") == ("boundary", 40, {"p": [0.5]})
+        assert store.view_epochs("old1") == [40]
+        assert store.view_at("old1", 50) == ("boundary", 40, {"p": [0.5]})
+        assert store.view_at("old1", 39) is None
+    with sqlite3.connect(tmp_path / "runs.sqlite3") as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -7,7 +7,7 @@ from tflab.recipes import get_recipe
 from tflab.store import RunStore
 from tflab.stream import ListSink
 from tflab.train import train
-from tflab.views import ViewCallback
+from tflab.views import MAX_MATRIX_EXAMPLES, ViewCallback
 
 
 def test_points_runs_send_a_decision_boundary_that_learns():
@@ -63,3 +63,63 @@ def test_the_store_keeps_the_latest_view_of_a_series_run(tflab_home):
     assert len(payload["forecast"]) == len(payload["values"]) - payload["split"]
     store.delete_run(run_id)
     assert store.view(run_id) is None
+
+
+def test_a_spiral_run_keeps_its_past_boundaries_and_the_first_differs_from_the_last(tflab_home):
+    store = RunStore(tflab_home)
+    spec = get_recipe("binary_points").spec.with_setting("data.options.pattern", "spiral") \
+        .with_setting("fit.epochs", 30)
+    run_id = store.create_run(spec.recipe, spec.to_dict(), 30)
+    assert run_job(store, run_id).status == "completed"
+
+    epochs = store.view_epochs(run_id)
+    assert epochs[0] == 1 and epochs[-1] == 30
+    first, last = store.view_at(run_id, 1), store.view_at(run_id, 30)
+    assert first[:2] == ("boundary", 1) and last[:2] == ("boundary", 30)
+    before, after = (np.array(view[2]["probabilities"]) for view in (first, last))
+    assert before.shape == after.shape == (41, 41)
+    assert np.abs(before - after).max() > 0.05, "the boundary did not change while training"
+    assert last == store.view(run_id)
+
+
+def test_a_slow_view_is_sent_less_often_so_views_take_a_tenth_of_the_time():
+    class Clock:
+        now = 0.0
+
+        def __call__(self):
+            return self.now
+
+    clock, sink = Clock(), ListSink()
+    callback = ViewCallback("matrix", None, sink, interval=0.5, clock=clock)
+
+    def send():  # a view that takes 1 s to compute: the next waits 9 s
+        clock.now += 1.0
+        sink.views.append((callback._epoch, "matrix", {}))
+        callback._sent = callback._epoch
+
+    callback._send = send
+    callback.on_train_begin()
+    for epoch in range(100):
+        clock.now += 0.25
+        callback.on_epoch_end(epoch)
+    callback.on_train_end()
+    assert [e for e, _, _ in sink.views] == [1, 37, 73, 100]
+
+
+def test_a_digits_run_keeps_the_confusion_matrix_of_its_epochs(tflab_home, digits):
+    store = RunStore(tflab_home)
+    spec = get_recipe("multiclass").spec.with_setting("fit.epochs", 3)
+    run_id = store.create_run(spec.recipe, spec.to_dict(), 3)
+    assert run_job(store, run_id).status == "completed"
+
+    epochs = store.view_epochs(run_id)
+    assert epochs[0] == 1 and epochs[-1] == 3
+    kind, epoch, payload = store.view_at(run_id, 3)
+    assert (kind, epoch, payload["part"]) == ("matrix", 3, "validation")
+    counts = np.array(payload["matrix"])
+    assert counts.shape == (10, 10) and payload["class_names"] == list("0123456789")
+    assert payload["examples"] == counts.sum() == len(digits.y_val) <= MAX_MATRIX_EXAMPLES
+    # rows are the true classes: each row adds up to that digit's validation examples
+    assert counts.sum(axis=1).tolist() == np.bincount(digits.y_val.reshape(-1).astype(int),
+                                                      minlength=10).tolist()
+    assert payload["accuracy"] == round(np.trace(counts) / counts.sum(), 4) > 0.8
