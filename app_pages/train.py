@@ -11,6 +11,7 @@ import streamlit as st
 from components import figures
 from components.draft import draft_spec
 from components.evaluation import can_evaluate, evaluation_ui
+from components.live_chart import live_chart
 from components.messages import code, safe
 from components.sidebar import LIVE_REFRESH
 from components.state import executor, run_store
@@ -83,16 +84,17 @@ def view_figure(view):
 
 
 def charts_of(snap) -> list:
-    """(key, figure) for each chart of one snapshot: metrics, the epoch in progress, view."""
+    """(key, figure, follows) for each chart of one snapshot: metrics, the epoch in
+    progress, view; `follows` says whether its x axis counts epochs or batches."""
     run = snap.run
     charts = [(f"train.metric.{metric}",
-               figures.metric_chart(snap.history, metric, total_epochs=run.epochs))
+               figures.metric_chart(snap.history, metric, total_epochs=run.epochs), True)
               for metric in figures.metric_names(snap.history) or ["loss"]]
     current = epoch_in_progress(run, snap.batch_epoch)
     if current is not None and snap.batches:
-        charts.append(("train.batches", figures.batch_chart(snap.batches, current)))
+        charts.append(("train.batches", figures.batch_chart(snap.batches, current), True))
     if snap.view is not None:
-        charts.append(("train.view", view_figure(snap.view)))
+        charts.append(("train.view", view_figure(snap.view), False))
     return charts
 
 
@@ -107,13 +109,15 @@ def live() -> None:
     if st.button("Stop", icon=":material/stop:", disabled=run.status in FINISHED, key="train.stop",
                  help="End the run after its current batch; the model is kept"):
         executor().stop(run_id)
+    follow = st.toggle("Follow the newest epoch", value=True, key="train.follow",
+                       help="Slide a zoomed chart along as epochs arrive; off, it stays put")
     progress_ui(snap)
     if run.status == "queued":
         executor().ensure_worker()  # after the words above, which say what the store said
     columns = st.columns(2)
-    for index, (key, figure) in enumerate(charts_of(snap)):
+    for index, (key, figure, follows) in enumerate(charts_of(snap)):
         with columns[index % 2]:
-            st.plotly_chart(figure, key=key)
+            live_chart(figure, key=key, follow=follow and follows)
     if active and run.status in FINISHED:
         st.rerun()  # the run ended: redraw the page once, without polling, with its evaluation
 

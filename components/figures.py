@@ -1,7 +1,7 @@
 """Pure figure builders: plain data in, a Plotly figure out.
 
 Every chart of the dashboard is drawn here, so the pages only fetch data and call
-`st.plotly_chart`. The look follows TensorBoard's scalars dashboard for training
+`st.plotly_chart`, or `components.live_chart` for the Train page's live charts. The look follows TensorBoard's scalars dashboard for training
 curves (training solid, validation dashed, the same two colours in every chart,
 an exponential moving average over a faint raw curve) and TensorFlow Playground for
 two-class data (orange for class 0, blue for class 1).

@@ -1,0 +1,104 @@
+"""A live Plotly chart: drawn once, then updated in place as a run's data arrives.
+
+`st.plotly_chart` makes a new chart for each new figure, so a person's zoom is lost at
+every refresh of the Train page. This chart is a Streamlit components v2 element with a
+fixed key: each refresh sends the new figure to the same element, whose JavaScript
+(`live_chart.js`) passes it to `Plotly.react` on the same <div> with a constant
+`uirevision`. Zoom, pan and hidden legend entries stay; with `follow` on, an x range the
+person chose slides to keep the newest point in view.
+
+Plotly.js is the installed `plotly` package's `plotly.min.js`, served by Streamlit as
+this component's asset (`/_stcore/bidi-components/tflab.live_chart/plotly.min.js`) and
+loaded once per page: nothing comes from the network, and an update carries only the
+figure. Figures are still built by `components.figures`.
+
+Example:
+
+>>> from components import figures
+>>> live_chart(figures.metric_chart({"loss": [(1, 0.5)]}, "loss"), key="train.metric.loss",
+...            follow=True)                                   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import plotly
+import plotly.graph_objects as go
+import streamlit as st
+from streamlit.components.v2 import component
+
+NAME = "tflab.live_chart"
+PLOTLY_FILE = "plotly.min.js"
+_SCRIPT = (Path(__file__).parent / "live_chart.js").read_text(encoding="utf-8")
+# Plotly's styles go to the page's <head>: in a shadow root its modebar and hover labels
+# would be unstyled.
+_mount = component(NAME, js=_SCRIPT, isolate_styles=False)
+
+
+def plotly_url(base_url_path: str = "") -> str:
+    """Where the page loads Plotly.js from: this component's asset route on the server.
+
+    Example:
+
+    >>> plotly_url(), plotly_url("/lab/")
+    ('/_stcore/bidi-components/tflab.live_chart/plotly.min.js', '/lab/_stcore/bidi-components/tflab.live_chart/plotly.min.js')
+    """
+    base = base_url_path.strip("/")
+    prefix = f"/{base}" if base else ""
+    return f"{prefix}/_stcore/bidi-components/{NAME}/{PLOTLY_FILE}"
+
+
+def payload(figure: go.Figure, follow: bool = False, base_url_path: str = "") -> dict:
+    """What one update sends to the page: the figure as JSON, whether to follow, Plotly's URL.
+
+    Args:
+        figure: the chart, as `components.figures` builds it.
+        follow: whether an x range the person set slides to the newest point.
+            Defaults to False: their range stays where they put it.
+        base_url_path: the server's `server.baseUrlPath`. Defaults to "".
+
+    Example:
+
+    >>> sent = payload(go.Figure(go.Scatter(x=[1, 2], y=[3, 4])), follow=True)
+    >>> sent["follow"], sent["figure"]["data"][0]["x"]
+    (True, [1, 2])
+    """
+    # Through Plotly's own encoder: it turns numpy arrays and NaN into plain JSON.
+    return {"figure": json.loads(figure.to_json()), "follow": bool(follow),
+            "plotly_url": plotly_url(base_url_path)}
+
+
+def live_chart(figure: go.Figure, *, key: str, follow: bool = False) -> None:
+    """Draw `figure`, or update the chart already drawn under `key` in place.
+
+    Args:
+        figure: the chart, as `components.figures` builds it.
+        key: the chart's identity across refreshes: the same key is the same chart.
+        follow: whether an x range the person set slides to the newest point.
+            Defaults to False.
+    """
+    _serve_plotly()
+    _mount(key=key, data=payload(figure, follow, st.get_option("server.baseUrlPath")),
+           width="stretch", height="content")
+
+
+def _serve_plotly() -> None:
+    """Make the installed plotly package's folder of Plotly.js this component's asset folder.
+
+    Streamlit serves a v2 component's files only from an asset folder declared by an
+    installed package's manifest; the dashboard is not installed, so the manifest is
+    registered here, on the running server's component manager (each AppTest has its own).
+    """
+    from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
+    from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
+
+    manager = get_bidi_component_manager()
+    if manager.get_component_path(NAME) is not None:
+        return
+    project, component = NAME.split(".")
+    manager.register_from_manifest(
+        ComponentManifest(name=project, version=plotly.__version__,
+                          components=[ComponentConfig(name=component, asset_dir="package_data")]),
+        Path(plotly.__file__).parent)
