@@ -220,12 +220,8 @@ def test_a_saved_and_reloaded_model_predicts_the_same(tflab_home):
     assert np.allclose(predictor.model.predict(x, verbose=0), again.predict(x, verbose=0))
 
 
-def test_a_prediction_at_a_kept_past_epoch_is_the_model_as_it_was_then(tmp_path):
-    store = RunStore(tmp_path)
-    spec = get_recipe("binary_points").spec.with_setting("data.options.pattern", "spiral") \
-        .with_setting("fit.epochs", 30)
-    run_id = store.create_run(spec.recipe, spec.to_dict(), 30)
-    assert run_job(store, run_id).status == "completed"
+def test_a_prediction_at_a_kept_past_epoch_is_the_model_as_it_was_then(spiral_run):
+    store, run_id = spiral_run
     kept = store.weight_epochs(run_id)
     assert kept[0] == 1 and len(kept) <= 2 and all(1 <= epoch <= 30 for epoch in kept)
     points = [[0.0, 0.0], [2.0, -1.0], [-3.0, 2.5], [4.0, 4.0]]

@@ -10,6 +10,16 @@ from tflab.train import train
 from tflab.views import MAX_MATRIX_EXAMPLES, ViewCallback
 
 
+class FakeClock:
+    """Seconds that pass only when a test moves `now`."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
 def test_points_runs_send_a_decision_boundary_that_learns():
     sink = ListSink()
     train(get_recipe("binary_points").spec.with_setting("fit.epochs", 40), sink)
@@ -34,13 +44,7 @@ def test_regression_runs_send_the_fitted_curve():
 
 
 def test_views_are_throttled_and_the_last_epoch_is_always_sent():
-    class Clock:
-        now = 0.0
-
-        def __call__(self):
-            return self.now
-
-    clock, sink = Clock(), ListSink()
+    clock, sink = FakeClock(), ListSink()
     callback = ViewCallback("curve", None, sink, interval=0.5, clock=clock)
     callback._send = lambda: (sink.views.append((callback._epoch, "curve", {})),
                               setattr(callback, "_sent", callback._epoch))
@@ -65,12 +69,8 @@ def test_the_store_keeps_the_latest_view_of_a_series_run(tflab_home):
     assert store.view(run_id) is None
 
 
-def test_a_spiral_run_keeps_its_past_boundaries_and_the_first_differs_from_the_last(tflab_home):
-    store = RunStore(tflab_home)
-    spec = get_recipe("binary_points").spec.with_setting("data.options.pattern", "spiral") \
-        .with_setting("fit.epochs", 30)
-    run_id = store.create_run(spec.recipe, spec.to_dict(), 30)
-    assert run_job(store, run_id).status == "completed"
+def test_a_spiral_run_keeps_its_past_boundaries_and_the_first_differs_from_the_last(spiral_run):
+    store, run_id = spiral_run
 
     epochs = store.view_epochs(run_id)
     assert epochs[0] == 1 and epochs[-1] == 30
@@ -83,13 +83,7 @@ def test_a_spiral_run_keeps_its_past_boundaries_and_the_first_differs_from_the_l
 
 
 def test_a_slow_view_is_sent_less_often_so_views_take_a_tenth_of_the_time():
-    class Clock:
-        now = 0.0
-
-        def __call__(self):
-            return self.now
-
-    clock, sink = Clock(), ListSink()
+    clock, sink = FakeClock(), ListSink()
     callback = ViewCallback("matrix", None, sink, interval=0.5, clock=clock)
 
     def send():  # a view that takes 1 s to compute: the next waits 9 s
