@@ -106,6 +106,11 @@ def live() -> None:
         st.warning("This run was deleted.")
         return
     run = snap.run
+    if active and run.status in FINISHED:
+        # The run ended: redraw the page once, without polling, with its evaluation. Before
+        # anything is drawn: a "Completed" shown first would invite a click on another page
+        # that this rerun, arriving after it, would undo.
+        st.rerun()
     if st.button("Stop", icon=":material/stop:", disabled=run.status in FINISHED, key="train.stop",
                  help="End the run after its current batch; the model is kept"):
         executor().stop(run_id)
@@ -118,8 +123,6 @@ def live() -> None:
     for index, (key, figure, follows) in enumerate(charts_of(snap)):
         with columns[index % 2]:
             live_chart(figure, key=key, follow=follow and follows)
-    if active and run.status in FINISHED:
-        st.rerun()  # the run ended: redraw the page once, without polling, with its evaluation
 
 
 live()

@@ -18,6 +18,7 @@ import streamlit as st
 
 from components import figures
 from components.messages import plain, safe
+from components.thumbnails import thumbnail
 from tflab.prepare import COLOURS
 
 COLOURS_LABELS = {"auto": "Automatic", "as_is": "As it is", "invert": "Inverted"}
@@ -49,10 +50,12 @@ def picture_answer_ui(result, picture_key: str, position: int, can_invert: bool)
             st.error(safe(result.error), icon=":material/broken_image:")
             return
         picture, view, chart = st.columns([1, 1, 2])
-        picture.image(result.preview, caption=plain(result.name), width=SHOWN_WIDTH)
+        # Data addresses inside the page: a rerun (the next upload) cannot drop them.
+        picture.image(thumbnail(result.preview, side=SHOWN_WIDTH), caption=plain(result.name),
+                      width=SHOWN_WIDTH)
         seen = np.clip(np.round(result.view), 0, 255).astype(np.uint8)
         # A 28x28 view is drawn 140 wide by the browser; a larger one Streamlit shrinks.
-        view.image(seen[..., 0] if seen.shape[-1] == 1 else seen, caption="what the model sees",
+        view.image(thumbnail(seen, side=SHOWN_WIDTH), caption="what the model sees",
                    width=SHOWN_WIDTH)
         with chart:
             st.plotly_chart(figures.top_k_chart(result.top), key=f"predict.top.{position}")

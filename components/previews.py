@@ -16,6 +16,7 @@ import streamlit as st
 
 from components import figures
 from components.messages import error_text
+from components.thumbnails import thumbnail
 from tflab.data import CATALOG, load_dataset, summarize
 from tflab.spec import ExperimentSpec
 
@@ -54,7 +55,10 @@ def data_preview_ui(data: dict, seed: int) -> None:
         return
     if summary.image:
         pictures = image_grid(x, y, summary.class_names)
-        st.image([p for p, _ in pictures], caption=[c for _, c in pictures], width=72)
+        # Inside the page, not the media store: a Train pressed before the browser fetched
+        # them would drop them (a 404 each, and broken pictures).
+        st.image([thumbnail(p, side=144) for p, _ in pictures],
+                 caption=[c for _, c in pictures], width=72)
     elif summary.kind == "series":
         series = np.concatenate([x[0, :, 0], y[:, -1, 0]])
         st.plotly_chart(figures.series_chart(series), key="preview.series")
@@ -108,5 +112,5 @@ def augmentation_preview_ui(spec: ExperimentSpec) -> None:
         st.caption("Turn on a rotation, shift, shear, zoom or flip to see what training sees.")
         return
     original, samples = _augmented(spec.to_json())
-    st.image([original.astype(np.uint8)] + [s.astype(np.uint8) for s in samples],
+    st.image([thumbnail(picture, side=220) for picture in [original, *samples]],
              caption=["original"] + [f"training view {i + 1}" for i in range(len(samples))], width=110)

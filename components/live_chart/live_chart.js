@@ -86,6 +86,9 @@ export default function (component) {
     const next = graph.__tflabNext;
     if (!next) return;
     graph.__tflabNext = null;
+    // What the newest update said, for a test or a person's tools to read: an update
+    // already on its way when the toggle changed still carries the old value.
+    graph.dataset.follow = String(next.follow);
     const range = xRange(graph, next.data, next.follow);
     if (range) {
       next.layout.xaxis = { ...(next.layout.xaxis || {}), range, autorange: false };

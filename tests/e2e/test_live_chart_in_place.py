@@ -58,6 +58,10 @@ def test_the_loss_chart_is_updated_in_place_and_keeps_what_the_person_did(new_us
     # Follow off: a range the person sets stays exactly where they put it.
     main(page).get_by_text("Follow the newest epoch").click()
     expect(main(page).get_by_role("switch", name="Follow the newest epoch")).not_to_be_checked()
+    # An update already on its way when the switch turned still follows: wait for one
+    # drawn after it (a person's zoom in that half second would slide once).
+    page.wait_for_function(f"() => ({LOSS_GRAPH})().dataset.follow === 'false'",
+                           timeout=PAGE_TIMEOUT_MS)
     on_loss_graph(page, "return Plotly.relayout(graph, {'xaxis.range': [1, 3]});")
     # Hidden from its legend entry, as a person does (Plotly keeps a change made in its
     # own interface across updates, not one made by a script's Plotly.restyle).
@@ -77,6 +81,8 @@ def test_the_loss_chart_is_updated_in_place_and_keeps_what_the_person_did(new_us
     # Follow on: the chosen width slides along with the newest epoch.
     main(page).get_by_text("Follow the newest epoch").click()
     expect(main(page).get_by_role("switch", name="Follow the newest epoch")).to_be_checked()
+    page.wait_for_function(f"() => ({LOSS_GRAPH})().dataset.follow === 'true'",
+                           timeout=PAGE_TIMEOUT_MS)
     newest = wait_for_more_epochs(page, than=later)
     start, end = on_loss_graph(page, "return graph._fullLayout.xaxis.range;")
     assert end - start == pytest.approx(2)
