@@ -4,12 +4,12 @@ import numpy as np
 import streamlit as st
 
 from components import figures
-from components.messages import error_text, plain, safe
+from components.messages import code, error_text, plain, safe
 from components.picture_answers import colours_choice, picture_answer_ui
 from components.state import run_store
 from tflab.data import summarize
 from tflab.spec import ExperimentSpec, SpecError
-from tflab.titles import run_title
+from tflab.titles import model_choices, run_title
 
 store = run_store()
 st.title("Predict")
@@ -32,16 +32,32 @@ except SpecError as error:  # an older run naming its file by a path outside the
     st.stop()
 summary = summarize(spec.data.dataset, dict(spec.data.options))
 
+# The final model, or the model as it was at a kept past epoch (its first, its best).
+choices = model_choices(run.epochs_done, store.weight_epochs(run_id),
+                        spec.data.validation_split > 0)
+linked = st.query_params.get("epoch", "")
+epoch = None
+if len(choices) > 1:
+    offered = list(choices)
+    at = int(linked) if linked.isdigit() and int(linked) in choices else None
+    epoch = st.selectbox("Model", offered, index=offered.index(at), format_func=choices.get,
+                         key=f"predict.model.{run_id}.{at}",
+                         help="The weights kept as the run trained: its first epoch and its "
+                              "best by validation loss. Compare their answers with the final "
+                              "model's.")
+if linked and epoch is None and linked != "final":
+    st.warning(f"The weights of epoch {code(linked)} were not kept; this is the final model.")
+
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the model...")
-def predictor_for(run_id: str):
+def predictor_for(run_id: str, epoch: int | None = None):
     from tflab.predict import Predictor
 
-    return Predictor.from_run(run_store(), run_id)
+    return Predictor.from_run(run_store(), run_id, epoch=epoch)
 
 
 try:
-    predictor = predictor_for(run_id)
+    predictor = predictor_for(run_id, epoch)
 except Exception as error:  # a damaged or foreign model file: say so, keep the page
     st.error(error_text(error))
     st.stop()

@@ -67,3 +67,42 @@ def run_title(run) -> str:
     """
     parts = [run.label] if getattr(run, "label", "") else []
     return " · ".join(parts + [run.recipe, data_label(run.spec), run.id])
+
+
+def model_choices(epochs_done: int, kept_epochs: list[int],
+                  has_validation: bool = True) -> dict[int | None, str]:
+    """The models Predict offers for a run: the final one, then each kept past epoch.
+
+    The weights kept as a run trains (`tflab.kept.KeepWeights`) are its first epoch's
+    and its best epoch's by the validation loss (the training loss without a validation
+    part). A kept epoch that is the last one is the final model already, so it is not
+    offered twice.
+
+    Args:
+        epochs_done: the epochs the run trained (`Run.epochs_done`).
+        kept_epochs: `RunStore.weight_epochs(run_id)`, oldest first.
+        has_validation: whether the run kept a validation part. Defaults to True.
+
+    Returns:
+        {None: the final model's label, epoch: its label, ...}, in the order to offer.
+
+    Example:
+
+    >>> model_choices(40, [1, 23])
+    {None: 'final model (epoch 40)', 1: 'epoch 1 (the first)', 23: 'epoch 23 (lowest validation loss)'}
+    >>> model_choices(40, [1, 40])
+    {None: 'final model (epoch 40, lowest validation loss)', 1: 'epoch 1 (the first)'}
+    >>> model_choices(40, [1], has_validation=False)
+    {None: 'final model (epoch 40)', 1: 'epoch 1 (the first, lowest training loss)'}
+    """
+    lowest = "lowest validation loss" if has_validation else "lowest training loss"
+    best = kept_epochs[-1] if kept_epochs else None  # only [1]: the first was the best
+    final = f"final model (epoch {epochs_done}, {lowest})" if best == epochs_done \
+        else f"final model (epoch {epochs_done})"
+    choices: dict[int | None, str] = {None: final}
+    for epoch in kept_epochs:
+        if epoch >= epochs_done:
+            continue  # the final model itself
+        said = ["the first"] * (epoch == 1) + [lowest] * (epoch == best)
+        choices[epoch] = f"epoch {epoch} ({', '.join(said)})"
+    return choices

@@ -235,3 +235,32 @@ def test_a_colour_model_has_no_colours_choice(lab):
     assert not colours_radios(at)
     assert not [text for text in texts(at.caption) if "nverted" in text]
     assert [toggle.label for toggle in at.toggle if toggle.label == "Auto-contrast"]
+
+
+def test_the_model_as_it_was_at_a_kept_epoch_answers_differently(lab, trained):
+    """The linear run keeps its first epoch's weights: after one epoch of sgd the line is
+    nowhere near y = 2x - 1, so its answer for 10 is not the final model's 19."""
+    assert lab.weight_epochs(trained["linear"])[0] == 1
+    at = no_exception(open_page(PREDICT, run=trained["linear"]))
+    model = at.selectbox(key=f"predict.model.{trained['linear']}.None")
+    assert model.value is None and model.options[0].startswith("final model (epoch 500")
+    assert "epoch 1 (the first)" in model.options
+
+    def answer_for_10(at) -> float:
+        [answers] = [f.value for f in at.dataframe if "prediction" in f.value.columns]
+        return dict(zip(answers["x"], answers["prediction"]))[10.0]
+
+    final = answer_for_10(at)
+    model.select(1).run()
+    first = answer_for_10(no_exception(at))
+    assert final == pytest.approx(19, abs=0.1)
+    assert abs(first - final) > 1
+
+    # A link from Train's epoch slider opens on that epoch; an epoch not kept says so.
+    linked = no_exception(open_page(PREDICT, run=trained["linear"], epoch="1"))
+    assert linked.selectbox(key=f"predict.model.{trained['linear']}.1").value == 1
+    assert answer_for_10(linked) == pytest.approx(first, abs=1e-4)
+    missing = no_exception(open_page(PREDICT, run=trained["linear"], epoch="250"))
+    assert texts(missing.warning) == [
+        "The weights of epoch `250` were not kept; this is the final model."]
+    assert answer_for_10(missing) == pytest.approx(final, abs=1e-4)

@@ -74,3 +74,17 @@ def test_a_series_reads_from_a_csv_by_id_or_by_an_older_runs_path():
     assert data_label(series(csv_id="3fa2b1c4d5e6")) == "series from a CSV"
     assert data_label(series(csv_path="/lab/datasets/csv/3fa2b1c4d5e6.csv")) == "series from a CSV"
     assert data_label(series(csv_id="", length=200)) == "generated series"
+
+
+def test_predict_offers_the_final_model_then_each_kept_past_epoch_once():
+    from tflab.titles import model_choices
+
+    assert list(model_choices(40, [1, 23])) == [None, 1, 23]
+    assert model_choices(40, [1, 23])[23] == "epoch 23 (lowest validation loss)"
+    # The best was the last epoch: it is the final model, not a second choice.
+    assert list(model_choices(40, [1, 40])) == [None, 1]
+    assert "lowest validation loss" in model_choices(40, [1, 40])[None]
+    # Never better than the first: one file is both.
+    assert model_choices(5, [1])[1] == "epoch 1 (the first, lowest validation loss)"
+    assert model_choices(5, [])  == {None: "final model (epoch 5)"}
+    assert model_choices(1, [1]) == {None: "final model (epoch 1, lowest validation loss)"}
