@@ -16,6 +16,7 @@ from components.messages import code, safe
 from components.sidebar import LIVE_REFRESH
 from components.state import executor, run_store
 from tflab.progress import epoch_in_progress, progress, waiting_text
+from tflab.so_far import RunSoFar, read_newer
 from tflab.store import FINISHED, RunNotFound
 from tflab.titles import run_title
 
@@ -48,13 +49,14 @@ if run_id != st.query_params.get("run"):
 active = store.get_run(run_id).status not in FINISHED
 
 
-def progress_ui(snap) -> None:
-    """Where the run is: waiting in the queue, or its epochs, time and how it ended."""
+def progress_ui(snap, epoch_times) -> None:
+    """Where the run is: waiting in the queue, or its epochs (`epoch_times`: all read so
+    far), time and how it ended."""
     run = snap.run
     if run.status == "queued":
         st.info(waiting_text(snap.place, snap.training_now), icon=":material/schedule:")
         return
-    shown = progress(run, snap.epoch_times, time.time())
+    shown = progress(run, epoch_times, time.time())
     st.progress(shown.fraction, text=shown.text())
     if run.status in ("failed", "diverged", "interrupted"):
         st.error(safe(f"{run.status.capitalize()}: {run.message}"))
@@ -83,28 +85,66 @@ def view_figure(view):
     return figure
 
 
-def charts_of(snap) -> list:
-    """(key, figure, follows) for each chart of one snapshot: metrics, the epoch in
-    progress, view; `follows` says whether its x axis counts epochs or batches."""
+def charts_of(snap, history) -> list:
+    """(key, figure) for each curve chart: the metrics of `history` (every epoch read so
+    far), then the epoch in progress's batches."""
     run = snap.run
     charts = [(f"train.metric.{metric}",
-               figures.metric_chart(snap.history, metric, total_epochs=run.epochs), True)
-              for metric in figures.metric_names(snap.history) or ["loss"]]
+               figures.metric_chart(history, metric, total_epochs=run.epochs))
+              for metric in figures.metric_names(history) or ["loss"]]
     current = epoch_in_progress(run, snap.batch_epoch)
     if current is not None and snap.batches:
-        charts.append(("train.batches", figures.batch_chart(snap.batches, current), True))
-    if snap.view is not None:
-        charts.append(("train.view", view_figure(snap.view), False))
+        charts.append(("train.batches", figures.batch_chart(snap.batches, current)))
     return charts
+
+
+def pin_epoch(pin_key: str, slider_key: str, newest: int) -> None:
+    """The person moved the epoch slider: a past epoch stays shown while newer ones
+    arrive; the newest follows the run again."""
+    chosen = st.session_state[slider_key]
+    st.session_state[pin_key] = None if chosen >= newest else chosen
+
+
+def view_ui(snap) -> None:
+    """The live view and, under it, a slider over the epochs whose view was kept: the
+    view as it was at any of them, and a link to predict with that epoch's model."""
+    kept = list(snap.view_epochs)
+    if snap.view is None or not kept:
+        return
+    pin_key, slider_key = f"train.pinned.{run_id}", f"train.epoch.{run_id}"
+    pinned = st.session_state.get(pin_key)
+    # Kept views thin out as a long run grows: a pinned epoch no longer kept shows the
+    # nearest kept before it (view_at says which).
+    view = store.view_at(run_id, pinned) if pinned is not None else snap.view
+    view = view or snap.view
+    shown = view[1]
+    live_chart(view_figure(view), key="train.view")
+    if len(kept) < 2:
+        return
+    st.session_state[slider_key] = shown if shown in kept else kept[-1]
+    st.select_slider("Epoch shown", kept, key=slider_key, on_change=pin_epoch,
+                     args=(pin_key, slider_key, kept[-1]),
+                     help="The view as it was at an earlier epoch. Views are kept for every "
+                          "epoch that sent one up to 200, then for 200 spread over the run.")
+    caption = (f"Epoch {shown}: one of {len(kept)} kept views, epochs {kept[0]} to {kept[-1]}"
+               + ("; back at the newest, the view follows the run." if pinned is None
+                  else "; move to the end to follow the run again."))
+    st.caption(caption)
+    if snap.run.status in ("completed", "stopped") and shown in store.weight_epochs(run_id):
+        st.page_link("app_pages/predict.py", label=f"Predict with the model as it was at epoch "
+                     f"{shown}", icon=":material/history:",
+                     query_params={"run": run_id, "epoch": str(shown)})
 
 
 @st.fragment(run_every=LIVE_REFRESH if active else None)
 def live() -> None:
+    held_key = f"train.so_far.{run_id}"
     try:
-        snap = store.snapshot(run_id)
+        snap, held = read_newer(store, run_id, st.session_state.get(held_key) or RunSoFar())
     except RunNotFound:
         st.warning("This run was deleted.")
         return
+    st.session_state[held_key] = held
     run = snap.run
     if active and run.status in FINISHED:
         # The run ended: redraw the page once, without polling, with its evaluation. Before
@@ -116,13 +156,16 @@ def live() -> None:
         executor().stop(run_id)
     follow = st.toggle("Follow the newest epoch", value=True, key="train.follow",
                        help="Slide a zoomed chart along as epochs arrive; off, it stays put")
-    progress_ui(snap)
+    progress_ui(snap, held.epoch_times)
     if run.status == "queued":
         executor().ensure_worker()  # after the words above, which say what the store said
     columns = st.columns(2)
-    for index, (key, figure, follows) in enumerate(charts_of(snap)):
+    charts = charts_of(snap, held.history)
+    for index, (key, figure) in enumerate(charts):
         with columns[index % 2]:
-            live_chart(figure, key=key, follow=follow and follows)
+            live_chart(figure, key=key, follow=follow)
+    with columns[len(charts) % 2]:
+        view_ui(snap)
 
 
 live()

@@ -225,3 +225,50 @@ def test_a_picture_classifier_shows_the_confusion_matrix_of_its_latest_epoch(tfl
         assert view["layout"]["title"]["text"].endswith("· epoch 2")
         [heatmap] = [trace for trace in view["data"] if trace["type"] == "heatmap"]
         assert heatmap["text"] == [["3", "1"], ["0", "4"]]
+
+
+def boundary(at) -> tuple[str, "np.ndarray"]:
+    """The view's title and its decision boundary's probabilities, as the page sent them
+    (Plotly's JSON carries a numpy array as base64 of its bytes, which Plotly.js reads)."""
+    import base64
+
+    import numpy as np
+
+    view = charts(at)["train.view"]
+    [contour] = [trace for trace in view["data"] if trace["type"] in ("contour", "heatmap")]
+    z = contour["z"]
+    values = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]) \
+        if isinstance(z, dict) else np.asarray(z, dtype=float)
+    return view["layout"]["title"]["text"], values
+
+
+def test_the_epoch_slider_shows_the_boundary_as_it_was_then_and_links_to_that_model(lab):
+    """Issue 9: a finished spiral run; the slider opens at its newest kept view and goes
+    back to epoch 1, whose boundary is another one; kept weights there give a link to
+    Predict with that model."""
+    from apptest_support import train_now
+
+    spiral = get_recipe("binary_points").spec.with_setting("data.options.pattern", "spiral") \
+        .with_setting("fit.epochs", 30)
+    run_id = train_now(lab, spiral)
+    kept = lab.view_epochs(run_id)
+    assert kept[0] == 1 and len(kept) >= 2
+
+    at = no_exception(open_page(TRAIN, run=run_id))
+    slider = at.select_slider(key=f"train.epoch.{run_id}")
+    assert list(slider.options) == [str(epoch) for epoch in kept] and slider.value == kept[-1]
+    last_title, last = boundary(at)
+    assert last_title.endswith(f"· epoch {kept[-1]}")
+
+    no_exception(slider.set_value(1).run())
+    first_title, first = boundary(at)
+    assert first_title.endswith("· epoch 1")
+    assert first.shape == last.shape and abs(first - last).max() > 0.1
+    assert at.select_slider(key=f"train.epoch.{run_id}").value == 1
+    [link] = [link for link in at.get("page_link") if "epoch 1" in link.proto.label]
+    assert link.proto.label == "Predict with the model as it was at epoch 1"
+    assert link.proto.query_string == f"run={run_id}&epoch=1"
+
+    # Back at the newest: the view follows the run again.
+    no_exception(at.select_slider(key=f"train.epoch.{run_id}").set_value(kept[-1]).run())
+    assert boundary(at)[0] == last_title
