@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from test_train_live import PAGE_TIMEOUT_MS, queue_from_link
-from test_walkthrough import main
+from test_walkthrough import main, train_from_link
 
 # The loss chart's Plotly <div>, found by its title: the page draws one chart a metric.
 LOSS_GRAPH = """() => [...document.querySelectorAll('.tflab-live-chart.js-plotly-plot')]
@@ -95,3 +95,44 @@ def test_the_loss_chart_is_updated_in_place_and_keeps_what_the_person_did(new_us
     expect(stop).to_be_disabled(timeout=PAGE_TIMEOUT_MS)  # stopped, or done first
     assert len(loaded) == 1, loaded  # Plotly.js once, from the dashboard's server
     assert external == []
+
+
+# The live view's <div> (decision boundary, matrix, fitted line or forecast): its title
+# ends with the epoch it shows.
+VIEW_GRAPH = """() => [...document.querySelectorAll('.tflab-live-chart.js-plotly-plot')]
+    .find(graph => graph.layout && graph.layout.title
+          && / · epoch \\d+$/.test(graph.layout.title.text))"""
+
+
+def view_drawn(page: Page) -> dict:
+    """The view's title and its boundary's probabilities as the browser drew them."""
+    return page.evaluate(f"""() => {{ const graph = ({VIEW_GRAPH})();
+        const heat = graph._fullData.find(trace => trace.type === 'heatmap');
+        return {{title: graph.layout.title.text, marked: graph.__markedByTest === true,
+                 z: Array.from(heat.z, row => Array.from(row))}}; }}""")
+
+
+def test_the_epoch_slider_goes_back_to_epoch_1_and_on_to_predict_with_that_model(page: Page):
+    """Issue 9: a finished spiral run; the slider under its view moves the boundary back
+    to epoch 1, on the same chart, and links to Predict with the weights kept then."""
+    run_id = train_from_link(page, "binary_points", 60, pattern="spiral")
+    page.wait_for_function(f"() => !!({VIEW_GRAPH})()", timeout=PAGE_TIMEOUT_MS)
+    page.evaluate(f"() => {{ ({VIEW_GRAPH})().__markedByTest = true; }}")
+    last = view_drawn(page)
+    assert re.search(r"· epoch (\d+)$", last["title"]).group(1) != "1"
+
+    thumb = main(page).get_by_role("slider", name="Epoch shown")
+    thumb.focus()
+    page.keyboard.press("Home")  # the first kept epoch: 1
+    page.wait_for_function(f"() => ({VIEW_GRAPH})().layout.title.text.endsWith('· epoch 1')",
+                           timeout=PAGE_TIMEOUT_MS)
+    first = view_drawn(page)
+    assert first["marked"]  # the same chart, redrawn in place
+    assert max(abs(a - b) for row_a, row_b in zip(first["z"], last["z"])
+               for a, b in zip(row_a, row_b)) > 0.1
+
+    main(page).get_by_role("link", name="Predict with the model as it was at epoch 1").click()
+    expect(main(page).get_by_role("heading", name="Predict", exact=True)).to_be_visible()
+    expect(main(page).get_by_role("combobox", name="Model")).to_have_value(
+        re.compile(r"^epoch 1 \(the first"))
+    assert run_id in page.url

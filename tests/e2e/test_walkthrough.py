@@ -141,9 +141,12 @@ def pick_run(page: Page, run_id: str) -> None:
     wait_until_idle(page)
 
 
-def train_from_link(page: Page, recipe: str, epochs: int) -> str:
-    """Open Build from a shared link with the recipe's spec, press Train, wait for the end."""
+def train_from_link(page: Page, recipe: str, epochs: int, **options: str) -> str:
+    """Open Build from a shared link with the recipe's spec (its data `options` changed),
+    press Train, wait for the end."""
     spec = get_recipe(recipe).spec.with_setting("fit.epochs", epochs)
+    for name, value in options.items():
+        spec = spec.with_setting(f"data.options.{name}", value)
     page.goto(f"/build?{PARAM}={encode(spec)}")
     expect(main(page).get_by_role("heading", name="Build", exact=True)).to_be_visible()
     run_id = press_train_in_build(page)
