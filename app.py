@@ -15,12 +15,13 @@ build = st.Page("app_pages/build.py", title="Build", icon=":material/tune:")
 navigation = st.navigation([
     recipes,
     build,
-    st.Page("app_pages/train.py", title="Train", icon=":material/monitoring:"),
+    train := st.Page("app_pages/train.py", title="Train", icon=":material/monitoring:"),
     st.Page("app_pages/predict.py", title="Predict", icon=":material/online_prediction:"),
     st.Page("app_pages/runs.py", title="Runs", icon=":material/table_chart:"),
 ])
-with st.sidebar:
-    # Recipes and Build open another page from the server (st.switch_page): they keep no
-    # refresh timer, whose rerun of the old page would blank the new one (see sidebar.py).
-    active_runs_ui(live=navigation not in (recipes, build))
+if navigation != train:  # Train draws the list itself: it knows when its own view refreshes
+    with st.sidebar:
+        # Recipes and Build open another page from the server (st.switch_page): they keep
+        # no refresh timer, whose rerun of the old page would blank the new one (sidebar.py).
+        active_runs_ui(live=navigation not in (recipes, build))
 navigation.run()

@@ -13,7 +13,7 @@ from components.draft import draft_spec
 from components.evaluation import can_evaluate, evaluation_ui
 from components.live_chart import live_chart
 from components.messages import code, safe
-from components.sidebar import LIVE_REFRESH
+from components.sidebar import WATCH_REFRESH, active_runs_ui
 from components.state import executor, run_store
 from tflab.progress import epoch_in_progress, progress, waiting_text
 from tflab.so_far import RunSoFar, read_newer
@@ -47,6 +47,12 @@ run_id = pick.selectbox("Run", ids, index=ids.index(wanted), format_func=labels.
 if run_id != st.query_params.get("run"):
     st.query_params["run"] = run_id
 active = store.get_run(run_id).status not in FINISHED
+with st.sidebar:
+    # While its run trains, this page refreshes itself five times a second; a second
+    # timer, the list's, interleaved with it broke the page's element tree in Streamlit
+    # 1.67 ("Cannot set a node at a delta path", 4 of 9 tries of test_train_live.py;
+    # 0 of 3 without). So the list is as of this page's run until the run ends.
+    active_runs_ui(live=not active)
 
 
 def progress_ui(snap, epoch_times) -> None:
@@ -85,17 +91,18 @@ def view_figure(view):
     return figure
 
 
-def charts_of(snap, history) -> list:
-    """(key, figure) for each curve chart: the metrics of `history` (every epoch read so
-    far), then the epoch in progress's batches."""
-    run = snap.run
-    charts = [(f"train.metric.{metric}",
-               figures.metric_chart(history, metric, total_epochs=run.epochs))
-              for metric in figures.metric_names(history) or ["loss"]]
-    current = epoch_in_progress(run, snap.batch_epoch)
+def metric_charts(snap, history) -> list:
+    """(key, figure) of each metric's chart, from `history` (every epoch read so far)."""
+    return [(f"train.metric.{metric}",
+             figures.metric_chart(history, metric, total_epochs=snap.run.epochs))
+            for metric in figures.metric_names(history) or ["loss"]]
+
+
+def batches_ui(snap) -> None:
+    """The epoch in progress, batch by batch; nothing between epochs and once done."""
+    current = epoch_in_progress(snap.run, snap.batch_epoch)
     if current is not None and snap.batches:
-        charts.append(("train.batches", figures.batch_chart(snap.batches, current)))
-    return charts
+        live_chart(figures.batch_chart(snap.batches, current), key="train.batches")
 
 
 def pin_epoch(pin_key: str, slider_key: str, newest: int) -> None:
@@ -136,7 +143,7 @@ def view_ui(snap) -> None:
                      query_params={"run": run_id, "epoch": str(shown)})
 
 
-@st.fragment(run_every=LIVE_REFRESH if active else None)
+@st.fragment(run_every=WATCH_REFRESH if active else None)
 def live() -> None:
     held_key = f"train.so_far.{run_id}"
     try:
@@ -160,11 +167,15 @@ def live() -> None:
     if run.status == "queued":
         executor().ensure_worker()  # after the words above, which say what the store said
     columns = st.columns(2)
-    charts = charts_of(snap, held.history)
-    for index, (key, figure) in enumerate(charts):
+    for index, (key, figure) in enumerate(metric_charts(snap, held.history)):
         with columns[index % 2]:
             live_chart(figure, key=key, follow=follow)
-    with columns[len(charts) % 2]:
+    # A place of their own: the batch chart comes and goes between epochs, and a chart
+    # that changed column at each refresh would be torn down and drawn again.
+    batches, view = st.columns(2)
+    with batches:
+        batches_ui(snap)
+    with view:
         view_ui(snap)
 
 

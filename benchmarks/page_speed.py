@@ -1,6 +1,7 @@
 """How fast the dashboard shows itself and its training, measured in a real browser.
 
-    python benchmarks/page_speed.py [--repeat 3] [--epochs 10000] [--json]
+    python benchmarks/page_speed.py [--repeat 3] [--recipe multiclass] [--epochs 60]
+                                    [--skip-start] [--json]
 
 (a) Start to first page: from launching `streamlit run` until a headless Chromium shows
     the page's first text, for an empty Streamlit page (`st.write("ok")`) and for TF
@@ -8,19 +9,21 @@
     and a fresh run store; each is started `--repeat` times, alternating which goes
     first, after one warm-up start of each (not counted) so both read a warm disk cache.
     Required: TF Lab's median at most 1.5x the empty page's.
-(b) Epoch to page: the linear recipe with `--epochs` epochs is started from Build's Train
-    button; while it trains, this script reads the run store every 10 ms (the time each
-    epoch count first appears there) and the browser records, every 10 ms, when the
-    Train page first shows each epoch count: in its progress text ("Epoch N of M") and
-    as points of its loss chart. The delay of a count is the page's time minus the
-    store's (median, 95th percentile). Also: the share of the epoch counts the store
-    held that the chart drew; whether the loss chart's element was replaced (it is marked
-    when first drawn, then looked for at the end); and whether an x range set with
-    `Plotly.relayout` at the first epochs (1 to 51) survived (its width kept: the page
-    follows the newest epoch). Required: the chart's median delay at most 1 s.
+(b) Epoch to chart: the recipe (multi-class digits, 60 epochs, by default) is started
+    from Build's Train button; while it trains, this script reads the run store every
+    10 ms (the time each epoch count first appears there) and the browser records, every
+    10 ms, when the Train page first shows each epoch count: in its progress text, as a
+    point of its loss chart's training line (drawn), and as that line's newest point.
+    The delay of a count is the page's time minus the store's (median, 95th percentile).
+    Also: the share of the store's epoch counts that the chart drew; whether the loss
+    chart's element was replaced (it is marked when first drawn, then looked for at the
+    end); whether an x range set with `Plotly.relayout` at the first points (1 to 11)
+    kept its width (the page follows the newest epoch). Required: the chart's delay
+    95th percentile at most 0.5 s, at least 95% of the store's epoch counts drawn, and
+    the same element throughout.
 
-The store gets a worker's epochs a few times a second (every 0.2 s), so an epoch's end
-comes up to 0.2 s before the store's time; the figures measure the dashboard's part.
+The worker writes epochs to the store a few times a second, so an epoch's end comes up
+to that much before the store's time; the figures measure the dashboard's part.
 Exit status 1 when a requirement is not met.
 """
 
@@ -55,17 +58,18 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1400, "height": 1000}
 START_LIMIT = 1.5  # TF Lab's start over an empty page's
-DELAY_LIMIT = 1.0  # seconds from the store to the chart
+DELAY_LIMIT = 0.5  # seconds from the store to the chart, 95th percentile
+SHARE_LIMIT = 0.95  # of the store's epoch counts drawn on the chart
 EMPTY_PAGE = 'import streamlit as st\n\nst.write("ok")\n'
 
 # Records, every 10 ms, when the Train page first shows each epoch count: in the
-# progress text and as points of the loss chart's training line (charts left from the
-# page's previous run, marked stale, are not counted).
+# progress text, as the newest point of the loss chart's training line, and as any point
+# of it (an epoch drawn at all). At the first points, the loss chart is marked (a new
+# element would not carry the mark) and zoomed to x 1 to 11 as a person would.
 WATCH_PAGE_JS = """() => {
-    window.lossGraph = () => [...document.querySelectorAll(
-            '[data-testid="stElementContainer"]:not([data-stale="true"]) .js-plotly-plot')]
+    window.lossGraph = () => [...document.querySelectorAll('.tflab-live-chart.js-plotly-plot')]
         .find(chart => chart.layout && chart.layout.title && chart.layout.title.text === 'loss');
-    window.pageSeen = {progress: {}, chart: {}};
+    window.pageSeen = {progress: {}, newest: {}, drawn: {}};
     const note = (kind, count) => {
         if (count > 0 && !(count in window.pageSeen[kind])) window.pageSeen[kind][count] = Date.now();
     };
@@ -73,23 +77,15 @@ WATCH_PAGE_JS = """() => {
         const progress = document.querySelector('[data-testid="stProgress"]');
         const match = progress && progress.innerText.match(/Epoch (\\d+) of/);
         if (match) note('progress', Number(match[1]));
-        let points = 0;
-        for (const chart of document.querySelectorAll(
-                '[data-testid="stElementContainer"]:not([data-stale="true"]) .js-plotly-plot')) {
-            const title = chart.layout && chart.layout.title && chart.layout.title.text || '';
-            if (!/loss/.test(title)) continue;
-            for (const trace of chart._fullData || []) {
-                // The newest epoch drawn: long curves are thinned, their last point kept.
-                if (trace.name === 'training' && trace.x.length)
-                    points = Math.max(points, Number(trace.x[trace.x.length - 1]));
-            }
-        }
-        note('chart', points);
         const graph = lossGraph();
-        if (graph && points > 0 && window.Plotly && !window.pageSeen.zoomed) {
+        const curve = graph && (graph._fullData || []).find(trace => trace.name === 'training');
+        if (!curve || !curve.x.length) return;
+        for (const x of curve.x) note('drawn', Number(x));
+        note('newest', Number(curve.x[curve.x.length - 1]));
+        if (window.Plotly && !window.pageSeen.zoomed) {
             graph.__markedByBenchmark = true;
             window.pageSeen.zoomed = true;
-            Plotly.relayout(graph, {'xaxis.range': [1, 51]});
+            Plotly.relayout(graph, {'xaxis.range': [1, 11]});
         }
     }, 10);
 }"""
@@ -240,7 +236,7 @@ def delays(page_seen: dict[str, int], store: StoreWatch) -> dict:
             "max_s": max(samples) if samples else None}
 
 
-def measure_epoch_to_page(browser, epochs: int, work: Path) -> dict:
+def measure_epoch_to_page(browser, recipe: str, epochs: int, work: Path) -> dict:
     folder = work / "epochs"
     server = Server(REPO / "app.py", folder)
     store = StoreWatch(server.home / "runs.sqlite3")
@@ -249,7 +245,7 @@ def measure_epoch_to_page(browser, epochs: int, work: Path) -> dict:
     page.set_default_timeout(60_000)
     try:
         server.wait_until_healthy()
-        spec = get_recipe("linear").spec.with_setting("fit.epochs", epochs)
+        spec = get_recipe(recipe).spec.with_setting("fit.epochs", epochs)
         page.goto(f"{server.url}/build?{PARAM}={encode(spec)}")
         train = page.get_by_test_id("stMain").get_by_role("button", name="Train")
         train.wait_for(state="visible")
@@ -258,61 +254,75 @@ def measure_epoch_to_page(browser, epochs: int, work: Path) -> dict:
         page.wait_for_url(re.compile(r"/train\?(.*&)?run=\w+"))
         page.evaluate(WATCH_PAGE_JS)
         page.wait_for_function(
-            f"() => window.pageSeen.progress[{epochs}] && window.pageSeen.chart[{epochs}]",
-            timeout=300_000)
+            f"() => window.pageSeen.progress[{epochs}] && window.pageSeen.drawn[{epochs}]",
+            timeout=600_000)
         page_seen = page.evaluate(AFTER_JS)
     finally:
         store.done.set()
         context.close()
         server.stop()
-    progress, chart = delays(page_seen["progress"], store), delays(page_seen["chart"], store)
     stored = {count for _, count in store.seen}
-    drawn = stored & {int(count) for count in page_seen["chart"]}
-    return {"epochs": epochs, "store_updates": len(store.seen), "progress_text": progress,
-            "loss_chart": chart, "chart_share": len(drawn) / len(stored) if stored else None,
-            "chart_replaced": page_seen["replaced"],
+    share = {kind: len(stored & {int(c) for c in page_seen[kind]}) / len(stored) if stored
+             else None for kind in ("drawn", "newest", "progress")}
+    chart = delays(page_seen["drawn"], store)
+    return {"recipe": recipe, "epochs": epochs, "store_updates": len(store.seen),
+            "progress_text": delays(page_seen["progress"], store), "loss_chart": chart,
+            "loss_chart_newest": delays(page_seen["newest"], store),
+            "chart_share": share["drawn"], "newest_share": share["newest"],
+            "progress_share": share["progress"], "chart_replaced": page_seen["replaced"],
             "zoom_kept": page_seen["zoom_width"] is not None
-            and abs(page_seen["zoom_width"] - 50) < 1e-6, "limit_s": DELAY_LIMIT,
-            "ok": chart["median_s"] is not None and chart["median_s"] <= DELAY_LIMIT}
+            and abs(page_seen["zoom_width"] - 10) < 1e-6,
+            "limits": {"p95_s": DELAY_LIMIT, "share": SHARE_LIMIT},
+            "ok": chart["p95_s"] is not None and chart["p95_s"] <= DELAY_LIMIT
+            and share["drawn"] is not None and share["drawn"] >= SHARE_LIMIT
+            and not page_seen["replaced"]}
 
 
 def table(result: dict) -> str:
     start, epoch = result["start_to_first_page"], result["epoch_to_page"]
-    runs = {name: ", ".join(f"{s:.2f}" for s in values) + f" (server healthy at "
-                  f"{start['healthy_median_s'][name]:.2f})" for name, values in start["runs_s"].items()}
-    lines = [
-        f"{'measure':<44} {'median':>8}  {'runs / samples'}",
-        f"{'(a) start to first page, empty Streamlit page':<44} {start['median_s']['empty']:>7.2f}s  "
-        f"{runs['empty']}",
-        f"{'(a) start to first page, TF Lab':<44} {start['median_s']['tflab']:>7.2f}s  "
-        f"{runs['tflab']}",
-        f"{'(a) ratio TF Lab / empty (limit 1.5x)':<44} {start['ratio']:>7.2f}x  "
-        f"{'ok' if start['ok'] else 'OVER THE LIMIT'}",
-    ]
-    for label, key in (("progress text", "progress_text"), ("loss chart", "loss_chart")):
+    lines = [f"{'measure':<46} {'median':>8}  {'runs / samples'}"]
+    if start is not None:
+        runs = {name: ", ".join(f"{s:.2f}" for s in values) + f" (server healthy at "
+                      f"{start['healthy_median_s'][name]:.2f})"
+                for name, values in start["runs_s"].items()}
+        lines += [
+            f"{'(a) start to first page, empty Streamlit page':<46} "
+            f"{start['median_s']['empty']:>7.2f}s  {runs['empty']}",
+            f"{'(a) start to first page, TF Lab':<46} {start['median_s']['tflab']:>7.2f}s  "
+            f"{runs['tflab']}",
+            f"{'(a) ratio TF Lab / empty (limit 1.5x)':<46} {start['ratio']:>7.2f}x  "
+            f"{'ok' if start['ok'] else 'OVER THE LIMIT'}",
+        ]
+    for label, key in (("progress text", "progress_text"), ("loss chart", "loss_chart"),
+                       ("loss chart's newest point", "loss_chart_newest")):
         figures = epoch[key]
         median = "-" if figures["median_s"] is None else f"{figures['median_s']:.2f}s"
         worst = "-" if figures["max_s"] is None else f"{figures['max_s']:.2f}"
         p95 = "-" if figures["p95_s"] is None else f"{figures['p95_s']:.2f}"
-        lines.append(f"{'(b) store to page, ' + label:<44} {median:>8}  "
+        lines.append(f"{'(b) store to ' + label:<46} {median:>8}  "
                      f"{figures['samples']} epoch counts, p95 {p95} s, max {worst} s")
-    share = "-" if epoch["chart_share"] is None else f"{epoch['chart_share']:.0%}"
-    lines.append(f"{'(b) store epoch counts the chart drew':<44} {share:>8}  "
-                 f"of {epoch['store_updates']}")
-    lines.append(f"{'(b) loss chart element replaced':<44} "
+    for label, key in (("drew", "chart_share"), ("showed as newest", "newest_share")):
+        share = "-" if epoch[key] is None else f"{epoch[key]:.0%}"
+        lines.append(f"{'(b) store epoch counts the chart ' + label:<46} {share:>8}  "
+                     f"of {epoch['store_updates']}")
+    lines.append(f"{'(b) loss chart element replaced':<46} "
                  f"{'yes' if epoch['chart_replaced'] else 'no':>8}")
-    lines.append(f"{'(b) zoom (x 1 to 51) kept':<44} {'yes' if epoch['zoom_kept'] else 'no':>8}")
-    lines.append(f"{'(b) chart limit 1 s, ' + str(epoch['epochs']) + ' epochs':<44} "
-                 f"{'':>8}  {'ok' if epoch['ok'] else 'OVER THE LIMIT'}")
+    lines.append(f"{'(b) zoom (width of x 1 to 11) kept':<46} "
+                 f"{'yes' if epoch['zoom_kept'] else 'no':>8}")
+    lines.append(f"{'(b) ' + epoch['recipe'] + ', ' + str(epoch['epochs']) + ' epochs':<46} "
+                 f"{'':>8}  {'ok' if epoch['ok'] else 'NOT MET'} (p95 at most "
+                 f"{DELAY_LIMIT} s, at least {SHARE_LIMIT:.0%} drawn, same element)")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="starts of each page (default 3)")
-    parser.add_argument("--epochs", type=int, default=10000,
-                        help="epochs of the linear run watched in (b) (default 10000, the most "
-                             "a spec allows: the longest run and the largest chart)")
+    parser.add_argument("--recipe", default="multiclass",
+                        help="the recipe trained and watched in (b) (default multiclass)")
+    parser.add_argument("--epochs", type=int, default=60,
+                        help="its epochs (default 60; up to 10000, the most a spec allows)")
+    parser.add_argument("--skip-start", action="store_true", help="measure (b) only")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -325,12 +335,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="tflab-page-speed-") as work, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            result = {"start_to_first_page": measure_start(browser, args.repeat, Path(work)),
-                      "epoch_to_page": measure_epoch_to_page(browser, args.epochs, Path(work))}
+            result = {"start_to_first_page": None if args.skip_start
+                      else measure_start(browser, args.repeat, Path(work)),
+                      "epoch_to_page": measure_epoch_to_page(browser, args.recipe, args.epochs,
+                                                             Path(work))}
         finally:
             browser.close()
     print(json.dumps(result, indent=2) if args.json else table(result))
-    return 0 if result["start_to_first_page"]["ok"] and result["epoch_to_page"]["ok"] else 1
+    started_ok = args.skip_start or result["start_to_first_page"]["ok"]
+    return 0 if started_ok and result["epoch_to_page"]["ok"] else 1
 
 
 if __name__ == "__main__":

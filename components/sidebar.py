@@ -24,7 +24,10 @@ from components.state import run_store
 from tflab.progress import short_status
 from tflab.titles import run_title
 
-LIVE_REFRESH = 0.5  # seconds; the Train page's pace too
+LIVE_REFRESH = 0.5  # seconds
+# The Train page's pace while its run trains: an epoch reaches the chart within about
+# this, plus the page's own work (benchmarks/page_speed.py measures it).
+WATCH_REFRESH = 0.2  # seconds
 IDLE_REFRESH = 2.0  # seconds, when nothing trains: a run queued elsewhere still shows
 
 

@@ -39,3 +39,15 @@ def test_plotly_js_is_the_installed_plotly_packages_and_served_under_the_compone
     assert served.stat().st_size > 1_000_000
     assert plotly_url("") == f"/_stcore/bidi-components/{NAME}/{PLOTLY_FILE}"
     assert plotly_url("/lab") == f"/lab/_stcore/bidi-components/{NAME}/{PLOTLY_FILE}"
+
+
+def test_an_update_of_a_10000_epoch_run_stays_small():
+    """Issue 9: long curves are thinned before they are sent, so an update of the longest
+    run a spec allows weighs about what a 1,000-epoch one does."""
+    rng = np.random.default_rng(0)
+    history = {name: [(n, float(v)) for n, v in enumerate(rng.random(10_000) + 1 / np.arange(1, 10_001), 1)]
+               for name in ("loss", "val_loss")}
+    sent = json.dumps(payload(figures.metric_chart(history, "loss", total_epochs=10_000)))
+    assert len(sent) < 100_000  # 62 KB measured
+    [curve] = [t for t in json.loads(sent)["figure"]["data"] if t["name"] == "training"]
+    assert curve["x"][-1] == 10_000 and len(curve["x"]) <= 1_100
