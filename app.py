@@ -6,8 +6,10 @@ Run: streamlit run app.py
 import streamlit as st
 
 from components.sidebar import active_runs_ui
+from components.state import settle_heap
 
 st.set_page_config(page_title="TF Lab", page_icon=":material/neurology:", layout="wide")
+settle_heap()  # garbage collection after each run skips the libraries' objects
 
 recipes = st.Page("app_pages/recipes.py", title="Recipes", icon=":material/menu_book:",
                   default=True)

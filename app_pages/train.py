@@ -91,18 +91,24 @@ def view_figure(view):
     return figure
 
 
-def metric_charts(snap, history) -> list:
-    """(key, figure) of each metric's chart, from `history` (every epoch read so far)."""
-    return [(f"train.metric.{metric}",
-             figures.metric_chart(history, metric, total_epochs=snap.run.epochs))
-            for metric in figures.metric_names(history) or ["loss"]]
+def metric_charts_ui(snap, held, follow: bool) -> None:
+    """A chart per metric, in two columns, from every epoch read so far (`held`)."""
+    columns = st.columns(2)
+    for index, metric in enumerate(figures.metric_names(held.history) or ["loss"]):
+        with columns[index % 2]:
+            live_chart(lambda: figures.metric_chart(held.history, metric,
+                                                    total_epochs=snap.run.epochs),
+                       key=f"train.metric.{metric}", follow=follow,
+                       signature=(run_id, held.last_epoch, snap.run.epochs))
 
 
 def batches_ui(snap) -> None:
     """The epoch in progress, batch by batch; nothing between epochs and once done."""
     current = epoch_in_progress(snap.run, snap.batch_epoch)
     if current is not None and snap.batches:
-        live_chart(figures.batch_chart(snap.batches, current), key="train.batches")
+        steps = max(points[-1][0] for points in snap.batches.values() if points)
+        live_chart(lambda: figures.batch_chart(snap.batches, current), key="train.batches",
+                   signature=(run_id, current, steps))
 
 
 def pin_epoch(pin_key: str, slider_key: str, newest: int) -> None:
@@ -125,7 +131,7 @@ def view_ui(snap) -> None:
     view = store.view_at(run_id, pinned) if pinned is not None else snap.view
     view = view or snap.view
     shown = view[1]
-    live_chart(view_figure(view), key="train.view")
+    live_chart(lambda: view_figure(view), key="train.view", signature=(run_id, *view[:2]))
     if len(kept) < 2:
         return
     st.session_state[slider_key] = shown if shown in kept else kept[-1]
@@ -166,10 +172,7 @@ def live() -> None:
     progress_ui(snap, held.epoch_times)
     if run.status == "queued":
         executor().ensure_worker()  # after the words above, which say what the store said
-    columns = st.columns(2)
-    for index, (key, figure) in enumerate(metric_charts(snap, held.history)):
-        with columns[index % 2]:
-            live_chart(figure, key=key, follow=follow)
+    metric_charts_ui(snap, held, follow)
     # A place of their own: the batch chart comes and goes between epochs, and a chart
     # that changed column at each refresh would be torn down and drawn again.
     batches, view = st.columns(2)

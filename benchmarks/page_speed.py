@@ -231,7 +231,8 @@ def delays(page_seen: dict[str, int], store: StoreWatch) -> dict:
         stored = store.first_time(count)
         if stored is not None:
             samples.append(page_ms / 1000 - stored)
-    return {"samples": len(samples), "median_s": statistics.median(samples) if samples else None,
+    return {"samples": len(samples), "each_s": [round(x, 3) for x in samples],
+            "median_s": statistics.median(samples) if samples else None,
             "p95_s": statistics.quantiles(samples, n=20)[18] if len(samples) > 1 else None,
             "max_s": max(samples) if samples else None}
 

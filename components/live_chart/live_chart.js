@@ -80,6 +80,11 @@ export default function (component) {
   layout.margin = { ...margin, t: (margin.t ?? 28) + TOOLBAR_HEIGHT };
   layout.height = (layout.height || 340) + TOOLBAR_HEIGHT;
   graph.style.height = `${layout.height}px`;
+  // The same figure again (the page refreshes faster than most charts change): nothing
+  // to draw. A revision is the data the server built the figure from.
+  const revision = data.revision == null ? null : `${data.revision}|${!!data.follow}`;
+  if (revision !== null && revision === graph.__tflabRevision) return;
+  graph.__tflabRevision = revision;
   // Updates can arrive faster than Plotly.js loads: only the newest is drawn.
   graph.__tflabNext = { data: figure.data || [], layout, follow: !!data.follow };
   loadPlotly(data.plotly_url).then((Plotly) => {

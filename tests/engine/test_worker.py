@@ -54,6 +54,12 @@ def test_the_worker_process_trains_a_submitted_run(executor):
     assert executor.store.model_path(run_id).exists()
     assert executor.store.view(run_id)[0] == "boundary"
     assert executor.position(run_id) is None
+    # Training yields the CPU to the pages: the worker runs at a lower priority.
+    from tflab.worker import NICENESS
+
+    worker = executor._process.pid
+    assert os.getpriority(os.PRIO_PROCESS, worker) == \
+        min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS)
 
 
 def test_stop_reaches_the_worker_through_the_store(executor):
