@@ -67,7 +67,10 @@ EMPTY_PAGE = 'import streamlit as st\n\nst.write("ok")\n'
 # of it (an epoch drawn at all). At the first points, the loss chart is marked (a new
 # element would not carry the mark) and zoomed to x 1 to 11 as a person would.
 WATCH_PAGE_JS = """() => {
-    window.lossGraph = () => [...document.querySelectorAll('.tflab-live-chart.js-plotly-plot')]
+    // Any Plotly chart titled "loss" not left from an earlier run (marked stale): the
+    // same script measures a page drawing with st.plotly_chart.
+    window.lossGraph = () => [...document.querySelectorAll(
+            '[data-testid="stElementContainer"]:not([data-stale="true"]) .js-plotly-plot')]
         .find(chart => chart.layout && chart.layout.title && chart.layout.title.text === 'loss');
     window.pageSeen = {progress: {}, newest: {}, drawn: {}};
     const note = (kind, count) => {
