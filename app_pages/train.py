@@ -98,7 +98,7 @@ def metric_charts_ui(snap, held, follow: bool) -> None:
         with columns[index % 2]:
             live_chart(lambda: figures.metric_chart(held.history, metric,
                                                     total_epochs=snap.run.epochs),
-                       key=f"train.metric.{metric}", follow=follow,
+                       key=f"train.metric.{metric}.{run_id}", follow=follow,
                        signature=(run_id, held.last_epoch, snap.run.epochs))
 
 
@@ -107,8 +107,8 @@ def batches_ui(snap) -> None:
     current = epoch_in_progress(snap.run, snap.batch_epoch)
     if current is not None and snap.batches:
         steps = max(points[-1][0] for points in snap.batches.values() if points)
-        live_chart(lambda: figures.batch_chart(snap.batches, current), key="train.batches",
-                   signature=(run_id, current, steps))
+        live_chart(lambda: figures.batch_chart(snap.batches, current),
+                   key=f"train.batches.{run_id}", signature=(run_id, current, steps))
 
 
 def pin_epoch(pin_key: str, slider_key: str, newest: int) -> None:
@@ -131,7 +131,8 @@ def view_ui(snap) -> None:
     view = store.view_at(run_id, pinned) if pinned is not None else snap.view
     view = view or snap.view
     shown = view[1]
-    live_chart(lambda: view_figure(view), key="train.view", signature=(run_id, *view[:2]))
+    live_chart(lambda: view_figure(view), key=f"train.view.{run_id}",
+               signature=(run_id, *view[:2]))
     if len(kept) < 2:
         return
     st.session_state[slider_key] = shown if shown in kept else kept[-1]

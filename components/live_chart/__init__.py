@@ -104,6 +104,7 @@ def live_chart(figure: go.Figure | Callable[[], go.Figure], *, key: str, follow:
     # The browser skips redrawing a figure it has drawn already (Plotly.react still lays
     # a chart out again, and a busy CPU trains at the same time).
     sent["revision"] = None if signature is None else repr(signature)
+    sent["key"] = key  # the browser keeps the chart under it when the element is remade
     _mount(key=key, data=sent, width="stretch", height="content")
 
 

@@ -63,15 +63,39 @@ function watchRange(graph) {
   });
 }
 
-export default function (component) {
-  const { data, parentElement } = component;
-  if (!data || !data.figure) return;
+// The charts drawn on this page by key, newest last: when Streamlit mounts a chart's
+// element again (a full page run, as when a run ends), the same graph moves into it,
+// with the person's zoom and hidden legend entries, instead of a new one.
+const KEPT_CHARTS = 16;
+
+function graphFor(key, parentElement) {
+  const charts = window.__tflabCharts || (window.__tflabCharts = new Map());
   let graph = parentElement.querySelector(".tflab-live-chart");
+  if (!graph && key) {
+    graph = charts.get(key) || null;
+    if (graph) parentElement.appendChild(graph);
+  }
   if (!graph) {
     graph = document.createElement("div");
     graph.className = "tflab-live-chart";
     parentElement.appendChild(graph);
   }
+  if (key) {
+    charts.delete(key);
+    charts.set(key, graph);
+    for (const [old, kept] of charts) {
+      if (charts.size <= KEPT_CHARTS) break;
+      charts.delete(old);
+      if (!kept.isConnected && window.Plotly) window.Plotly.purge(kept);
+    }
+  }
+  return graph;
+}
+
+export default function (component) {
+  const { data, parentElement } = component;
+  if (!data || !data.figure) return;
+  const graph = graphFor(data.key, parentElement);
   const figure = data.figure;
   const layout = { ...(figure.layout || {}), uirevision: UIREVISION };
   // Plotly's toolbar sits at the top right, where the figures put their legend: move the

@@ -26,10 +26,10 @@ MNIST = get_recipe("multiclass").spec.with_setting("data.dataset", "mnist")
 
 
 def charts(at) -> dict:
-    """The page's live charts as {key: figure dict}: AppTest does not draw a custom
-    component, so this reads the figure each one was sent."""
-    return {chart.proto.id.split("-", 2)[2]: json.loads(chart.proto.json)["figure"]
-            for chart in at.get("bidi_component")}
+    """The page's live charts as {key without its run id: figure dict}: AppTest does not
+    draw a custom component, so this reads the figure each one was sent."""
+    return {chart.proto.id.split("-", 2)[2].rsplit(".", 1)[0]:
+            json.loads(chart.proto.json)["figure"] for chart in at.get("bidi_component")}
 
 
 def training_epochs(at) -> list[int]:

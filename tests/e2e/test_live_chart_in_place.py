@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from test_train_live import PAGE_TIMEOUT_MS, queue_from_link
-from test_walkthrough import main, train_from_link
+from test_walkthrough import main, train_from_link, wait_until_idle
 
 # The loss chart's Plotly <div>, found by its title: the page draws one chart a metric.
 LOSS_GRAPH = """() => [...document.querySelectorAll('.tflab-live-chart.js-plotly-plot')]
@@ -93,6 +93,11 @@ def test_the_loss_chart_is_updated_in_place_and_keeps_what_the_person_did(new_us
     if stop.is_enabled():
         stop.click()
     expect(stop).to_be_disabled(timeout=PAGE_TIMEOUT_MS)  # stopped, or done first
+    # The page runs once more for the run's end: the chart, the same node, keeps its range.
+    wait_until_idle(page)
+    assert on_loss_graph(page, """return graph.__markedByTest === true
+        && Math.abs(graph._fullLayout.xaxis.range[1] - graph._fullLayout.xaxis.range[0] - 2)
+           < 1e-9;""")
     assert len(loaded) == 1, loaded  # Plotly.js once, from the dashboard's server
     assert external == []
 
