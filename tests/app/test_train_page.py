@@ -227,7 +227,7 @@ def test_a_picture_classifier_shows_the_confusion_matrix_of_its_latest_epoch(tfl
         assert heatmap["text"] == [["3", "1"], ["0", "4"]]
 
 
-def boundary(at) -> tuple[str, "np.ndarray"]:
+def boundary(at) -> tuple:
     """The view's title and its decision boundary's probabilities, as the page sent them
     (Plotly's JSON carries a numpy array as base64 of its bytes, which Plotly.js reads)."""
     import base64
