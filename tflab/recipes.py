@@ -51,9 +51,10 @@ def _spec(name: str, **parts) -> ExperimentSpec:
     return ExperimentSpec(recipe=name, **parts)
 
 
-_NOTES_AUGMENTATION = AugmentationSpec(rescale=1 / 255, rotation_range=40, width_shift_range=0.2,
-                                       height_shift_range=0.2, shear_range=0.2, zoom_range=0.2,
-                                       horizontal_flip=True, fill_mode="nearest")
+# The notes' ImageDataGenerator values, also what the coach offers against overfitting (tflab.coach).
+NOTES_AUGMENTATION = AugmentationSpec(rescale=1 / 255, rotation_range=40, width_shift_range=0.2,
+                                      height_shift_range=0.2, shear_range=0.2, zoom_range=0.2,
+                                      horizontal_flip=True, fill_mode="nearest")
 
 RECIPES: tuple[Recipe, ...] = (
     Recipe(
@@ -227,7 +228,7 @@ model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"]
                   ("Dense", {"units": 1, "activation": "sigmoid"}))),
               compile=CompileSpec("adam", 0.001, "binary_crossentropy", ("accuracy",)),
               fit=FitSpec(epochs=40, batch_size=32),
-              augmentation=_NOTES_AUGMENTATION),
+              augmentation=NOTES_AUGMENTATION),
     ),
     Recipe(
         "transfer", "Transfer learning from InceptionV3",

@@ -10,7 +10,7 @@ MODULES = ["tflab.spec.params", "tflab.spec.layers", "tflab.spec.training", "tfl
            "tflab.stream", "tflab.data.dataset", "tflab.build", "tflab.codegen", "tflab.executor",
            "tflab.job", "tflab.train", "tflab.evaluate", "tflab.data.csvfiles", "tflab.weights",
            "tflab.imagenet", "tflab.files", "tflab.spec.names", "tflab.spec.legacy",
-           "tflab.views", "tflab.kept"]
+           "tflab.views", "tflab.kept", "tflab.coach"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -24,7 +24,8 @@ def test_importing_the_engine_light_parts_does_not_load_tensorflow():
     import subprocess
     import sys
 
-    code = ("import sys, tflab, tflab.spec, tflab.recipes, tflab.store, tflab.data, tflab.images; "
+    code = ("import sys, tflab, tflab.spec, tflab.recipes, tflab.store, tflab.data, tflab.images, "
+            "tflab.coach; "
             "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'TF loaded'; "
             "assert 'streamlit' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)

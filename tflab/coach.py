@@ -1,0 +1,401 @@
+"""The coach: what a run's curves say went wrong, and the one change worth trying next.
+
+`diagnose` reads a run's epoch history (as `RunStore.history` gives it) and, when they
+are known, its spec and its class counts, and returns findings: overfitting,
+underfitting, a diverged run, a plateau, a learning rate too small to move the loss, or
+imbalanced classes. Each finding holds one plain sentence with the run's numbers and a
+variant: the settings one click would change, applied by `apply_variant`.
+
+The sentences are templates in `WHY`, one per kind, so they can move to a catalog of
+translations whole. Nothing here imports TensorFlow or Streamlit.
+
+Example:
+
+>>> from tflab.recipes import get_recipe
+>>> spec = get_recipe("binary_points").spec
+>>> val = [0.6, 0.5, 0.45, 0.44, 0.46, 0.5, 0.55, 0.6, 0.66, 0.7]
+>>> history = {"loss": [(e, 0.6 - 0.05 * e) for e in range(1, 11)],
+...           "val_loss": list(enumerate(val, start=1))}
+>>> [finding] = diagnose(history, spec)
+>>> finding.kind, finding.epoch
+('overfitting', 6)
+>>> print(finding.why)
+Validation loss was lowest at epoch 4 (0.44), stayed over 10% above it from epoch 6 and \
+reached 0.7 at epoch 10, while training loss kept falling (0.4 to 0.1): the model is \
+learning its training examples by heart.
+>>> finding.variant.label, finding.variant.settings
+('Stop early at the best epoch', (('fit.early_stopping', True), ('fit.patience', 3)))
+>>> apply_variant(spec, finding).fit.patience
+3
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from tflab.spec import ExperimentSpec, declared
+
+KINDS = ("diverged", "overfitting", "underfitting", "plateau", "learning_rate_too_small",
+         "class_imbalance")
+
+MIN_EPOCHS = 5            # fewer epochs than this say nothing about a curve's shape
+EXPLODED = 10.0           # a loss this many times its first and its lowest value has blown up
+OVERFIT_RISE = 0.10       # validation loss this share above its best, at the end, is rising
+HIGH_LOSS = 0.5           # a loss still above this share of its first value learned little
+FLAT = 0.01               # the last stretch improved the best loss by less than this share
+FLAT_STRETCH = 0.2        # the last stretch: this share of the epochs, at least MIN_EPOCHS
+PLATEAU_FLOOR = 0.1       # below this share of its first value, a flat loss has converged
+BARELY_MOVED = 0.05       # a loss that fell less than this share over the whole run barely moved
+IMBALANCE = 3.0           # the largest class this many times the smallest is imbalanced
+MORE_DROPOUT = 0.2        # what a dropout variant adds to the rates (new layers get this much)
+MAX_DROPOUT = 0.5
+RATE_STEP = 10.0          # a lower or higher learning rate: divided or multiplied by this
+
+# One sentence per kind, with the run's numbers; a later change moves them to a catalog.
+WHY = {
+    "diverged": "The {name} became {value} at epoch {epoch}: with a learning rate of {rate}, "
+                "the updates blew the weights up.",
+    "exploded": "The {name} jumped to {value} at epoch {epoch}, {times:.0f} times its lowest "
+                "({lowest}): with a learning rate of {rate}, the updates overshoot.",
+    "overfitting": "Validation loss was lowest at epoch {best} ({best_value}), stayed over "
+                   "{rise:.0%} above it from epoch {epoch} and reached {last_value} at epoch "
+                   "{last}, while training loss kept falling "
+                   "({train_then} to {train_last}): the model is learning its training examples "
+                   "by heart.",
+    "underfitting": "Training loss ended at {loss}, still {share:.0%} of its first value ({first}), "
+                    "and moved less than {flat:.0%} over the last {stretch} epochs{val}: the "
+                    "model is too simple for this data or learns too little.",
+    "plateau": "The loss stopped improving at epoch {epoch} ({value}): over the last {stretch} "
+               "epochs it fell less than {flat:.0%}.",
+    "learning_rate_too_small": "The loss barely moved in {epochs} epochs ({first} to {last}, "
+                               "{change:.1%}): with a learning rate of {rate}, each step is tiny.",
+    "class_imbalance": "The classes are imbalanced: {largest} has {most} examples and {smallest} "
+                       "only {fewest} ({times:.1f} times fewer), so the model can score well by "
+                       "mostly answering {largest}.",
+}
+
+LABELS = {
+    "early_stopping": "Stop early at the best epoch",
+    "dropout": "More dropout",
+    "augmentation": "The notes' augmentation",
+    "lower_rate": "Lower learning rate",
+    "higher_rate": "Higher learning rate",
+    "more_epochs": "More epochs",
+    "wider": "Wider layers",
+}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """The settings one click would change, as (setting path, new value) pairs, and a label.
+
+    Args:
+        label: a few words for the button.
+        settings: pairs for `ExperimentSpec.with_setting`, applied in order.
+    """
+
+    label: str
+    settings: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing that went wrong in a run.
+
+    Args:
+        kind: one of KINDS.
+        epoch: where it shows (counted from 1); 0 when it is not about an epoch (class counts).
+        why: one plain sentence with the run's numbers.
+        variant: the change worth trying, or None when no setting makes it.
+    """
+
+    kind: str
+    epoch: int
+    why: str
+    variant: Variant | None
+
+
+def apply_variant(spec: ExperimentSpec, finding: Finding) -> ExperimentSpec:
+    """The spec with the finding's variant applied: the experiment one click queues.
+
+    Example:
+
+    >>> from tflab.recipes import get_recipe
+    >>> finding = Finding("plateau", 9, "...", Variant("Lower learning rate",
+    ...                                                (("compile.learning_rate", 0.001),)))
+    >>> apply_variant(get_recipe("linear").spec, finding).compile.learning_rate
+    0.001
+    """
+    if finding.variant is None:
+        raise ValueError(f"Received a finding without a variant: `variant` is None for the "
+                         f"{finding.kind!r} finding; expected a Variant. Only findings with one "
+                         "can be applied.")
+    for path, value in finding.variant.settings:
+        spec = spec.with_setting(path, value)
+    return spec
+
+
+def diagnose(history: Mapping[str, Sequence], spec: ExperimentSpec | None = None,
+             class_counts: Mapping[str, int] | None = None) -> list[Finding]:
+    """What went wrong in a run, from its epoch history.
+
+    Args:
+        history: `{metric: [(epoch, value), ...]}` as `RunStore.history` gives it (a value
+            the store could not keep, a NaN, may be None).
+        spec: the run's experiment; its settings shape the variants. Defaults to None: the
+            findings come without variants where they need the spec.
+        class_counts: examples per class name, when known. Defaults to None.
+
+    Example:
+
+    >>> diagnose({"loss": [(1, 1.0), (2, 0.5), (3, 0.25), (4, 0.12), (5, 0.06)]})
+    []
+    """
+    if not isinstance(history, Mapping):
+        raise TypeError(f"Received an invalid value for `history`, expected a dict of metric "
+                        f"name to [(epoch, value), ...]. Received: history={history!r:.80}")
+    findings = []
+    if class_counts:
+        findings += _class_imbalance(class_counts)
+    loss = _series(history, "loss")
+    val = _series(history, "val_loss")
+    blown = _diverged(loss, val, spec)
+    if blown is not None:  # the rest of the curve says nothing once the weights blew up
+        return [blown] + findings
+    # Tiny steady steps also leave the loss high and flat: they, not the model, are the cause.
+    slow = _learning_rate_too_small(loss, spec)
+    stuck = slow if slow is not None else _underfitting(loss, val, spec)
+    curve = [f for f in (_overfitting(loss, val, spec), stuck) if f is not None]
+    if not curve:
+        plateau = _plateau(val or loss, spec)
+        curve = [plateau] if plateau is not None else []
+    return curve + findings
+
+
+# -- reading the history -----------------------------------------------------------------
+
+def _series(history: Mapping[str, Sequence], name: str) -> list[tuple[int, float]]:
+    points = []
+    for i, point in enumerate(history.get(name) or ()):
+        try:
+            epoch, value = point
+            points.append((int(epoch), math.nan if value is None else float(value)))
+        except (TypeError, ValueError):
+            raise ValueError(f"Received an invalid value for `history[{name!r}][{i}]`, expected "
+                             f"an (epoch, number) pair. Received: {point!r:.80}") from None
+    return points
+
+
+def _number(value: float) -> str:
+    return f"{value:.3g}"
+
+
+def _rate(spec: ExperimentSpec | None) -> str:
+    return "(unknown)" if spec is None else repr(spec.compile.learning_rate)
+
+
+def _diverged(loss, val, spec) -> Finding | None:
+    for name, points in (("loss", loss), ("validation loss", val)):
+        for epoch, value in points:
+            if not math.isfinite(value):
+                why = WHY["diverged"].format(name=name, value=value, epoch=epoch, rate=_rate(spec))
+                return Finding("diverged", epoch, why, _lower_rate(spec))
+    if not loss:
+        return None
+    first, lowest = loss[0][1], loss[0][1]
+    for epoch, value in loss[1:]:
+        if lowest > 0 and value > EXPLODED * lowest and value > EXPLODED * first:
+            why = WHY["exploded"].format(name="loss", value=_number(value), epoch=epoch,
+                                         times=value / lowest, lowest=_number(lowest),
+                                         rate=_rate(spec))
+            return Finding("diverged", epoch, why, _lower_rate(spec))
+        lowest = min(lowest, value)
+    return None
+
+
+def _overfitting(loss, val, spec) -> Finding | None:
+    if len(val) < MIN_EPOCHS or len(loss) < MIN_EPOCHS:
+        return None
+    best_i = min(range(len(val)), key=lambda i: val[i][1])
+    best, best_value = val[best_i]
+    last, last_value = val[-1]
+    train = dict(loss)
+    if last - best < 3 or best not in train or last not in train:
+        return None
+    tail = [value for _, value in val[-3:]]
+    if min(tail) < best_value * (1 + OVERFIT_RISE) or train[last] >= train[best]:
+        return None
+    # It began where validation loss left its best for good.
+    began = next(epoch for i, (epoch, _) in enumerate(val) if i > best_i and all(
+        value >= best_value * (1 + OVERFIT_RISE) for _, value in val[i:]))
+    why = WHY["overfitting"].format(best=best, best_value=_number(best_value), rise=OVERFIT_RISE,
+                                    epoch=began,
+                                    last_value=_number(last_value), last=last,
+                                    train_then=_number(train[best]), train_last=_number(train[last]))
+    return Finding("overfitting", began, why, _against_overfitting(spec, val[:best_i + 1]))
+
+
+def _flat_stretch(points) -> int:
+    return max(MIN_EPOCHS, round(FLAT_STRETCH * len(points)))
+
+
+def _is_flat(points, stretch: int) -> bool:
+    before = min(value for _, value in points[:-stretch])
+    after = min(value for _, value in points[-stretch:])
+    return after > before * (1 - FLAT)
+
+
+def _underfitting(loss, val, spec) -> Finding | None:
+    stretch = _flat_stretch(loss)
+    if len(loss) < stretch + 1 or loss[0][1] <= 0:
+        return None
+    first, end = loss[0][1], loss[-1][1]
+    if end < HIGH_LOSS * first or not _is_flat(loss, stretch):
+        return None
+    val_text = ""
+    if len(val) > stretch:
+        if not _is_flat(val, stretch) or val[-1][1] < HIGH_LOSS * val[0][1]:
+            return None
+        val_text = f" (validation loss {_number(val[-1][1])})"
+    why = WHY["underfitting"].format(loss=_number(end), share=end / first, first=_number(first),
+                                     flat=FLAT, stretch=stretch, val=val_text)
+    return Finding("underfitting", loss[-stretch][0], why, _wider(spec))
+
+
+def _plateau(points, spec) -> Finding | None:
+    stretch = _flat_stretch(points)
+    if len(points) < stretch + 1 or points[0][1] <= 0:
+        return None
+    lowest = min(value for _, value in points)
+    if lowest < PLATEAU_FLOOR * points[0][1] or not _is_flat(points, stretch):
+        return None
+    before = points[:-stretch]
+    epoch, value = min(before, key=lambda point: point[1])
+    why = WHY["plateau"].format(epoch=epoch, value=_number(value), stretch=stretch, flat=FLAT)
+    return Finding("plateau", epoch, why, _lower_rate(spec))
+
+
+def _learning_rate_too_small(loss, spec) -> Finding | None:
+    if len(loss) < MIN_EPOCHS or loss[0][1] <= 0:
+        return None
+    first, last = loss[0][1], loss[-1][1]
+    change = (first - last) / first
+    falling = sum(b < a for (_, a), (_, b) in zip(loss, loss[1:]))
+    # Steady but tiny steps: it falls in most epochs, yet hardly at all in total.
+    if not 0 < change < BARELY_MOVED or falling < 0.8 * (len(loss) - 1):
+        return None
+    why = WHY["learning_rate_too_small"].format(epochs=len(loss), first=_number(first),
+                                                last=_number(last), change=change, rate=_rate(spec))
+    return Finding("learning_rate_too_small", loss[-1][0], why, _higher_rate(spec))
+
+
+def _class_imbalance(class_counts: Mapping[str, int]) -> list[Finding]:
+    for name, count in class_counts.items():
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise ValueError(f"Received an invalid value for `class_counts[{name!r}]`, expected a "
+                             f"whole number of examples, 0 or more. Received: {count!r}")
+    if len(class_counts) < 2:
+        return []
+    largest = max(class_counts, key=class_counts.get)
+    smallest = min(class_counts, key=class_counts.get)
+    most, fewest = class_counts[largest], class_counts[smallest]
+    if most < IMBALANCE * max(fewest, 1) and fewest > 0:
+        return []
+    why = WHY["class_imbalance"].format(largest=largest, most=most, smallest=smallest,
+                                        fewest=fewest, times=most / max(fewest, 1))
+    # No setting weighs classes yet: the fix is more examples of the small classes.
+    return [Finding("class_imbalance", 0, why, None)]
+
+
+# -- variants ------------------------------------------------------------------------------
+
+def _bounded(owner, name: str, value: float) -> float:
+    param = next(p for p in declared(owner) if p.name == name)
+    return min(max(value, param.low), param.high)
+
+
+def _lower_rate(spec) -> Variant | None:
+    if spec is None:
+        return None
+    rate = float(f"{spec.compile.learning_rate / RATE_STEP:.3g}")
+    return Variant(LABELS["lower_rate"], (("compile.learning_rate", rate),))
+
+
+def _higher_rate(spec) -> Variant | None:
+    if spec is None:
+        return None
+    rate = float(f"{_bounded(type(spec.compile), 'learning_rate', spec.compile.learning_rate * RATE_STEP):.3g}")
+    if rate <= spec.compile.learning_rate:
+        return _more_epochs(spec)
+    return Variant(LABELS["higher_rate"], (("compile.learning_rate", rate),))
+
+
+def _more_epochs(spec) -> Variant | None:
+    epochs = int(_bounded(type(spec.fit), "epochs", spec.fit.epochs * 2))
+    if epochs <= spec.fit.epochs:
+        return None
+    return Variant(LABELS["more_epochs"], (("fit.epochs", epochs),))
+
+
+def _hidden(spec, kind: str) -> list[int]:
+    """Indexes of the layers of `kind` before the output layer."""
+    found = spec.model.output_layer
+    end = found[0] if found is not None else len(spec.model.layers)
+    return [i for i, layer in enumerate(spec.model.layers[:end]) if layer.type == kind]
+
+
+def _wider(spec) -> Variant | None:
+    if spec is None:
+        return None
+    dense = _hidden(spec, "Dense")
+    if not dense:  # nothing to widen: one layer, as in the linear recipe, learns longer
+        return _more_epochs(spec)
+    settings = tuple((f"model.layers[{i}].units", min(spec.model.layers[i].args["units"] * 2, 8192))
+                     for i in dense)
+    return Variant(LABELS["wider"], settings)
+
+
+def _against_overfitting(spec, val_to_best) -> Variant | None:
+    """Early stopping first; with it on already, augmentation for pictures, else dropout."""
+    if spec is None:
+        return None
+    if not spec.fit.early_stopping:
+        # Patient enough to wait through every stall before the best epoch: the same seed
+        # replays the same curve, so the run stops after the best and restores its weights.
+        stall = longest = 0
+        lowest = math.inf
+        for _, value in val_to_best:
+            stall = 0 if value < lowest else stall + 1
+            lowest, longest = min(lowest, value), max(longest, stall)
+        patience = min(max(longest + 1, 3), 1000)
+        return Variant(LABELS["early_stopping"], (("fit.early_stopping", True),
+                                                  ("fit.patience", patience)))
+    from tflab.data.catalog import summarize
+    from tflab.recipes import NOTES_AUGMENTATION
+
+    if summarize(spec.data.dataset, dict(spec.data.options)).image and not spec.augmentation.random:
+        settings = tuple((f"augmentation.{name}", getattr(NOTES_AUGMENTATION, name))
+                         for name in ("rotation_range", "width_shift_range", "height_shift_range",
+                                      "shear_range", "zoom_range", "horizontal_flip", "fill_mode"))
+        return Variant(LABELS["augmentation"], settings)
+    return _more_dropout(spec)
+
+
+def _more_dropout(spec) -> Variant | None:
+    dropout = _hidden(spec, "Dropout")
+    if dropout:
+        rates = {i: spec.model.layers[i].args["rate"] for i in dropout}
+        settings = tuple((f"model.layers[{i}].rate", round(min(rate + MORE_DROPOUT, MAX_DROPOUT), 2))
+                         for i, rate in rates.items() if rate < MAX_DROPOUT)
+        return Variant(LABELS["dropout"], settings) if settings else None
+    # No dropout yet: one after each hidden Dense layer.
+    layers = []
+    for i, layer in enumerate(spec.model.layers):
+        layers.append(layer.to_dict())
+        if i in _hidden(spec, "Dense"):
+            layers.append({"type": "Dropout", "rate": MORE_DROPOUT})
+    if len(layers) == len(spec.model.layers):
+        return None
+    return Variant(LABELS["dropout"], (("model.layers", layers),))
