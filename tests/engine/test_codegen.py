@@ -223,3 +223,12 @@ def test_every_shipped_recipe_name_is_a_safe_name(name):
     data = get_recipe("linear").spec.to_dict()
     data["recipe"] = name
     assert ExperimentSpec.from_dict(data).recipe == name
+
+
+def test_the_exported_script_stops_early_as_the_run_does():
+    spec = get_recipe("binary_points").spec.with_setting("fit.early_stopping", True) \
+        .with_setting("fit.patience", 3)
+    script = export_script(spec)
+    compile(script, "exported.py", "exec")
+    assert ("callbacks=[keras.callbacks.EarlyStopping(monitor='val_loss', patience=3, "
+            "restore_best_weights=True)]") in script
