@@ -9,6 +9,7 @@ import time
 import streamlit as st
 
 from components import figures
+from components.coach_ui import coach_ui
 from components.draft import draft_spec
 from components.evaluation import can_evaluate, evaluation_ui
 from components.live_chart import live_chart
@@ -17,6 +18,7 @@ from components.sidebar import WATCH_REFRESH, active_runs_ui
 from components.state import executor, run_store
 from tflab.progress import epoch_in_progress, progress, waiting_text
 from tflab.so_far import RunSoFar, read_newer
+from tflab.spec import ExperimentSpec, SpecError
 from tflab.store import FINISHED, RunNotFound
 from tflab.titles import run_title
 
@@ -111,6 +113,14 @@ def batches_ui(snap) -> None:
                    key=f"train.batches.{run_id}", signature=(run_id, current, steps))
 
 
+def experiment_of(run):
+    """The run's experiment, or None for a run whose stored spec no longer reads."""
+    try:
+        return ExperimentSpec.from_dict(run.spec)
+    except SpecError:
+        return None
+
+
 def pin_epoch(pin_key: str, slider_key: str, newest: int) -> None:
     """The person moved the epoch slider: a past epoch stays shown while newer ones
     arrive; the newest follows the run again."""
@@ -181,6 +191,8 @@ def live() -> None:
         batches_ui(snap)
     with view:
         view_ui(snap)
+    if (spec_of_run := experiment_of(run)) is not None:
+        coach_ui(run, held.history, spec_of_run)
 
 
 live()

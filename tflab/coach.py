@@ -53,7 +53,16 @@ MORE_DROPOUT = 0.2        # what a dropout variant adds to the rates (new layers
 MAX_DROPOUT = 0.5
 RATE_STEP = 10.0          # a lower or higher learning rate: divided or multiplied by this
 
-# One sentence per kind, with the run's numbers; a later change moves them to a catalog.
+# A heading per kind, and one sentence with the run's numbers; a later change moves them
+# to a catalog.
+TITLES = {
+    "diverged": "The run diverged",
+    "overfitting": "Overfitting",
+    "underfitting": "Underfitting",
+    "plateau": "A plateau",
+    "learning_rate_too_small": "The learning rate is too small",
+    "class_imbalance": "Imbalanced classes",
+}
 WHY = {
     "diverged": "The {name} became {value} at epoch {epoch}: with a learning rate of {rate}, "
                 "the updates blew the weights up.",

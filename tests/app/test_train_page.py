@@ -272,3 +272,38 @@ def test_the_epoch_slider_shows_the_boundary_as_it_was_then_and_links_to_that_mo
     # Back at the newest: the view follows the run again.
     no_exception(at.select_slider(key=f"train.epoch.{run_id}").set_value(kept[-1]).run())
     assert boundary(at)[0] == last_title
+
+
+def test_the_coach_names_overfitting_and_one_click_queues_early_stopping(tflab_home):
+    """Issue 10: a run whose validation loss turned up while its training loss fell; the
+    coach says so with the epochs, and its button queues the same experiment with early
+    stopping, linked for comparison on Runs. A clean run gets no coach."""
+    from components.state import executor
+
+    spec = get_recipe("linear").spec.with_setting("fit.epochs", 10)
+    val = [0.6, 0.5, 0.45, 0.44, 0.46, 0.5, 0.55, 0.6, 0.66, 0.7]
+    with RunStore(tflab_home) as store:
+        run_id, clean = (store.create_run("linear", spec.to_dict(), 10) for _ in range(2))
+        store.add_epochs(run_id, [(e, {"loss": 0.6 - 0.05 * e, "val_loss": v})
+                                  for e, v in enumerate(val, start=1)])
+        store.add_epochs(clean, [(e, {"loss": 1 / e, "val_loss": 1.1 / e}) for e in range(1, 11)])
+        for finished in (run_id, clean):  # this test plays the worker
+            store.finish(finished, "completed")
+
+        at = no_exception(open_page(TRAIN, run=run_id))
+        assert "Coach" in [h.value for h in at.subheader]
+        assert "**Overfitting** · from epoch 6" in [m.value for m in at.markdown]
+        assert any("lowest at epoch 4" in m.value for m in at.markdown)
+        button = at.button(key=f"coach.{run_id}.overfitting")
+        assert button.label == "Try: Stop early at the best epoch"
+        try:
+            no_exception(button.click().run())
+        finally:
+            executor().shutdown()  # the worker the click started: this test needs no training
+        [queued] = [r for r in store.list_runs() if r.id not in (run_id, clean)]
+        assert queued.spec["fit"]["early_stopping"] is True and queued.spec["fit"]["patience"] == 3
+        [link] = [link for link in at.get("page_link") if "compare the two" in link.proto.label]
+        assert link.proto.query_string == f"compare={run_id}%2C{queued.id}"
+
+        assert "Coach" not in [h.value for h in
+                               no_exception(open_page(TRAIN, run=clean)).subheader]
