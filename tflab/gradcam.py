@@ -380,3 +380,26 @@ def overlay(picture_uint8, heat) -> np.ndarray:
         heat = np.clip(heat, 0.0, 1.0)
     blended = (1 - ALPHA) * picture.astype(np.float32) + ALPHA * _colours(heat)
     return np.clip(np.rint(blended), 0, 255).astype(np.uint8)
+
+
+def looked(model: keras.Model, view, class_index: int | None = None) -> np.ndarray:
+    """`heat_map` of `view` laid over it (`overlay`): where the model looked, to show.
+
+    Args:
+        model: the model, as for `heat_map`.
+        view: what the model saw, (height, width, channels) in 0..255, as
+            `tflab.predict.ImagePrediction.view`.
+        class_index: as for `heat_map`. Defaults to None: the top class.
+
+    Example:
+
+    >>> import keras, numpy as np
+    >>> model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(),
+    ...                           keras.layers.Dense(2, activation="softmax")])
+    >>> looked(model, np.full((8, 8, 1), 128.0)).shape
+    (8, 8, 3)
+    """
+    heat = heat_map(model, view, class_index)
+    return overlay(np.clip(np.rint(np.asarray(view, dtype=np.float32)), 0, 255).astype(np.uint8),
+                   heat)
+
