@@ -7,7 +7,8 @@ import pytest
 from tflab.data import load_dataset
 from tflab.gradcam import heat_map, method, overlay
 from tflab.recipes import get_recipe
-from tflab.saving import inference_model
+from tflab.predict import load_model
+from tflab.saving import inference_model, save_model
 from tflab.stream import ListSink
 from tflab.train import train
 
@@ -150,3 +151,14 @@ def test_grad_cam_on_the_cnn_recipe_lies_on_the_drawn_triangle(shapes_cnn):
         assert heat.shape == (64, 64)
         inside.append(heat[shape_mask(image)].sum() / heat.sum())
     assert sum(share > 0.5 for share in inside) >= 8, np.round(inside, 2)
+
+
+def test_the_kept_model_loaded_from_its_file_gives_the_same_map(shapes_cnn, tmp_path):
+    """The model in memory shares its layers with the one trained with augmentation; the
+    kept file, as Predict loads it, has a graph of its own."""
+    model, data = shapes_cnn
+    save_model(model, tmp_path / "model.keras")
+    loaded = load_model(tmp_path / "model.keras")
+    assert method(loaded) == method(model)
+    np.testing.assert_allclose(heat_map(loaded, data.x_val[0]), heat_map(model, data.x_val[0]),
+                               atol=1e-5)
