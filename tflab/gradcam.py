@@ -1,14 +1,15 @@
 """Where the model looked: a heat map over one picture, and that map laid over it.
 
 Models with convolutions get Grad-CAM (Selvaraju et al., 2017): the gradient of the
-chosen class's score with respect to the last Conv2D layer's output (the last one whose map
-is at least `MIN_CELLS` a side, when there is one), averaged over each
-channel, weighs those channels; the weighted sum, kept where positive, is resized to the
-picture. The score is the class's logit where the last layer is a Dense one (its softmax
-or sigmoid left out, so a sure answer still has a gradient); for a single sigmoid unit,
-the logit for class 1 and its negative for class 0. Models without Conv2D layers (a
-Flatten and Dense layers on digits) get a saliency map instead: the absolute gradient of
-the same score with respect to each input pixel, the largest over its channels.
+chosen class's score with respect to the last Conv2D layer's output (the last one whose
+map is at least `MIN_CELLS` a side, when there is one), averaged over each channel, weighs
+those channels; the weighted sum, kept where positive, is spread over the picture
+(bilinear, each cell at the centre of what it sees). The score is the class's logit where
+the last layer is a Dense one (its softmax or sigmoid left out, so a sure answer still has
+a gradient); for a single sigmoid unit, the logit for class 1 and its negative for class 0.
+Models without Conv2D layers (a Flatten and Dense layers on digits) get a saliency map
+instead: the absolute gradient of the same score with respect to each input pixel, the
+largest over its channels.
 
 The last Conv2D is looked for in the model's layers and, depth first, in the models nested
 in it (a transfer base); when the model cannot be cut there, saliency is used and
@@ -136,17 +137,19 @@ def method(model: keras.Model) -> Method:
     return _plan(model)[0]
 
 
-def _plan(model: keras.Model) -> tuple[Method, keras.Model | None, keras.layers.Layer | None]:
+def _plan(model: keras.Model) -> tuple[Method, keras.Model | None,
+                                         keras.layers.Layer | None]:
     convs = _conv_layers(model)
     if not convs:
         return Method("saliency", "", "The model has no convolution layer, so the map shows "
-                                      "how much each pixel moves the answer (saliency)."), None, None
+                                      "how much each pixel moves the answer (saliency)."), \
+            None, None
     fine = [layer for layer in convs if min(_cells(layer)) >= MIN_CELLS]
     conv = fine[-1] if fine else convs[-1]
     try:
         cut = _cut(model, conv, _has_dense_head(model))
-    except Exception as error:  # a graph clone_model cannot walk, a layer used twice, ...
-        return Method("saliency", "", f"The model could not be cut at its last convolution "
+    except Exception as error:  # a graph that cannot be laid out again, a layer used twice
+        return Method("saliency", "", f"The model could not be cut at its convolution "
                                       f"layer {conv.name!r} ({type(error).__name__}: "
                                       f"{str(error)[:150]}), so the map shows how much each "
                                       "pixel moves the answer (saliency)."), None, None
@@ -208,7 +211,11 @@ def _spread(cam: np.ndarray, centres, size: tuple) -> np.ndarray:
 
 
 def _cells(conv: keras.layers.Layer) -> tuple:
-    shape = conv.output.shape  # the same for every model sharing the layer
+    """The layer's map's height and width in cells; MIN_CELLS where unknown."""
+    try:
+        shape = conv.output.shape  # the same for every model sharing the layer
+    except (AttributeError, ValueError):  # called more than once: more than one output
+        return (MIN_CELLS, MIN_CELLS)
     return tuple(n if n is not None else MIN_CELLS for n in shape[1:3])
 
 
@@ -280,8 +287,7 @@ def heat_map(model: keras.Model, image, class_index: int | None = None) -> np.nd
     """Where `model` looked to answer `class_index` for `image`, 0..1 at each pixel.
 
     Grad-CAM on the last Conv2D layer (see `MIN_CELLS`) when the model has one, else a
-    saliency map (see
-    the module's docstring and `method`).
+    saliency map (see the module's docstring and `method`).
 
     Args:
         model: a Keras model with one input and one output, as TF Lab keeps them.
