@@ -88,8 +88,17 @@ def images_ui() -> None:
     results = predictor.images([(name, data) for _, name, data in pictures],
                                top_k=min(3, len(summary.class_names)), colours=choices,
                                autocontrast=autocontrast)
+    show_looked = st.toggle("Where the model looked", key="predict.looked",
+                            help="Colour each picture by how much its parts raised the top "
+                                 "class: Grad-CAM for models with convolutions, else the "
+                                 "gradient at each pixel.")
+    if show_looked:
+        from tflab.gradcam import looked, method
+
+        st.caption(safe(method(predictor.model).note))
     for position, ((key, _, _), result) in enumerate(zip(pictures, results)):
-        picture_answer_ui(result, key, position, predictor.can_invert)
+        shown = looked(predictor.model, result.view) if show_looked and not result.error else None
+        picture_answer_ui(result, key, position, predictor.can_invert, shown)
 
 
 def numbers_ui() -> None:

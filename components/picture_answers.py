@@ -36,7 +36,8 @@ def colours_choice(picture_key: str) -> str:
     return st.session_state.get(colours_key(picture_key), "auto")
 
 
-def picture_answer_ui(result, picture_key: str, position: int, can_invert: bool) -> None:
+def picture_answer_ui(result, picture_key: str, position: int, can_invert: bool,
+                      looked: np.ndarray | None = None) -> None:
     """Draw one picture's answer in a bordered box.
 
     Args:
@@ -44,12 +45,19 @@ def picture_answer_ui(result, picture_key: str, position: int, can_invert: bool)
         picture_key: a key for this upload that survives reruns (the upload's file id).
         position: the picture's place on the page, for the chart's key.
         can_invert: offer the colours choice (grayscale models only).
+        looked: where the model looked (`tflab.gradcam.looked`), shown beside what it saw;
+            None to leave it out. Defaults to None.
     """
     with st.container(border=True):
         if result.error:
             st.error(safe(result.error), icon=":material/broken_image:")
             return
-        picture, view, chart = st.columns([1, 1, 2])
+        if looked is None:
+            picture, view, chart = st.columns([1, 1, 2])
+        else:
+            picture, view, heat, chart = st.columns([1, 1, 1, 2])
+            heat.image(thumbnail(looked, side=SHOWN_WIDTH), caption="where the model looked",
+                       width=SHOWN_WIDTH)
         # Data addresses inside the page: a rerun (the next upload) cannot drop them.
         picture.image(thumbnail(result.preview, side=SHOWN_WIDTH), caption=plain(result.name),
                       width=SHOWN_WIDTH)

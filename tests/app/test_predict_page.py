@@ -124,6 +124,24 @@ def test_a_digit_gets_a_top_3_chart_and_a_text_file_an_error(lab, trained, digit
         [plain("digit.png"), "what the model sees"]
 
 
+def test_where_the_model_looked_adds_one_picture_beside_each_answer(lab, trained, digit):
+    picture, _ = digit
+    at = no_exception(open_page(PREDICT, run=trained["multiclass"]))
+    at.file_uploader(key="predict.files").set_value([
+        ("first.png", picture, "image/png"), ("notes.png", b"not a picture", "image/png"),
+        ("second.png", picture, "image/png")])
+    no_exception(at.run())
+    before = [caption for image in at.image for caption in image.captions]
+
+    at.toggle(key="predict.looked").set_value(True)
+    no_exception(at.run())
+
+    after = [caption for image in at.image for caption in image.captions]
+    assert len(after) == len(before) + 2 == 6  # the file that is not a picture gets none
+    assert after.count("where the model looked") == 2
+    assert any("no convolution layer" in caption for caption in texts(at.caption))
+
+
 def test_two_pictures_with_the_same_name_each_get_a_chart(lab, trained, digit):
     picture, _ = digit
     at = no_exception(open_page(PREDICT, run=trained["multiclass"]))
@@ -264,3 +282,10 @@ def test_the_model_as_it_was_at_a_kept_epoch_answers_differently(lab, trained):
     assert texts(missing.warning) == [
         "The weights of epoch `250` were not kept; this is the final model."]
     assert answer_for_10(missing) == pytest.approx(final, abs=1e-4)
+
+    # A model with convolutions: Grad-CAM, the layer named (the 12x12 one of the four).
+    at.toggle(key="predict.looked").set_value(True)
+    no_exception(at.run())
+    assert [caption for image in at.image for caption in image.captions].count(
+        "where the model looked") == 1
+    assert any("Grad-CAM on the convolution layer" in text for text in texts(at.caption))

@@ -10,7 +10,7 @@ MODULES = ["tflab.spec.params", "tflab.spec.layers", "tflab.spec.training", "tfl
            "tflab.stream", "tflab.data.dataset", "tflab.build", "tflab.codegen", "tflab.executor",
            "tflab.job", "tflab.train", "tflab.evaluate", "tflab.data.csvfiles", "tflab.weights",
            "tflab.imagenet", "tflab.files", "tflab.spec.names", "tflab.spec.legacy",
-           "tflab.views", "tflab.kept", "tflab.coach"]
+           "tflab.views", "tflab.kept", "tflab.coach", "tflab.gradcam"]
 
 
 @pytest.mark.parametrize("name", MODULES)
