@@ -93,12 +93,24 @@ def images_ui() -> None:
                                  "class: Grad-CAM for models with convolutions, else the "
                                  "gradient at each pixel.")
     if show_looked:
-        from tflab.gradcam import looked, method
+        from tflab.gradcam import method
 
         st.caption(safe(method(predictor.model).note))
     for position, ((key, _, _), result) in enumerate(zip(pictures, results)):
-        shown = looked(predictor.model, result.view) if show_looked and not result.error else None
+        shown = where_looked(result.view) if show_looked and not result.error else None
         picture_answer_ui(result, key, position, predictor.can_invert, shown)
+
+
+def where_looked(view):
+    """The heat map laid over what the model saw, or None with the reason on the page (a
+    model the map cannot be worked out for must not cost the person their answers)."""
+    from tflab.gradcam import looked
+
+    try:
+        return looked(predictor.model, view)
+    except Exception as error:  # noqa: BLE001 - any model a person uploads
+        st.warning(f"No heat map for this model: {error_text(error)}", icon=":material/info:")
+        return None
 
 
 def numbers_ui() -> None:
