@@ -254,6 +254,14 @@ def test_a_colour_model_has_no_colours_choice(lab):
     assert not [text for text in texts(at.caption) if "nverted" in text]
     assert [toggle.label for toggle in at.toggle if toggle.label == "Auto-contrast"]
 
+    # A model with convolutions: Grad-CAM, the layer named (the 12x12 one of the four).
+    at.toggle(key="predict.looked").set_value(True)
+    no_exception(at.run())
+    assert [caption for image in at.image for caption in image.captions].count(
+        "where the model looked") == 1
+    assert any(text.startswith(safe("Grad-CAM on the convolution layer"))
+               for text in texts(at.caption))
+
 
 def test_the_model_as_it_was_at_a_kept_epoch_answers_differently(lab, trained):
     """The linear run keeps its first epoch's weights: after one epoch of sgd the line is
@@ -282,10 +290,3 @@ def test_the_model_as_it_was_at_a_kept_epoch_answers_differently(lab, trained):
     assert texts(missing.warning) == [
         "The weights of epoch `250` were not kept; this is the final model."]
     assert answer_for_10(missing) == pytest.approx(final, abs=1e-4)
-
-    # A model with convolutions: Grad-CAM, the layer named (the 12x12 one of the four).
-    at.toggle(key="predict.looked").set_value(True)
-    no_exception(at.run())
-    assert [caption for image in at.image for caption in image.captions].count(
-        "where the model looked") == 1
-    assert any("Grad-CAM on the convolution layer" in text for text in texts(at.caption))
