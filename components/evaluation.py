@@ -22,7 +22,8 @@ from tflab.store import Run
 
 @st.cache_resource(max_entries=4, show_spinner="Evaluating on the validation set...")
 def _evaluate(run_id: str):
-    """(Evaluation, validation images) of a finished run; cached: the run no longer changes."""
+    """(Evaluation, validation images, model) of a finished run; cached: the run no longer
+    changes."""
     from tflab.data import load_dataset
     from tflab.evaluate import evaluate_model
     from tflab.predict import load_model
@@ -31,7 +32,17 @@ def _evaluate(run_id: str):
     spec = ExperimentSpec.from_dict(store.get_run(run_id).spec)
     data = load_dataset(spec.data.dataset, dict(spec.data.options), spec.data.validation_split,
                         spec.seed)
-    return evaluate_model(load_model(store.model_path(run_id)), data), data.x_val
+    model = load_model(store.model_path(run_id))
+    return evaluate_model(model, data), data.x_val, model
+
+
+@st.cache_data(max_entries=16, show_spinner="Working out where the model looked...")
+def _looked(run_id: str, members: tuple[int, ...], predicted: int) -> list:
+    """Where the model looked for the class it wrongly gave, on each of `members`."""
+    from tflab.gradcam import looked
+
+    _, images, model = _evaluate(run_id)
+    return [looked(model, images[i], class_index=predicted) for i in members]
 
 
 def can_evaluate(run: Run) -> bool:
@@ -51,7 +62,7 @@ def evaluation_ui(run: Run) -> None:
     a click sets the boxes, which stay usable.
     """
     try:
-        evaluation, images = _evaluate(run.id)
+        evaluation, images, _ = _evaluate(run.id)
     except Exception as error:  # a deleted model file, a dataset gone offline: say so
         st.warning(f"No evaluation: {error_text(error)}")
         return
@@ -89,8 +100,18 @@ def evaluation_ui(run: Run) -> None:
                      f"{names[predicted]} (the matrix's cell in row {names[true]}, column "
                      f"{names[predicted]})."))
     if members and images.ndim == 4:
-        st.image([thumbnail(images[i]) for i in members[:40]],
-                 caption=[f"#{i}" for i in members[:40]], width=84)
+        shown = members[:40]
+        pictures = [thumbnail(images[i]) for i in shown]
+        if st.toggle("Where the model looked", key=f"evaluate.looked.{run.id}",
+                     help=f"Colour each picture by how much its parts raised the wrong "
+                          f"answer, {names[predicted]}: why the model said it."):
+            try:
+                pictures = [thumbnail(picture) for picture in
+                            _looked(run.id, tuple(int(i) for i in shown), int(predicted))]
+            except Exception as error:  # noqa: BLE001 - a model the map cannot follow
+                st.warning(f"No heat map for this model: {error_text(error)}",
+                           icon=":material/info:")
+        st.image(pictures, caption=[f"#{i}" for i in shown], width=84)
 
 
 def _newly_clicked(event, seen_key: str) -> tuple[int, int] | None:

@@ -31,6 +31,16 @@ def test_a_finished_digit_run_shows_where_it_goes_wrong(lab):
     caption = next(shown(c.value) for c in at.caption if "validation example(s)" in shown(c.value))
     assert caption.startswith(f"{counts[true.value, predicted.value]} validation example(s)")
 
+    # Issue 10: why this prediction: each mistake as the wrong answer's heat map, a
+    # picture of another look per mistake (the digits model has no convolutions: saliency).
+    plain_pictures = [image for element in at.image for image in element.proto.imgs]
+    no_exception(at.toggle(key=f"evaluate.looked.{run_id}").set_value(True).run())
+    heat_pictures = [image for element in at.image for image in element.proto.imgs]
+    assert len(heat_pictures) == len(plain_pictures) == min(
+        40, counts[true.value, predicted.value])
+    assert all(a.url != b.url for a, b in zip(plain_pictures, heat_pictures))
+    assert not at.warning
+
     true.set_value(predicted.value).run()  # a cell of the diagonal holds no mistakes
     no_exception(at)
     assert any(shown(c.value).startswith("0 validation example(s)") for c in at.caption)
