@@ -48,12 +48,13 @@ run_id = pick.selectbox("Run", ids, index=ids.index(wanted), format_func=labels.
                         key=f"train.pick.{wanted}", label_visibility="collapsed")
 if run_id != st.query_params.get("run"):
     st.query_params["run"] = run_id
-active = store.get_run(run_id).status not in FINISHED
+watched = store.get_run(run_id)
+active = watched.status not in FINISHED
 with st.sidebar:
     # While its run trains, this page refreshes itself five times a second; a second
     # timer, the list's, interleaved with it broke the page's element tree in Streamlit
     # 1.67 ("Cannot set a node at a delta path", 4 of 9 tries of test_train_live.py;
-    # 0 of 3 without). So the list is as of this page's run until the run ends.
+    # 0 of 6 without). So the list is as of this page's run until the run ends.
     active_runs_ui(live=not active)
 
 
@@ -119,6 +120,10 @@ def experiment_of(run):
         return ExperimentSpec.from_dict(run.spec)
     except SpecError:
         return None
+
+
+# Read once: a run's spec does not change while the page refreshes.
+experiment = experiment_of(watched)
 
 
 def pin_epoch(pin_key: str, slider_key: str, newest: int) -> None:
@@ -191,14 +196,13 @@ def live() -> None:
         batches_ui(snap)
     with view:
         view_ui(snap)
-    if (spec_of_run := experiment_of(run)) is not None:
-        coach_ui(run, held.history, spec_of_run)
+    if experiment is not None:
+        coach_ui(run, held.history, experiment)
 
 
 live()
 
-if not active:
-    finished = store.get_run(run_id)
-    if can_evaluate(finished):
+if not active:  # the run had ended when the page ran: `watched` is as it ended
+    if can_evaluate(watched):
         st.subheader("Where it goes wrong")
-        evaluation_ui(finished)
+        evaluation_ui(watched)

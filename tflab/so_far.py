@@ -54,6 +54,9 @@ class RunSoFar:
         a snapshot of the whole history may be added too.
         """
         last = self.last_epoch
+        if not any(p[0] > last for points in snap.history.values() for p in points) \
+                and not any(t[0] > last for t in snap.epoch_times):
+            return self  # most refreshes find nothing new: no copy of the whole history
         history = {metric: list(points) for metric, points in self.history.items()}
         for metric, points in snap.history.items():
             history.setdefault(metric, []).extend(p for p in points if p[0] > last)

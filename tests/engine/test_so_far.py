@@ -28,6 +28,8 @@ def test_each_read_carries_only_the_new_epochs_and_the_held_history_is_the_store
         assert held.history == store.history(run_id)
         assert held.epoch_times == store.epoch_times(run_id)
         assert held.last_epoch == 9
+        # Nothing newer: the held epochs are kept as they are, not copied.
+        assert read_newer(store, run_id, held)[1] is held
 
 
 def test_a_whole_snapshot_added_again_adds_nothing_twice(tmp_path):

@@ -43,17 +43,28 @@ def test_regression_runs_send_the_fitted_curve():
     assert np.allclose(y, 2 * x - 1, atol=0.3)
 
 
-def test_views_are_throttled_and_the_last_epoch_is_always_sent():
+def epochs_sent(kind: str, epochs: int, epoch_seconds: float, view_seconds: float = 0.0):
+    """The epochs a ViewCallback (interval 0.5 s) sends a view at, on a fake clock: each
+    epoch takes `epoch_seconds`, each view `view_seconds` to compute."""
     clock, sink = FakeClock(), ListSink()
-    callback = ViewCallback("curve", None, sink, interval=0.5, clock=clock)
-    callback._send = lambda: (sink.views.append((callback._epoch, "curve", {})),
-                              setattr(callback, "_sent", callback._epoch))
+    callback = ViewCallback(kind, None, sink, interval=0.5, clock=clock)
+
+    def send():
+        clock.now += view_seconds
+        sink.views.append((callback._epoch, kind, {}))
+        callback._sent = callback._epoch
+
+    callback._send = send
     callback.on_train_begin()
-    for epoch in range(10):
-        clock.now += 0.2
+    for epoch in range(epochs):
+        clock.now += epoch_seconds
         callback.on_epoch_end(epoch)
     callback.on_train_end()
-    assert [e for e, _, _ in sink.views] == [1, 4, 7, 10]
+    return [e for e, _, _ in sink.views]
+
+
+def test_views_are_throttled_and_the_last_epoch_is_always_sent():
+    assert epochs_sent("curve", 10, epoch_seconds=0.2) == [1, 4, 7, 10]
 
 
 def test_the_store_keeps_the_latest_view_of_a_series_run(tflab_home):
@@ -83,21 +94,8 @@ def test_a_spiral_run_keeps_its_past_boundaries_and_the_first_differs_from_the_l
 
 
 def test_a_slow_view_is_sent_less_often_so_views_take_a_tenth_of_the_time():
-    clock, sink = FakeClock(), ListSink()
-    callback = ViewCallback("matrix", None, sink, interval=0.5, clock=clock)
-
-    def send():  # a view that takes 1 s to compute: the next waits 9 s
-        clock.now += 1.0
-        sink.views.append((callback._epoch, "matrix", {}))
-        callback._sent = callback._epoch
-
-    callback._send = send
-    callback.on_train_begin()
-    for epoch in range(100):
-        clock.now += 0.25
-        callback.on_epoch_end(epoch)
-    callback.on_train_end()
-    assert [e for e, _, _ in sink.views] == [1, 37, 73, 100]
+    # A view that takes 1 s to compute: the next waits 9 s.
+    assert epochs_sent("matrix", 100, epoch_seconds=0.25, view_seconds=1.0) == [1, 37, 73, 100]
 
 
 def test_a_digits_run_keeps_the_confusion_matrix_of_its_epochs(tflab_home, digits):
