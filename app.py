@@ -5,21 +5,24 @@ Run: streamlit run app.py
 
 import streamlit as st
 
+from components.language import language_switch, t
 from components.sidebar import active_runs_ui
 from components.state import settle_heap
 
 st.set_page_config(page_title="TF Lab", page_icon=":material/neurology:", layout="wide")
 settle_heap()  # garbage collection after each run skips the libraries' objects
+with st.sidebar:
+    language_switch()  # first: the pages' titles below are in the language it picks
 
-recipes = st.Page("app_pages/recipes.py", title="Recipes", icon=":material/menu_book:",
+recipes = st.Page("app_pages/recipes.py", title=t("nav.recipes"), icon=":material/menu_book:",
                   default=True)
-build = st.Page("app_pages/build.py", title="Build", icon=":material/tune:")
+build = st.Page("app_pages/build.py", title=t("nav.build"), icon=":material/tune:")
 navigation = st.navigation([
     recipes,
     build,
-    train := st.Page("app_pages/train.py", title="Train", icon=":material/monitoring:"),
-    st.Page("app_pages/predict.py", title="Predict", icon=":material/online_prediction:"),
-    st.Page("app_pages/runs.py", title="Runs", icon=":material/table_chart:"),
+    train := st.Page("app_pages/train.py", title=t("nav.train"), icon=":material/monitoring:"),
+    st.Page("app_pages/predict.py", title=t("nav.predict"), icon=":material/online_prediction:"),
+    st.Page("app_pages/runs.py", title=t("nav.runs"), icon=":material/table_chart:"),
 ])
 if navigation != train:  # Train draws the list itself: it knows when its own view refreshes
     with st.sidebar:

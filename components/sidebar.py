@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.language import t
 from components.messages import plain
 from components.state import run_store
 from tflab.progress import short_status
@@ -59,7 +60,7 @@ def _active_runs() -> list:
 
 def _runs_list() -> None:
     runs = _active_runs()
-    st.caption("Training now" if runs else "Nothing training. Pick a recipe to start.")
+    st.caption(t("sidebar.training_now") if runs else t("sidebar.nothing_training"))
     queued = [r.id for r in reversed(runs) if r.status == "queued"]  # oldest first
     training_now = sum(r.status == "running" for r in runs)
     for run in runs:
