@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import re
 
+from components.language import say
 from tflab.spec import SpecError
+from tflab.words import Phrase
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping all
 # of them also breaks autolinks (http\://) and Streamlit's :material/...: and :red[...].
@@ -62,13 +64,20 @@ def safe(text: object) -> str:
 
 
 def error_text(error: BaseException) -> str:
-    """An error's message for `st.error`: a SpecError's field and received value as code.
+    """An error's message for `st.error`, in the reader's language where the engine named it.
+
+    An engine error a person reads carries `phrase` (a `tflab.words.Phrase`; its
+    `str` is the English): said here in the session's language. A SpecError's field
+    and received value show as code.
 
     Example:
 
     >>> error_text(SpecError("recipe", "x**y**", "a recipe name"))
     "`recipe` must be a recipe name; received `'x**y**'`."
     """
+    phrase = getattr(error, "phrase", None)
+    if isinstance(phrase, Phrase):  # the engine's structured words: in the reader's language
+        return safe(say(phrase))
     if isinstance(error, SpecError):
         text = (f"{code(error.field)} must be {safe(error.allowed)}; received "
                 f"{code(repr(error.value))}.")

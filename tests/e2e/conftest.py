@@ -172,7 +172,7 @@ def new_user(browser, server, browser_errors):
     contexts = []
 
     def make():
-        context = browser.new_context(viewport=VIEWPORT, base_url=server)
+        context = browser.new_context(viewport=VIEWPORT, base_url=server, locale="en-US")
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         browser_errors.watch(context)
         contexts.append(context)
