@@ -171,8 +171,9 @@ def new_user(browser, server, browser_errors):
     """Makes new users: each call a fresh browser context's first tab, its errors recorded."""
     contexts = []
 
-    def make():
-        context = browser.new_context(viewport=VIEWPORT, base_url=server, locale="en-US")
+    def make(locale: str = "en-US"):
+        """A new user whose browser speaks `locale` (the dashboard's first language)."""
+        context = browser.new_context(viewport=VIEWPORT, base_url=server, locale=locale)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         browser_errors.watch(context)
         contexts.append(context)

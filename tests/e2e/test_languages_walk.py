@@ -1,0 +1,145 @@
+"""Every page in Spanish, then in English, in Chromium: no key missing, no English left.
+
+A Spanish browser opens the dashboard with no language in the address: every page must
+speak Spanish. The text a person can read (visible text, placeholders, chart text; not
+code, which stays Python) is checked for a missing key (⟦key⟧) and, in Spanish, for any
+word that only the English catalog uses (or Streamlit's own English words). The sidebar's
+switch then turns the same session to English, and the pages are walked again.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from components.urlspec import PARAM, encode
+from test_walkthrough import main, wait_until_idle
+from tflab.recipes import RECIPES, get_recipe
+from tflab.words import catalog
+
+WORD = re.compile(r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+")
+# Names that are the same in both languages: Keras and its layers, the library names,
+# units and the language switch's own options.
+NAMES = {
+    "tf", "lab", "keras", "tensorflow", "dense", "conv", "conv1d", "conv2d", "lstm", "flatten",
+    "dropout", "maxpooling", "maxpooling2d", "relu", "softmax", "sigmoid", "tanh", "adam", "sgd",
+    "rmsprop", "inceptionv3", "imagenet", "english", "español", "plotly", "streamlit", "grad",
+    "cam", "csv", "png", "jpg", "jpeg", "mb", "kb", "id", "ok", "linear", "mse", "mae",
+}
+# Streamlit's own words on its widgets, English whatever the page's language.
+STREAMLIT_WORDS = {"upload", "per", "file", "files", "drag", "drop", "browse", "take", "photo",
+                   "clear", "switch", "camera", "running", "allow", "access", "learn", "choose",
+                   "option", "options", "results", "deploy"}
+
+
+def words_of(language: str) -> set[str]:
+    """Every word of one catalog, lowercased."""
+    found: set[str] = set()
+    for text in catalog(language).values():
+        for piece in (text if isinstance(text, list) else [text]):
+            # Values put in ({name}) are not words of the language.
+            found |= {w.lower() for w in WORD.findall(re.sub(r"\{[^}]*\}", " ", piece))}
+    return found
+
+
+def english_only_words() -> set[str]:
+    """Words the English catalog uses and the Spanish one never does, and Streamlit's."""
+    return (words_of("en") - words_of("es") - NAMES) | STREAMLIT_WORDS
+
+
+def spanish_only_words() -> set[str]:
+    """Words only the Spanish catalog uses: none may be left on an English page."""
+    return words_of("es") - words_of("en") - NAMES
+
+
+# What a person can read: visible text nodes (charts' SVG text included) and placeholders,
+# leaving out code blocks (Python stays Python) and what is hidden.
+READABLE_JS = """() => {
+    const root = document.querySelector('[data-testid="stApp"]');
+    const skip = 'pre, code, [data-testid="stCode"], [data-testid="stCodeBlock"], .modebar, '
+                 + 'style, script, noscript, [data-testid="stToolbar"]';
+    const out = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const node = walker.currentNode, parent = node.parentElement;
+        if (!node.textContent.trim() || !parent || parent.closest(skip)) continue;
+        if (!parent.checkVisibility({visibilityProperty: true, opacityProperty: false})) continue;
+        out.push(node.textContent.trim());
+    }
+    for (const input of root.querySelectorAll('input[placeholder], textarea[placeholder]'))
+        if (input.checkVisibility()) out.push(input.placeholder);
+    return out;
+}"""
+
+
+def readable(page: Page) -> list[str]:
+    wait_until_idle(page)
+    return page.evaluate(READABLE_JS)
+
+
+def check_page(page: Page, where: str, foreign: set[str]) -> list[str]:
+    """Problems on the page as drawn: missing keys, and words of the other language."""
+    texts = readable(page)
+    assert len(texts) > 3, f"{where}: the page shows almost nothing: {texts}"
+    problems = [f"{where}: missing key in {text!r}" for text in texts if "⟦" in text]
+    for text in texts:
+        left = sorted({w for w in WORD.findall(text) if w.lower() in foreign})
+        if left:
+            problems.append(f"{where}: words of the other language {left} in {text!r}")
+    return problems
+
+
+def goto(page: Page, path: str) -> None:
+    page.goto(path)
+    expect(main(page).locator("h1").first).to_be_visible(timeout=90_000)
+    wait_until_idle(page, timeout=90_000)
+
+
+def walk(page: Page, run_id: str, foreign: set[str], lang: str = "") -> list[str]:
+    """Every page (Build once per recipe), the problems each shows.
+
+    Each address opens a new session: with `lang` the address names the language,
+    without it the browser's language decides.
+    """
+    problems = []
+    also = f"&lang={lang}" if lang else ""
+    paths = ["/?" + also[1:]] + [f"/build?recipe={recipe.name}{also}" for recipe in RECIPES] + [
+        f"/train?run={run_id}{also}", f"/predict?run={run_id}{also}", f"/runs?{also[1:]}"]
+    for path in paths:
+        goto(page, path)
+        problems += check_page(page, path, foreign)
+    return problems
+
+
+@pytest.mark.slow
+def test_every_page_speaks_the_chosen_language(new_user):
+    english = english_only_words()
+    assert {"the", "epoch", "loss"} <= english  # the check has teeth
+    page = new_user(locale="es-ES")
+
+    # A short multi-class run, so Train, Predict and Runs have something to show.
+    spec = get_recipe("multiclass").spec.with_setting("fit.epochs", 6)
+    page.goto(f"/build?{PARAM}={encode(spec)}")
+    button = main(page).get_by_role("button", name="Entrenar", exact=True)
+    expect(button).to_be_enabled(timeout=90_000)
+    button.click()
+    page.wait_for_url(re.compile(r"/train\?(.*&)?run=\w+"), timeout=90_000)
+    run_id = re.search(r"run=(\w+)", page.url).group(1)
+    expect(main(page).get_by_role("button", name="Detener")).to_be_disabled(timeout=120_000)
+    assert "lang=es" in page.url  # the first visit followed the browser, into the address
+
+    problems = walk(page, run_id, english)
+
+    # The sidebar's switch turns the session to English, the address and other pages too.
+    page.get_by_test_id("stSidebar").get_by_role("button", name="English").click()
+    nav = page.get_by_test_id("stSidebarNav")
+    expect(nav.get_by_role("link", name="Recipes", exact=True)).to_be_visible()
+    page.wait_for_url(re.compile(r"lang=en"))
+    nav.get_by_role("link", name="Runs", exact=True).click()
+    page.wait_for_url(re.compile(r"/runs\?(.*&)?lang=en"))
+    spanish = spanish_only_words()
+    problems += check_page(page, "Runs, reached from the sidebar", spanish)
+    problems += walk(page, run_id, spanish, lang="en")
+    assert not problems, "\n".join(problems)
