@@ -67,9 +67,10 @@ MAX_CURVE_POINTS = 1000  # per curve drawn; TensorBoard too keeps ~1,000 points 
 _ENGLISH = Words.load("en")  # a chart drawn without the reader's words reads in English
 WAITING_FOR_EPOCHS = _ENGLISH("charts.waiting_epochs")
 WAITING_FOR_BATCHES = _ENGLISH("charts.waiting_batches")
-# Metrics with a name in the catalog (`charts.metric.<name>`); others show as logged.
+# Metrics with a name in the catalog (`charts.metric.<name>`); others show as logged
+# ("precision" is "precisión" in Spanish, which the notes use for accuracy: left as logged).
 NAMED_METRICS = ("loss", "accuracy", "binary_accuracy", "categorical_accuracy",
-                 "sparse_categorical_accuracy", "mae", "mse", "auc", "precision", "recall")
+                 "sparse_categorical_accuracy", "mae", "mse")
 
 # Name parts of metrics where a higher value is better; every other metric is an error.
 _HIGHER_IS_BETTER = frozenset({"acc", "accuracy", "auc", "precision", "recall", "f1", "r2",
