@@ -12,39 +12,40 @@ from components import figures
 from components.coach_ui import coach_ui
 from components.draft import draft_spec
 from components.evaluation import can_evaluate, evaluation_ui
+from components.language import say, t, words
 from components.live_chart import live_chart
 from components.messages import code, safe
 from components.sidebar import WATCH_REFRESH, active_runs_ui
 from components.state import executor, run_store
-from tflab.progress import epoch_in_progress, progress, waiting_text
+from tflab.progress import epoch_in_progress, progress, run_message, status_word, waiting_text
 from tflab.so_far import RunSoFar, read_newer
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.store import FINISHED, RunNotFound
 from tflab.titles import run_title
 
 store = run_store()
-st.title("Train")
+st.title(t("nav.train"))
 
 spec = draft_spec()
 start, pick = st.columns([1, 5])
-if start.button("Train", type="primary", icon=":material/play_arrow:", disabled=spec is None,
-                key="train.start", help="Queue the experiment from Build and watch it train"
-                if spec else "The experiment in Build has an invalid setting"):
+if start.button(t("train.start"), type="primary", icon=":material/play_arrow:",
+                disabled=spec is None, key="train.start",
+                help=t("train.start_help") if spec else t("train.start_invalid")):
     st.query_params["run"] = executor().submit(spec)
 
 runs = store.list_runs(limit=100)
 if not runs:
-    st.info("No runs yet. Open a recipe and press Train.")
+    st.info(t("train.no_runs"))
     st.stop()
 ids = [r.id for r in runs]
 wanted = st.query_params.get("run", ids[0])
 if wanted not in ids:
-    st.warning(f"There is no run {code(wanted)}; showing the latest.")
+    st.warning(t("train.no_such_run", run=code(wanted)))
     wanted = ids[0]
 # No status in the label: the page keeps a widget's label until a full rerun, and the run's
 # status changes under it; the progress line below shows the status live.
 labels = {r.id: run_title(r) for r in runs}
-run_id = pick.selectbox("Run", ids, index=ids.index(wanted), format_func=labels.get,
+run_id = pick.selectbox(t("train.run"), ids, index=ids.index(wanted), format_func=labels.get,
                         key=f"train.pick.{wanted}", label_visibility="collapsed")
 if run_id != st.query_params.get("run"):
     st.query_params["run"] = run_id
@@ -63,44 +64,53 @@ def progress_ui(snap, epoch_times) -> None:
     far), time and how it ended."""
     run = snap.run
     if run.status == "queued":
-        st.info(waiting_text(snap.place, snap.training_now), icon=":material/schedule:")
+        st.info(say(waiting_text(snap.place, snap.training_now)), icon=":material/schedule:")
         return
     shown = progress(run, epoch_times, time.time())
-    st.progress(shown.fraction, text=shown.text())
+    st.progress(shown.fraction, text=say(shown.text()))
+    status = say(status_word(run.status)).capitalize()
+    # The worker writes the message in English; the sentences it is made of are read back
+    # as phrases (tflab.progress.run_message), an error's own words stay as written.
+    message = " ".join(say(part) for part in run_message(run.message))
     if run.status in ("failed", "diverged", "interrupted"):
-        st.error(safe(f"{run.status.capitalize()}: {run.message}"))
-    elif run.message:
-        st.info(safe(run.message))
+        st.error(safe(f"{status}: {message}"))
+    elif message:
+        st.info(safe(message))
     elif run.status in ("completed", "stopped"):
-        st.success(f"{run.status.capitalize()} in {shown.elapsed:.1f} s.")
+        st.success(t("train.ended_in", status=status,
+                     seconds=words().number(shown.elapsed, 1)))
 
 
 def view_figure(view):
     """The run's live view: decision boundary, confusion matrix, fitted curve or forecast."""
     kind, epoch, payload = view
+    said = words()
     if kind == "boundary":
         figure = figures.decision_boundary_chart(payload["grid_x"], payload["grid_y"],
                                                  payload["probabilities"], payload["points_x"],
-                                                 payload["points_y"], payload["labels"])
+                                                 payload["points_y"], payload["labels"],
+                                                 words=said)
     elif kind == "matrix":
-        figure = figures.confusion_chart(payload["matrix"], payload["class_names"])
+        figure = figures.confusion_chart(payload["matrix"], payload["class_names"], words=said)
     elif kind == "curve":
         figure = figures.regression_chart(payload["x"], payload["y"], payload["curve_x"],
-                                          payload["curve_y"], payload["x_val"], payload["y_val"])
+                                          payload["curve_y"], payload["x_val"], payload["y_val"],
+                                          words=said)
     else:
         figure = figures.series_chart(payload["values"], payload["forecast"], payload["split"],
-                                      payload["split"])
-    figure.update_layout(title=f"{figure.layout.title.text or 'The model'} · epoch {epoch}")
+                                      payload["split"], words=said)
+    figure.update_layout(title=said("train.view_title", epoch=epoch))
     return figure
 
 
 def metric_charts_ui(snap, held, follow: bool) -> None:
     """A chart per metric, in two columns, from every epoch read so far (`held`)."""
     columns = st.columns(2)
+    said = words()
     for index, metric in enumerate(figures.metric_names(held.history) or ["loss"]):
         with columns[index % 2]:
             live_chart(lambda: figures.metric_chart(held.history, metric,
-                                                    total_epochs=snap.run.epochs),
+                                                    total_epochs=snap.run.epochs, words=said),
                        key=f"train.metric.{metric}.{run_id}", follow=follow,
                        signature=(run_id, held.last_epoch, snap.run.epochs))
 
@@ -110,7 +120,8 @@ def batches_ui(snap) -> None:
     current = epoch_in_progress(snap.run, snap.batch_epoch)
     if current is not None and snap.batches:
         steps = max(points[-1][0] for points in snap.batches.values() if points)
-        live_chart(lambda: figures.batch_chart(snap.batches, current),
+        said = words()
+        live_chart(lambda: figures.batch_chart(snap.batches, current, words=said),
                    key=f"train.batches.{run_id}", signature=(run_id, current, steps))
 
 
@@ -151,17 +162,13 @@ def view_ui(snap) -> None:
     if len(kept) < 2:
         return
     st.session_state[slider_key] = shown if shown in kept else kept[-1]
-    st.select_slider("Epoch shown", kept, key=slider_key, on_change=pin_epoch,
-                     args=(pin_key, slider_key, kept[-1]),
-                     help="The view as it was at an earlier epoch. Views are kept for every "
-                          "epoch that sent one up to 200, then for 200 spread over the run.")
-    caption = (f"Epoch {shown}: one of {len(kept)} kept views, epochs {kept[0]} to {kept[-1]}"
-               + ("; back at the newest, the view follows the run." if pinned is None
-                  else "; move to the end to follow the run again."))
-    st.caption(caption)
+    st.select_slider(t("train.epoch_shown"), kept, key=slider_key, on_change=pin_epoch,
+                     args=(pin_key, slider_key, kept[-1]), help=t("train.epoch_shown_help"))
+    key = "train.kept_views_following" if pinned is None else "train.kept_views_pinned"
+    st.caption(t(key, epoch=shown, kept=len(kept), first=kept[0], last=kept[-1]))
     if snap.run.status in ("completed", "stopped") and shown in store.weight_epochs(run_id):
-        st.page_link("app_pages/predict.py", label=f"Predict with the model as it was at epoch "
-                     f"{shown}", icon=":material/history:",
+        st.page_link("app_pages/predict.py", label=t("train.predict_at", epoch=shown),
+                     icon=":material/history:",
                      query_params={"run": run_id, "epoch": str(shown)})
 
 
@@ -171,7 +178,7 @@ def live() -> None:
     try:
         snap, held = read_newer(store, run_id, st.session_state.get(held_key) or RunSoFar())
     except RunNotFound:
-        st.warning("This run was deleted.")
+        st.warning(t("train.deleted"))
         return
     st.session_state[held_key] = held
     run = snap.run
@@ -180,11 +187,11 @@ def live() -> None:
         # anything is drawn: a "Completed" shown first would invite a click on another page
         # that this rerun, arriving after it, would undo.
         st.rerun()
-    if st.button("Stop", icon=":material/stop:", disabled=run.status in FINISHED, key="train.stop",
-                 help="End the run after its current batch; the model is kept"):
+    if st.button(t("train.stop"), icon=":material/stop:", disabled=run.status in FINISHED,
+                 key="train.stop", help=t("train.stop_help")):
         executor().stop(run_id)
-    follow = st.toggle("Follow the newest epoch", value=True, key="train.follow",
-                       help="Slide a zoomed chart along as epochs arrive; off, it stays put")
+    follow = st.toggle(t("train.follow"), value=True, key="train.follow",
+                       help=t("train.follow_help"))
     progress_ui(snap, held.epoch_times)
     if run.status == "queued":
         executor().ensure_worker()  # after the words above, which say what the store said
@@ -204,5 +211,5 @@ live()
 
 if not active:  # the run had ended when the page ran: `watched` is as it ended
     if can_evaluate(watched):
-        st.subheader("Where it goes wrong")
+        st.subheader(t("train.where_wrong"))
         evaluation_ui(watched)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.language import t, words
 from components.messages import safe
 from components.state import executor
-from tflab.coach import MIN_EPOCHS, TITLES, apply_variant, diagnose
+from tflab.coach import MIN_EPOCHS, apply_variant, diagnose
 
 
 def coach_ui(run, history: dict, spec) -> None:
@@ -31,28 +32,29 @@ def coach_ui(run, history: dict, spec) -> None:
     findings = diagnose(history, spec)
     if not findings:
         return
-    st.subheader("Coach")
+    said = words()
+    st.subheader(t("coach.heading"))
     for finding in findings:
         with st.container(border=True):
-            where = f" · from epoch {finding.epoch}" if finding.epoch else ""
-            st.markdown(f"**{TITLES[finding.kind]}**{where}")
-            st.write(safe(finding.why))
+            where = f" · {t('coach.from_epoch', epoch=finding.epoch)}" if finding.epoch else ""
+            st.markdown(f"**{finding.title_in(said)}**{where}")
+            # safe: the sentence may name the person's classes
+            st.write(safe(finding.why_in(said)))
             if finding.variant is None:
                 continue
             queued_key = f"coach.queued.{run.id}.{finding.kind}"
-            if st.button(f"Try: {finding.variant.label}", key=f"coach.{run.id}.{finding.kind}",
-                         icon=":material/science:",
-                         help="Queue this experiment with the change, as a new run: "
-                              + ", ".join(_change(path, value)
-                                          for path, value in finding.variant.settings)):
+            changes = ", ".join(_change(path, value) for path, value in finding.variant.settings)
+            if st.button(t("coach.try", label=finding.variant.label_in(said)),
+                         key=f"coach.{run.id}.{finding.kind}", icon=":material/science:",
+                         help=t("coach.try_help", changes=changes)):
                 st.session_state[queued_key] = executor().submit(apply_variant(spec, finding))
             if queued := st.session_state.get(queued_key):
                 st.page_link("app_pages/runs.py", icon=":material/compare_arrows:",
-                             label=f"Queued as run {queued}: compare the two on Runs",
+                             label=t("coach.queued_link", run=queued),
                              query_params={"compare": f"{run.id},{queued}"})
 
 
 def _change(path: str, value) -> str:
     """One setting of a variant as the button's help says it: short values shown."""
     shown = repr(value)
-    return f"{path} = {shown}" if len(shown) <= 40 else f"{path} (changed)"
+    return f"{path} = {shown}" if len(shown) <= 40 else t("coach.changed", path=path)

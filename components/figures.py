@@ -14,6 +14,10 @@ NaN values leave a gap in a line instead of breaking the chart.
 Nothing here touches Streamlit, TensorFlow, files or the network, and nothing is
 kept between calls: each call builds a new figure.
 
+Every builder takes `words` (`tflab.words.Words`), the reader's language: titles, axes,
+legend and hover texts come from its catalog (section `charts`), and numbers use its
+decimal mark (`layout.separators`). Without it, a chart reads in English.
+
 Example:
 
 >>> history = {"loss": [(1, 0.9), (2, 0.5)], "val_loss": [(1, 1.0), (2, 0.7)]}
@@ -22,6 +26,9 @@ Example:
 >>> fig = metric_chart(history, "loss", total_epochs=10)
 >>> [trace.name for trace in fig.data]
 ['training', 'validation', 'best validation']
+>>> fig = metric_chart(history, "loss", words=Words.load("es"))
+>>> [trace.name for trace in fig.data], fig.layout.title.text, fig.layout.separators
+(['entrenamiento', 'validación', 'mejor validación'], 'pérdida', ',.')
 """
 
 from __future__ import annotations
@@ -33,6 +40,8 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
+
+from tflab.words import Words
 
 History = Mapping[str, Sequence[tuple[int, float]]]
 
@@ -55,8 +64,13 @@ TEMPLATE = "plotly_white"
 HEIGHT = 340
 SQUARE_HEIGHT = 440
 MAX_CURVE_POINTS = 1000  # per curve drawn; TensorBoard too keeps ~1,000 points a series
-WAITING_FOR_EPOCHS = "Waiting for the first epoch..."
-WAITING_FOR_BATCHES = "Waiting for the first batch..."
+_ENGLISH = Words.load("en")  # a chart drawn without the reader's words reads in English
+WAITING_FOR_EPOCHS = _ENGLISH("charts.waiting_epochs")
+WAITING_FOR_BATCHES = _ENGLISH("charts.waiting_batches")
+# Metrics with a name in the catalog (`charts.metric.<name>`); others show as logged
+# ("precision" is "precisión" in Spanish, which the notes use for accuracy: left as logged).
+NAMED_METRICS = ("loss", "accuracy", "binary_accuracy", "categorical_accuracy",
+                 "sparse_categorical_accuracy", "mae", "mse")
 
 # Name parts of metrics where a higher value is better; every other metric is an error.
 _HIGHER_IS_BETTER = frozenset({"acc", "accuracy", "auc", "precision", "recall", "f1", "r2",
@@ -83,6 +97,19 @@ def metric_names(history: History) -> list[str]:
     """
     bases = {_base_name(name) for name in history}
     return sorted(bases, key=lambda name: (name != "loss", name))
+
+
+def metric_label(metric: str, words: Words | None = None) -> str:
+    """A metric's name as a person reads it: "loss" is "pérdida" in Spanish.
+
+    Example:
+
+    >>> metric_label("accuracy", Words.load("es")), metric_label("my_metric")
+    ('precisión', 'my_metric')
+    """
+    words = words or _ENGLISH
+    key = f"charts.metric.{metric}"
+    return words(key) if words.has(key) else metric
 
 
 def thin_indices(values: Sequence[float], limit: int = MAX_CURVE_POINTS) -> list[int]:
@@ -127,7 +154,8 @@ def _thinned(epochs: list[int], values: list[float], *more: list) -> tuple[list,
 
 
 def metric_chart(history: History, metric: str, total_epochs: int | None = None,
-                 title: str | None = None, *, log_y: bool = False) -> go.Figure:
+                 title: str | None = None, *, log_y: bool = False,
+                 words: Words | None = None) -> go.Figure:
     """Training and validation curves of one metric, epoch by epoch.
 
     "loss" draws `loss` (solid) and `val_loss` (dashed) when present, with a marker on
@@ -142,6 +170,7 @@ def metric_chart(history: History, metric: str, total_epochs: int | None = None,
             arrive. Defaults to None: the axis fits the data.
         title: the chart's title. Defaults to None: the metric's name.
         log_y: whether the y axis is logarithmic. Defaults to False.
+        words: the reader's language. Defaults to None: English.
 
     Returns:
         The figure; with no data yet, an empty chart saying it is waiting.
@@ -154,16 +183,18 @@ def metric_chart(history: History, metric: str, total_epochs: int | None = None,
     ('best training', (2,), (0.4,))
     """
     total_epochs = _optional_count("total_epochs", total_epochs)
+    words = words or _ENGLISH
+    name = metric_label(metric, words)
     fig = go.Figure()
-    _style(fig, title=metric if title is None else title, x_title="epoch", y_title=metric,
-           hover_title="epoch %{x}")
+    _style(fig, words, title=name if title is None else title, x_title=words("charts.epoch"),
+           y_title=name, hover_title=f"{words('charts.epoch')} %{{x}}")
     if log_y:
         fig.update_yaxes(type="log")
 
     series = [(label, history.get(name, ()), color, dash)
               for label, name, color, dash in (
-                  ("training", metric, TRAINING_COLOR, "solid"),
-                  ("validation", "val_" + metric, VALIDATION_COLOR, "dash"))]
+                  (words("charts.training"), metric, TRAINING_COLOR, "solid"),
+                  (words("charts.validation"), "val_" + metric, VALIDATION_COLOR, "dash"))]
     last_epoch = 0
     for label, points, color, dash in series:
         if not points:
@@ -179,7 +210,7 @@ def metric_chart(history: History, metric: str, total_epochs: int | None = None,
     if best is not None:
         label, epoch, value, color = best
         fig.add_trace(go.Scatter(
-            x=[epoch], y=[value], name=f"best {label}", mode="markers",
+            x=[epoch], y=[value], name=words("charts.best", series=label), mode="markers",
             marker=dict(color=color, size=11, symbol="star", line=dict(color="white", width=1)),
             hovertemplate="%{y:.4g}"))
 
@@ -187,12 +218,13 @@ def metric_chart(history: History, metric: str, total_epochs: int | None = None,
         fig.update_xaxes(range=_padded_range(max(total_epochs, last_epoch)))
     _integer_ticks(fig, total_epochs or last_epoch)
     if not fig.data:
-        _annotate(fig, WAITING_FOR_EPOCHS if not any(history.values())
-                  else f"No {metric} recorded for this run.")
+        _annotate(fig, words("charts.waiting_epochs") if not any(history.values())
+                  else words("charts.no_metric", metric=name))
     return fig
 
 
-def batch_chart(batches: History, epoch: int, steps_per_epoch: int | None = None) -> go.Figure:
+def batch_chart(batches: History, epoch: int, steps_per_epoch: int | None = None, *,
+                words: Words | None = None) -> go.Figure:
     """The current epoch's loss batch by batch, and its accuracy on a second y axis.
 
     Args:
@@ -202,6 +234,7 @@ def batch_chart(batches: History, epoch: int, steps_per_epoch: int | None = None
         steps_per_epoch: the batches in one epoch. When given, the x axis spans
             1..steps_per_epoch from the first batch on. Defaults to None: the axis fits
             the data.
+        words: the reader's language. Defaults to None: English.
 
     Returns:
         The figure titled "Epoch N, batch by batch"; with no batches yet, an empty
@@ -215,25 +248,30 @@ def batch_chart(batches: History, epoch: int, steps_per_epoch: int | None = None
     ('Epoch 3, batch by batch', ['loss', 'accuracy'], 'y2')
     """
     steps_per_epoch = _optional_count("steps_per_epoch", steps_per_epoch)
+    words = words or _ENGLISH
+    loss = metric_label("loss", words)
     fig = go.Figure()
-    _style(fig, title=f"Epoch {epoch}, batch by batch", x_title="batch", y_title="loss",
-           hover_title="batch %{x}")
+    _style(fig, words, title=words("charts.batch_title", epoch=epoch),
+           x_title=words("charts.batch"), y_title=loss,
+           hover_title=f"{words('charts.batch')} %{{x}}")
     last_step = 0
     if batches.get("loss"):
         steps, values = _unzip(batches["loss"])
         last_step = max(steps)
-        fig.add_trace(go.Scatter(x=steps, y=_gaps(values), name="loss", mode="lines+markers",
+        fig.add_trace(go.Scatter(x=steps, y=_gaps(values), name=loss, mode="lines+markers",
                                  line=dict(color=TRAINING_COLOR, width=2), marker=dict(size=4),
                                  hovertemplate="%{y:.4g}"))
     accuracy = _accuracy_name(batches)
     if accuracy is not None:
         steps, values = _unzip(batches[accuracy])
         last_step = max(last_step, max(steps))
-        fig.add_trace(go.Scatter(x=steps, y=_gaps(values), name=accuracy, yaxis="y2",
+        fig.add_trace(go.Scatter(x=steps, y=_gaps(values), name=metric_label(accuracy, words),
+                                 yaxis="y2",
                                  mode="lines+markers", marker=dict(size=4),
                                  line=dict(color=ACCENT_COLOR, width=2),
                                  hovertemplate="%{y:.1%}"))
-        fig.update_layout(yaxis2=dict(title=dict(text=accuracy, font=dict(color=ACCENT_COLOR)),
+        fig.update_layout(yaxis2=dict(title=dict(text=metric_label(accuracy, words),
+                                                 font=dict(color=ACCENT_COLOR)),
                                       overlaying="y", side="right", range=[0, 1],
                                       tickmode="linear", tick0=0, dtick=0.25, tickformat=".0%",
                                       showgrid=False, automargin=True))
@@ -241,7 +279,7 @@ def batch_chart(batches: History, epoch: int, steps_per_epoch: int | None = None
         fig.update_xaxes(range=_padded_range(max(steps_per_epoch, last_step)))
     _integer_ticks(fig, steps_per_epoch or last_step)
     if not fig.data:
-        _annotate(fig, WAITING_FOR_BATCHES)
+        _annotate(fig, words("charts.waiting_batches"))
     return fig
 
 
@@ -291,7 +329,8 @@ def smooth(values: Iterable[float], weight: float) -> list[float]:
     return smoothed
 
 
-def overlay_chart(runs: Mapping[str, History], metric: str, smoothing: float = 0.0) -> go.Figure:
+def overlay_chart(runs: Mapping[str, History], metric: str, smoothing: float = 0.0, *,
+                  words: Words | None = None) -> go.Figure:
     """One metric of several runs on one chart, one colour per run, as TensorBoard does.
 
     Each run's training curve is solid and its validation curve (when the run logged
@@ -302,6 +341,7 @@ def overlay_chart(runs: Mapping[str, History], metric: str, smoothing: float = 0
         runs: `{run label: history}`; the order gives the colours.
         metric: the base metric, e.g. "loss".
         smoothing: the `smooth` weight, in [0, 1). Defaults to 0.0: raw curves only.
+        words: the reader's language. Defaults to None: English.
 
     Returns:
         The figure: per run and per series, one trace without smoothing, two with it
@@ -315,18 +355,21 @@ def overlay_chart(runs: Mapping[str, History], metric: str, smoothing: float = 0
     ['run a', 'run b', 'run b (validation)']
     """
     smooth([], smoothing)  # Checks the weight before anything is drawn.
+    words = words or _ENGLISH
+    shown = metric_label(metric, words)
     fig = go.Figure()
-    _style(fig, title=metric, x_title="epoch", y_title=metric, hover_title="epoch %{x}")
+    _style(fig, words, title=shown, x_title=words("charts.epoch"), y_title=shown,
+           hover_title=f"{words('charts.epoch')} %{{x}}")
+    raw = words("charts.raw")
     for index, (label, history) in enumerate(runs.items()):
         color = RUN_COLORS[index % len(RUN_COLORS)]
-        for name, suffix, dash in ((metric, "", "solid"),
-                                   ("val_" + metric, " (validation)", "dash")):
+        for name, validation, dash in ((metric, False, "solid"), ("val_" + metric, True, "dash")):
             if not history.get(name):
                 continue
             epochs, values = _unzip(history[name])
             smoothed = smooth(values, smoothing) if smoothing > 0 else values
             epochs, values, smoothed = _thinned(epochs, values, smoothed)  # smoothed in full first
-            trace_name = label + suffix
+            trace_name = words("charts.run_validation", run=label) if validation else label
             line = dict(color=color, width=2, dash=dash)
             if smoothing > 0:
                 fig.add_trace(go.Scatter(
@@ -336,7 +379,7 @@ def overlay_chart(runs: Mapping[str, History], metric: str, smoothing: float = 0
                 fig.add_trace(go.Scatter(
                     x=epochs, y=_gaps(smoothed), name=trace_name,
                     legendgroup=label, mode="lines", line=line, customdata=_gaps(values),
-                    hovertemplate="%{y:.4g} (raw %{customdata:.4g})"))
+                    hovertemplate=f"%{{y:.4g}} ({raw} %{{customdata:.4g}})"))
             else:
                 fig.add_trace(go.Scatter(
                     x=epochs, y=_gaps(values), name=trace_name, legendgroup=label,
@@ -344,14 +387,15 @@ def overlay_chart(runs: Mapping[str, History], metric: str, smoothing: float = 0
                     hovertemplate="%{y:.4g}"))
     _integer_ticks(fig, max((x for trace in fig.data for x in trace.x), default=0))
     if not fig.data:
-        _annotate(fig, "No runs with this metric to compare yet.")
+        _annotate(fig, words("charts.no_runs"))
     return fig
 
 
 def decision_boundary_chart(grid_x: Sequence[float], grid_y: Sequence[float],
                             probabilities, points_x: Sequence[float],
                             points_y: Sequence[float], labels: Sequence[int],
-                            class_names: Sequence[str] = ("orange", "blue")) -> go.Figure:
+                            class_names: Sequence[str] = ("orange", "blue"), *,
+                            words: Words | None = None) -> go.Figure:
     """The model's decision boundary with the data on top, as TensorFlow Playground draws it.
 
     The background is the probability of class 1 over a grid, from orange (class 0)
@@ -367,6 +411,7 @@ def decision_boundary_chart(grid_x: Sequence[float], grid_y: Sequence[float],
         points_y: the data points' y coordinates.
         labels: each point's class, 0 or 1.
         class_names: the names of class 0 and class 1. Defaults to ("orange", "blue").
+        words: the reader's language (its decimal mark). Defaults to None: English.
 
     Returns:
         The figure: a heatmap, then one scatter trace per class.
@@ -393,7 +438,7 @@ def decision_boundary_chart(grid_x: Sequence[float], grid_y: Sequence[float],
     _same_length(("points_x", points_x), ("points_y", points_y))
 
     fig = go.Figure()
-    _style(fig, x_title="x1", y_title="x2", height=SQUARE_HEIGHT)
+    _style(fig, words, x_title="x1", y_title="x2", height=SQUARE_HEIGHT)
     fig.add_trace(go.Heatmap(
         x=grid_x, y=grid_y, z=z, zmin=0.0, zmax=1.0, colorscale=PROBABILITY_COLORSCALE,
         name=f"P({class_names[1]})", opacity=BACKGROUND_OPACITY,
@@ -413,7 +458,8 @@ def decision_boundary_chart(grid_x: Sequence[float], grid_y: Sequence[float],
 
 def regression_chart(x: Sequence[float], y: Sequence[float], curve_x: Sequence[float],
                      curve_y: Sequence[float], x_val: Sequence[float] | None = None,
-                     y_val: Sequence[float] | None = None) -> go.Figure:
+                     y_val: Sequence[float] | None = None, *,
+                     words: Words | None = None) -> go.Figure:
     """Regression data as points and the model's prediction as a line.
 
     Args:
@@ -423,6 +469,7 @@ def regression_chart(x: Sequence[float], y: Sequence[float], curve_x: Sequence[f
         curve_y: the model's predictions at `curve_x`.
         x_val: the validation inputs. Defaults to None: no validation points.
         y_val: the validation targets; given together with `x_val`. Defaults to None.
+        words: the reader's language. Defaults to None: English.
 
     Returns:
         The figure: the model's line (drawn first, below the points), the training
@@ -450,22 +497,27 @@ def regression_chart(x: Sequence[float], y: Sequence[float], curve_x: Sequence[f
         x_val, y_val = _vector("x_val", x_val), _vector("y_val", y_val)
         _same_length(("x_val", x_val), ("y_val", y_val))
 
+    words = words or _ENGLISH
+    model = words("charts.model")
     fig = go.Figure()
-    _style(fig, x_title="x", y_title="y")
-    fig.add_trace(_data_scatter(x, y, "training data", TRAINING_COLOR))
+    _style(fig, words, x_title="x", y_title="y")
+    fig.add_trace(_data_scatter(x, y, words("charts.training_data"), TRAINING_COLOR))
     if x_val is not None:
-        fig.add_trace(_data_scatter(x_val, y_val, "validation data", VALIDATION_COLOR))
+        fig.add_trace(_data_scatter(x_val, y_val, words("charts.validation_data"),
+                                    VALIDATION_COLOR))
     order = np.argsort(curve_x, kind="stable")
     # Drawn first so the points stay visible on it, listed last in the legend.
-    fig.add_trace(go.Scatter(x=curve_x[order], y=curve_y[order], name="model", mode="lines",
+    fig.add_trace(go.Scatter(x=curve_x[order], y=curve_y[order], name=model, mode="lines",
                              line=dict(color=MODEL_COLOR, width=2.5), legendrank=1001,
-                             hovertemplate="x %{x:.4g}<br>predicted %{y:.4g}<extra>model</extra>"))
+                             hovertemplate=f"x %{{x:.4g}}<br>{words('charts.predicted')} "
+                                           f"%{{y:.4g}}<extra>{model}</extra>"))
     fig.data = (fig.data[-1],) + fig.data[:-1]
     return fig
 
 
 def series_chart(values: Sequence[float], forecast: Sequence[float] | None = None,
-                 forecast_start: int | None = None, split: int | None = None) -> go.Figure:
+                 forecast_start: int | None = None, split: int | None = None, *,
+                 words: Words | None = None) -> go.Figure:
     """A time series over its index, where validation starts, and the model's forecast.
 
     Args:
@@ -475,6 +527,7 @@ def series_chart(values: Sequence[float], forecast: Sequence[float] | None = Non
             `split` when given, else the forecast ends with the series.
         split: the first time step of the validation part, marked with a dotted
             vertical line labelled "validation". Defaults to None: no mark.
+        words: the reader's language. Defaults to None: English.
 
     Returns:
         The figure: the series, then the forecast when given.
@@ -493,9 +546,12 @@ def series_chart(values: Sequence[float], forecast: Sequence[float] | None = Non
                                   and 0 <= split <= values.size):
         raise ValueError("Received an invalid value for `split`, expected a time step in "
                          f"0..{values.size} (the series' length). Received: split={split!r}")
+    words = words or _ENGLISH
+    step = words("charts.time_step")
     fig = go.Figure()
-    _style(fig, x_title="time step", y_title="value", hover_title="time step %{x}")
-    fig.add_trace(go.Scatter(x=list(range(values.size)), y=_gaps(values), name="series",
+    _style(fig, words, x_title=step, y_title=words("charts.value"), hover_title=f"{step} %{{x}}")
+    fig.add_trace(go.Scatter(x=list(range(values.size)), y=_gaps(values),
+                             name=words("charts.series"),
                              mode="lines", line=dict(color=TRAINING_COLOR, width=1.5),
                              hovertemplate="%{y:.4g}"))
     if forecast is not None:
@@ -504,22 +560,24 @@ def series_chart(values: Sequence[float], forecast: Sequence[float] | None = Non
             forecast_start = split if split is not None else values.size - forecast.size
         start = int(forecast_start)
         fig.add_trace(go.Scatter(x=list(range(start, start + forecast.size)), y=_gaps(forecast),
-                                 name="forecast", mode="lines",
+                                 name=words("charts.forecast"), mode="lines",
                                  line=dict(color=MODEL_COLOR, width=2),
                                  hovertemplate="%{y:.4g}"))
     if split is not None:
         fig.add_vline(x=split, line=dict(color="#555555", width=1, dash="dot"),
-                      annotation_text="validation", annotation_position="top right",
+                      annotation_text=words("charts.validation"),
+                      annotation_position="top right",
                       annotation_font=dict(color="#555555", size=11))
     return fig
 
 
-def top_k_chart(top: Sequence[tuple[str, float]]) -> go.Figure:
+def top_k_chart(top: Sequence[tuple[str, float]], *, words: Words | None = None) -> go.Figure:
     """A prediction's most likely classes as horizontal bars, the most likely on top.
 
     Args:
         top: `[(class name, probability), ...]`, highest first (sorted again here, so
             the most likely is on top whatever the order).
+        words: the reader's language. Defaults to None: English.
 
     Returns:
         A compact figure: one bar per class, its probability written as a percentage,
@@ -540,24 +598,26 @@ def top_k_chart(top: Sequence[tuple[str, float]]) -> go.Figure:
         if not 0.0 <= probability <= 1.0:
             raise ValueError("Received an invalid value for `top`, expected probabilities in "
                              f"[0, 1]. Received: ({name!r}, {probability!r})")
+    words = words or _ENGLISH
     fig = go.Figure()
-    _style(fig, height=max(120, 34 * len(rows) + 50))
+    _style(fig, words, height=max(120, 34 * len(rows) + 50))
     fig.update_layout(margin=dict(t=8), showlegend=False, bargap=0.25)
     fig.update_xaxes(range=[0, 1], tickformat=".0%", fixedrange=True)
     fig.update_yaxes(type="category", autorange="reversed", fixedrange=True)
     if not rows:
-        _annotate(fig, "No prediction yet.")
+        _annotate(fig, words("charts.no_prediction"))
         return fig
     names = [name for name, _ in rows]
     probabilities = [probability for _, probability in rows]
     colors = [CLASS_COLORS[1]] + ["#9dbcd4"] * (len(rows) - 1)
     fig.add_trace(go.Bar(x=probabilities, y=names, orientation="h", marker_color=colors,
-                         text=[f"{100 * p:.1f}%" for p in probabilities], textposition="auto",
+                         text=[words.percent(p, 1) for p in probabilities], textposition="auto",
                          cliponaxis=False, hovertemplate="%{y}: %{x:.2%}<extra></extra>"))
     return fig
 
 
-def points_chart(x, labels: Sequence[int], class_names: Sequence[str]) -> go.Figure:
+def points_chart(x, labels: Sequence[int], class_names: Sequence[str], *,
+                 words: Words | None = None) -> go.Figure:
     """2-D points coloured by class: Playground's orange and blue for two classes.
 
     Args:
@@ -565,6 +625,7 @@ def points_chart(x, labels: Sequence[int], class_names: Sequence[str]) -> go.Fig
         labels: each point's class index, 0..len(class_names) - 1 (a column of
             shape (n, 1) is fine).
         class_names: the classes' names, in class index order.
+        words: the reader's language (its decimal mark). Defaults to None: English.
 
     Returns:
         The figure: one scatter trace per class, even a class with no points, so the
@@ -590,7 +651,7 @@ def points_chart(x, labels: Sequence[int], class_names: Sequence[str]) -> go.Fig
     labels = _labels(labels, points.shape[0], classes=len(class_names))
     colors = CLASS_COLORS if len(class_names) <= 2 else MANY_CLASS_COLORS
     fig = go.Figure()
-    _style(fig, x_title="x1", y_title="x2", height=SQUARE_HEIGHT)
+    _style(fig, words, x_title="x1", y_title="x2", height=SQUARE_HEIGHT)
     for label, name in enumerate(class_names):
         chosen = labels == label
         fig.add_trace(_class_scatter(points[chosen, 0], points[chosen, 1], name,
@@ -599,7 +660,8 @@ def points_chart(x, labels: Sequence[int], class_names: Sequence[str]) -> go.Fig
     return fig
 
 
-def confusion_chart(matrix, class_names: Sequence[str]) -> go.Figure:
+def confusion_chart(matrix, class_names: Sequence[str], *,
+                    words: Words | None = None) -> go.Figure:
     """A confusion matrix: true class by row, predicted class by column, counts written in.
 
     The first class is at the top left, so correct predictions run down the diagonal
@@ -610,6 +672,7 @@ def confusion_chart(matrix, class_names: Sequence[str]) -> go.Figure:
     Args:
         matrix: square, `matrix[i][j]` examples of true class i predicted as class j.
         class_names: the classes' names, in the matrix's order.
+        words: the reader's language. Defaults to None: English.
 
     Returns:
         The figure: a heatmap from white (none) to blue (most), then the cells' markers,
@@ -632,12 +695,15 @@ def confusion_chart(matrix, class_names: Sequence[str]) -> go.Figure:
         raise ValueError("Received an invalid value for `matrix`, expected a square array with "
                          f"one row and one column per class: {len(class_names)} x "
                          f"{len(class_names)}. Received: matrix with shape {counts.shape}")
+    words = words or _ENGLISH
     whole = bool(np.all(counts == np.round(counts)))
-    text = [[f"{value:.0f}" if whole else f"{value:.2g}" for value in row] for row in counts]
+    text = [[f"{value:.0f}" if whole else _decimal(f"{value:.2g}", words) for value in row]
+            for row in counts]
+    true, predicted = words("charts.true"), words("charts.predicted")
     cells = [(true, predicted) for true in range(len(class_names))
              for predicted in range(len(class_names))]
     fig = go.Figure()
-    _style(fig, x_title="predicted", y_title="true", height=SQUARE_HEIGHT)
+    _style(fig, words, x_title=predicted, y_title=true, height=SQUARE_HEIGHT)
     fig.add_trace(go.Heatmap(
         z=counts, x=class_names, y=class_names, text=text, texttemplate="%{text}",
         colorscale=COUNT_COLORSCALE, zmin=0, showscale=False, xgap=1, ygap=1, hoverinfo="skip"))
@@ -648,7 +714,8 @@ def confusion_chart(matrix, class_names: Sequence[str]) -> go.Figure:
         mode="markers", name="cells", showlegend=False,
         # Small enough not to overlap on a big matrix; the hover distance reaches the corners.
         marker=dict(symbol="square", size=6, color="rgba(0,0,0,0)"),
-        hovertemplate="true %{y}<br>predicted %{x}<br>%{text} examples<extra></extra>"))
+        hovertemplate=f"{true} %{{y}}<br>{predicted} %{{x}}<br>%{{text}} "
+                      f"{words('charts.examples')}<extra></extra>"))
     fig.update_layout(hoverdistance=-1)
     # Fixed ranges: autorange would pad around the markers, a margin outside the cells.
     edges = [-0.5, len(class_names) - 0.5]
@@ -658,11 +725,13 @@ def confusion_chart(matrix, class_names: Sequence[str]) -> go.Figure:
     return fig
 
 
-def _style(fig: go.Figure, *, title: str | None = None, x_title: str | None = None,
-           y_title: str | None = None, hover_title: str | None = None,
-           height: int = HEIGHT) -> None:
-    """The look every chart shares: white template, small margins, legend on top."""
+def _style(fig: go.Figure, words: Words | None, *, title: str | None = None,
+           x_title: str | None = None, y_title: str | None = None,
+           hover_title: str | None = None, height: int = HEIGHT) -> None:
+    """The look every chart shares: white template, small margins, legend on top, and the
+    reader's decimal mark."""
     fig.update_layout(
+        separators=(words or _ENGLISH).plotly_separators,
         # The template itself, not its name: given a name, Plotly copies the template
         # into the figure again, half the time of building a chart (measured: 64 ms for
         # a metric chart by name, 35 ms with the template; plotly keeps it once loaded).
@@ -688,6 +757,11 @@ def _annotate(fig: go.Figure, text: str) -> None:
                        font=dict(size=14, color="#888888"))
     fig.update_xaxes(showticklabels=bool(fig.layout.xaxis.range))
     fig.update_yaxes(showticklabels=False)
+
+
+def _decimal(text: str, words: Words) -> str:
+    """A number already written with a point, in the reader's way ("0.25" -> "0,25")."""
+    return text.replace(".", ",") if words.language == "es" else text
 
 
 def _square(fig: go.Figure) -> None:

@@ -6,8 +6,10 @@ underfitting, a diverged run, a plateau, a learning rate too small to move the l
 imbalanced classes. Each finding holds one plain sentence with the run's numbers and a
 variant: the settings one click would change, applied by `apply_variant`.
 
-The sentences are templates in `WHY`, one per kind, so they can move to a catalog of
-translations whole. Nothing here imports TensorFlow or Streamlit.
+The sentences live in the catalog (`tflab/locales`, under `coach.why`): a finding holds
+the key and the run's numbers, and `Finding.why_in` says it in a language (`why` in
+English), numbers written as that language writes them. Nothing here imports TensorFlow
+or Streamlit.
 
 Example:
 
@@ -23,10 +25,12 @@ Example:
 Validation loss was lowest at epoch 4 (0.44), stayed over 10% above it from epoch 6 and \
 reached 0.7 at epoch 10, while training loss kept falling (0.4 to 0.1): the model is \
 learning its training examples by heart.
->>> finding.variant.label, finding.variant.settings
-('Stop early at the best epoch', (('fit.early_stopping', True), ('fit.patience', 3)))
+>>> finding.variant.name, finding.variant.label, finding.variant.settings
+('early_stopping', 'Stop early at the best epoch', (('fit.early_stopping', True), ('fit.patience', 3)))
 >>> apply_variant(spec, finding).fit.patience
 3
+>>> print(finding.why_in(Words.load("es")))  # doctest: +ELLIPSIS
+La pérdida de validación fue mínima en la época 4 (0,44), ...
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from tflab.spec import ExperimentSpec, declared
+from tflab.words import Phrase, Words
 
 KINDS = ("diverged", "overfitting", "underfitting", "plateau", "learning_rate_too_small",
          "class_imbalance")
@@ -53,60 +58,68 @@ MORE_DROPOUT = 0.2        # what a dropout variant adds to the rates (new layers
 MAX_DROPOUT = 0.5
 RATE_STEP = 10.0          # a lower or higher learning rate: divided or multiplied by this
 
-# A heading per kind, and one sentence with the run's numbers; a later change moves them
-# to a catalog.
-TITLES = {
-    "diverged": "The run diverged",
-    "overfitting": "Overfitting",
-    "underfitting": "Underfitting",
-    "plateau": "A plateau",
-    "learning_rate_too_small": "The learning rate is too small",
-    "class_imbalance": "Imbalanced classes",
-}
-WHY = {
-    "diverged": "The {name} became {value} at epoch {epoch}: with a learning rate of {rate}, "
-                "the updates blew the weights up.",
-    "exploded": "The {name} jumped to {value} at epoch {epoch}, {times:.0f} times its lowest "
-                "({lowest}): with a learning rate of {rate}, the updates overshoot.",
-    "overfitting": "Validation loss was lowest at epoch {best} ({best_value}), stayed over "
-                   "{rise:.0%} above it from epoch {epoch} and reached {last_value} at epoch "
-                   "{last}, while training loss kept falling "
-                   "({train_then} to {train_last}): the model is learning its training examples "
-                   "by heart.",
-    "underfitting": "Training loss ended at {loss}, still {share:.0%} of its first value ({first}), "
-                    "and moved less than {flat:.0%} over the last {stretch} epochs{val}: the "
-                    "model is too simple for this data or learns too little.",
-    "plateau": "The loss stopped improving at epoch {epoch} ({value}): over the last {stretch} "
-               "epochs it fell less than {flat:.0%}.",
-    "learning_rate_too_small": "The loss barely moved in {epochs} epochs ({first} to {last}, "
-                               "{change:.1%}): with a learning rate of {rate}, each step is tiny.",
-    "class_imbalance": "The classes are imbalanced: {largest} has {most} examples and {smallest} "
-                       "only {fewest} ({times:.1f} times fewer), so the model can score well by "
-                       "mostly answering {largest}.",
-}
+# Each kind's heading is `coach.title.<kind>`; each sentence `coach.why.<key>`, one per
+# kind and a second for a loss that exploded before it became NaN (`exploded`) and for
+# underfitting that names the validation loss too (`underfitting_val`).
+WHY_KEYS = KINDS + ("exploded", "underfitting_val")
+# The changes a finding offers; each label is `coach.variant.<name>`.
+VARIANTS = ("early_stopping", "dropout", "augmentation", "lower_rate", "higher_rate",
+            "more_epochs", "wider")
 
-LABELS = {
-    "early_stopping": "Stop early at the best epoch",
-    "dropout": "More dropout",
-    "augmentation": "The notes' augmentation",
-    "lower_rate": "Lower learning rate",
-    "higher_rate": "Higher learning rate",
-    "more_epochs": "More epochs",
-    "wider": "Wider layers",
-}
+
+@dataclass(frozen=True)
+class Amount:
+    """A number in a finding's sentence, and how it reads.
+
+    Args:
+        value: the number.
+        style: "value" (three significant digits, as a loss reads), "percent" (a share,
+            written as a percentage) or "fixed" (`digits` decimals). Defaults to "value".
+        digits: decimals of "percent" and "fixed". Defaults to 0.
+
+    Example:
+
+    >>> Amount(0.4367).said(Words.load("es")), Amount(0.099, "percent").said(Words.load("en"))
+    ('0,437', '10%')
+    """
+
+    value: float
+    style: str = "value"
+    digits: int = 0
+
+    def said(self, words: Words) -> str:
+        if self.style == "percent":
+            return words.percent(self.value, self.digits)
+        if self.style == "fixed":
+            return words.number(self.value, self.digits)
+        text = f"{self.value:.3g}"
+        return text.replace(".", ",") if words.language == "es" else text
 
 
 @dataclass(frozen=True)
 class Variant:
-    """The settings one click would change, as (setting path, new value) pairs, and a label.
+    """The settings one click would change, as (setting path, new value) pairs, and a name.
 
     Args:
-        label: a few words for the button.
+        name: which change, one of VARIANTS; the button says `coach.variant.<name>`.
         settings: pairs for `ExperimentSpec.with_setting`, applied in order.
+
+    Example:
+
+    >>> Variant("more_epochs", (("fit.epochs", 40),)).label_in(Words.load("es"))
+    'Más épocas'
     """
 
-    label: str
+    name: str
     settings: tuple[tuple[str, Any], ...]
+
+    @property
+    def label(self) -> str:
+        """A few words for the button, in English."""
+        return self.label_in(Words.load("en"))
+
+    def label_in(self, words: Words) -> str:
+        return words(f"coach.variant.{self.name}")
 
 
 @dataclass(frozen=True)
@@ -116,14 +129,30 @@ class Finding:
     Args:
         kind: one of KINDS.
         epoch: where it shows (counted from 1); 0 when it is not about an epoch (class counts).
-        why: one plain sentence with the run's numbers.
+        reason: one plain sentence with the run's numbers: its key (`coach.why.<...>`)
+            and values (`Amount`s for numbers read in the reader's way).
         variant: the change worth trying, or None when no setting makes it.
     """
 
     kind: str
     epoch: int
-    why: str
+    reason: Phrase
     variant: Variant | None
+
+    @property
+    def why(self) -> str:
+        """The sentence in English."""
+        return self.why_in(Words.load("en"))
+
+    def why_in(self, words: Words) -> str:
+        """The sentence in `words`' language, its numbers written that language's way."""
+        values = {name: value.said(words) if isinstance(value, Amount) else value
+                  for name, value in self.reason.values.items()}
+        return words(self.reason.key, **values)
+
+    def title_in(self, words: Words) -> str:
+        """The finding's heading: "Overfitting"."""
+        return words(f"coach.title.{self.kind}")
 
 
 def apply_variant(spec: ExperimentSpec, finding: Finding) -> ExperimentSpec:
@@ -132,8 +161,8 @@ def apply_variant(spec: ExperimentSpec, finding: Finding) -> ExperimentSpec:
     Example:
 
     >>> from tflab.recipes import get_recipe
-    >>> finding = Finding("plateau", 9, "...", Variant("Lower learning rate",
-    ...                                                (("compile.learning_rate", 0.001),)))
+    >>> finding = Finding("plateau", 9, Phrase("coach.why.plateau"),
+    ...                   Variant("lower_rate", (("compile.learning_rate", 0.001),)))
     >>> apply_variant(get_recipe("linear").spec, finding).compile.learning_rate
     0.001
     """
@@ -197,28 +226,30 @@ def _series(history: Mapping[str, Sequence], name: str) -> list[tuple[int, float
     return points
 
 
-def _number(value: float) -> str:
-    return f"{value:.3g}"
+def _why(key: str, **values: object) -> Phrase:
+    return Phrase(f"coach.why.{key}", values)
 
 
-def _rate(spec: ExperimentSpec | None) -> str:
-    return "(unknown)" if spec is None else repr(spec.compile.learning_rate)
+def _rate(spec: ExperimentSpec | None) -> float | Phrase:
+    """The learning rate as set (a float reads as written, 0.0001, in either language)."""
+    return Phrase("coach.unknown_rate") if spec is None else float(spec.compile.learning_rate)
 
 
 def _diverged(loss, val, spec) -> Finding | None:
-    for name, points in (("loss", loss), ("validation loss", val)):
+    for name, points in (("loss", loss), ("val_loss", val)):
         for epoch, value in points:
             if not math.isfinite(value):
-                why = WHY["diverged"].format(name=name, value=value, epoch=epoch, rate=_rate(spec))
+                why = _why("diverged", name=Phrase(f"coach.metric.{name}"), value=Amount(value),
+                           epoch=epoch, rate=_rate(spec))
                 return Finding("diverged", epoch, why, _lower_rate(spec))
     if not loss:
         return None
     first, lowest = loss[0][1], loss[0][1]
     for epoch, value in loss[1:]:
         if lowest > 0 and value > EXPLODED * lowest and value > EXPLODED * first:
-            why = WHY["exploded"].format(name="loss", value=_number(value), epoch=epoch,
-                                         times=value / lowest, lowest=_number(lowest),
-                                         rate=_rate(spec))
+            why = _why("exploded", name=Phrase("coach.metric.loss"), value=Amount(value),
+                       epoch=epoch, times=Amount(value / lowest, "fixed"),
+                       lowest=Amount(lowest), rate=_rate(spec))
             return Finding("diverged", epoch, why, _lower_rate(spec))
         lowest = min(lowest, value)
     return None
@@ -239,10 +270,9 @@ def _overfitting(loss, val, spec) -> Finding | None:
     # It began where validation loss left its best for good.
     began = next(epoch for i, (epoch, _) in enumerate(val) if i > best_i and all(
         value >= best_value * (1 + OVERFIT_RISE) for _, value in val[i:]))
-    why = WHY["overfitting"].format(best=best, best_value=_number(best_value), rise=OVERFIT_RISE,
-                                    epoch=began,
-                                    last_value=_number(last_value), last=last,
-                                    train_then=_number(train[best]), train_last=_number(train[last]))
+    why = _why("overfitting", best=best, best_value=Amount(best_value),
+               rise=Amount(OVERFIT_RISE, "percent"), epoch=began, last_value=Amount(last_value),
+               last=last, train_then=Amount(train[best]), train_last=Amount(train[last]))
     return Finding("overfitting", began, why, _against_overfitting(spec, val[:best_i + 1]))
 
 
@@ -263,13 +293,14 @@ def _underfitting(loss, val, spec) -> Finding | None:
     first, end = loss[0][1], loss[-1][1]
     if end < HIGH_LOSS * first or not _is_flat(loss, stretch):
         return None
-    val_text = ""
+    values = dict(loss=Amount(end), share=Amount(end / first, "percent"), first=Amount(first),
+                  flat=Amount(FLAT, "percent"), stretch=stretch)
+    key = "underfitting"
     if len(val) > stretch:
         if not _is_flat(val, stretch) or val[-1][1] < HIGH_LOSS * val[0][1]:
             return None
-        val_text = f" (validation loss {_number(val[-1][1])})"
-    why = WHY["underfitting"].format(loss=_number(end), share=end / first, first=_number(first),
-                                     flat=FLAT, stretch=stretch, val=val_text)
+        key, values["val_loss"] = "underfitting_val", Amount(val[-1][1])
+    why = _why(key, **values)
     return Finding("underfitting", loss[-stretch][0], why, _wider(spec))
 
 
@@ -282,7 +313,8 @@ def _plateau(points, spec) -> Finding | None:
         return None
     before = points[:-stretch]
     epoch, value = min(before, key=lambda point: point[1])
-    why = WHY["plateau"].format(epoch=epoch, value=_number(value), stretch=stretch, flat=FLAT)
+    why = _why("plateau", epoch=epoch, value=Amount(value), stretch=stretch,
+               flat=Amount(FLAT, "percent"))
     return Finding("plateau", epoch, why, _lower_rate(spec))
 
 
@@ -295,8 +327,8 @@ def _learning_rate_too_small(loss, spec) -> Finding | None:
     # Steady but tiny steps: it falls in most epochs, yet hardly at all in total.
     if not 0 < change < BARELY_MOVED or falling < 0.8 * (len(loss) - 1):
         return None
-    why = WHY["learning_rate_too_small"].format(epochs=len(loss), first=_number(first),
-                                                last=_number(last), change=change, rate=_rate(spec))
+    why = _why("learning_rate_too_small", epochs=len(loss), first=Amount(first),
+               last=Amount(last), change=Amount(change, "percent", 1), rate=_rate(spec))
     return Finding("learning_rate_too_small", loss[-1][0], why, _higher_rate(spec))
 
 
@@ -312,8 +344,8 @@ def _class_imbalance(class_counts: Mapping[str, int]) -> list[Finding]:
     most, fewest = class_counts[largest], class_counts[smallest]
     if most < IMBALANCE * max(fewest, 1) and fewest > 0:
         return []
-    why = WHY["class_imbalance"].format(largest=largest, most=most, smallest=smallest,
-                                        fewest=fewest, times=most / max(fewest, 1))
+    why = _why("class_imbalance", largest=largest, most=most, smallest=smallest,
+               fewest=fewest, times=Amount(most / max(fewest, 1), "fixed", 1))
     # No setting weighs classes yet: the fix is more examples of the small classes.
     return [Finding("class_imbalance", 0, why, None)]
 
@@ -329,7 +361,7 @@ def _lower_rate(spec) -> Variant | None:
     if spec is None:
         return None
     rate = float(f"{spec.compile.learning_rate / RATE_STEP:.3g}")
-    return Variant(LABELS["lower_rate"], (("compile.learning_rate", rate),))
+    return Variant("lower_rate", (("compile.learning_rate", rate),))
 
 
 def _higher_rate(spec) -> Variant | None:
@@ -338,14 +370,14 @@ def _higher_rate(spec) -> Variant | None:
     rate = float(f"{_bounded(type(spec.compile), 'learning_rate', spec.compile.learning_rate * RATE_STEP):.3g}")
     if rate <= spec.compile.learning_rate:
         return _more_epochs(spec)
-    return Variant(LABELS["higher_rate"], (("compile.learning_rate", rate),))
+    return Variant("higher_rate", (("compile.learning_rate", rate),))
 
 
 def _more_epochs(spec) -> Variant | None:
     epochs = int(_bounded(type(spec.fit), "epochs", spec.fit.epochs * 2))
     if epochs <= spec.fit.epochs:
         return None
-    return Variant(LABELS["more_epochs"], (("fit.epochs", epochs),))
+    return Variant("more_epochs", (("fit.epochs", epochs),))
 
 
 def _hidden(spec, kind: str) -> list[int]:
@@ -363,7 +395,7 @@ def _wider(spec) -> Variant | None:
         return _more_epochs(spec)
     settings = tuple((f"model.layers[{i}].units", min(spec.model.layers[i].args["units"] * 2, 8192))
                      for i in dense)
-    return Variant(LABELS["wider"], settings)
+    return Variant("wider", settings)
 
 
 def _against_overfitting(spec, val_to_best) -> Variant | None:
@@ -379,7 +411,7 @@ def _against_overfitting(spec, val_to_best) -> Variant | None:
             stall = 0 if value < lowest else stall + 1
             lowest, longest = min(lowest, value), max(longest, stall)
         patience = min(max(longest + 1, 3), 1000)
-        return Variant(LABELS["early_stopping"], (("fit.early_stopping", True),
+        return Variant("early_stopping", (("fit.early_stopping", True),
                                                   ("fit.patience", patience)))
     from tflab.data.catalog import summarize
     from tflab.recipes import NOTES_AUGMENTATION
@@ -388,7 +420,7 @@ def _against_overfitting(spec, val_to_best) -> Variant | None:
         settings = tuple((f"augmentation.{name}", getattr(NOTES_AUGMENTATION, name))
                          for name in ("rotation_range", "width_shift_range", "height_shift_range",
                                       "shear_range", "zoom_range", "horizontal_flip", "fill_mode"))
-        return Variant(LABELS["augmentation"], settings)
+        return Variant("augmentation", settings)
     return _more_dropout(spec)
 
 
@@ -398,7 +430,7 @@ def _more_dropout(spec) -> Variant | None:
         rates = {i: spec.model.layers[i].args["rate"] for i in dropout}
         settings = tuple((f"model.layers[{i}].rate", round(min(rate + MORE_DROPOUT, MAX_DROPOUT), 2))
                          for i, rate in rates.items() if rate < MAX_DROPOUT)
-        return Variant(LABELS["dropout"], settings) if settings else None
+        return Variant("dropout", settings) if settings else None
     # No dropout yet: one after each hidden Dense layer.
     layers = []
     for i, layer in enumerate(spec.model.layers):
@@ -407,4 +439,4 @@ def _more_dropout(spec) -> Variant | None:
             layers.append({"type": "Dropout", "rate": MORE_DROPOUT})
     if len(layers) == len(spec.model.layers):
         return None
-    return Variant(LABELS["dropout"], (("model.layers", layers),))
+    return Variant("dropout", (("model.layers", layers),))

@@ -13,18 +13,24 @@ Example:
 1.0
 >>> seconds_left(times, total=100, now=130.0)
 70.0
->>> waiting_text(place=1, training_now=0)
+>>> str(waiting_text(place=1, training_now=0))
 'Starting the training process…'
+
+The words are `Phrase`s (`tflab.words`): `str()` reads them in English, a page says them in
+the reader's language.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from tflab.words import Phrase
+
 RECENT_EPOCHS = 10      # the pace is measured over at least this many epochs...
 RECENT_SECONDS = 20.0   # ...and at least this long, when the run has gone on that long
-STARTING = "Starting the training process…"
+STARTING = Phrase("progress.starting")
 
 EpochTimes = Sequence[tuple[int, float]]  # (epoch counted from 1, unix seconds it was written)
 
@@ -104,17 +110,17 @@ def seconds_left(epoch_times: EpochTimes, total: int | None, now: float) -> floa
     return remaining * pace - into_current
 
 
-def about(seconds: float) -> str:
+def about(seconds: float) -> Phrase:
     """A time left in a person's units: seconds under a minute and a half, else minutes.
 
     Example:
 
-    >>> about(42.4), about(1243), about(5400)
+    >>> str(about(42.4)), str(about(1243)), str(about(5400))
     ('about 42 s', 'about 21 min', 'about 90 min')
     """
     if seconds < 90:
-        return f"about {max(1, round(seconds))} s"
-    return f"about {round(seconds / 60)} min"
+        return Phrase("progress.about_seconds", {"n": max(1, round(seconds))})
+    return Phrase("progress.about_minutes", {"n": round(seconds / 60)})
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,7 @@ class Progress:
 
     Example:
 
-    >>> Progress(epoch=80, total=300, elapsed=12.34, seconds_left=45.0).text()
+    >>> str(Progress(epoch=80, total=300, elapsed=12.34, seconds_left=45.0).text())
     'Epoch 80 of 300 · 12.3 s · about 45 s left'
     """
 
@@ -137,10 +143,14 @@ class Progress:
         """Share of the planned epochs done, 0..1 (0 for an open-ended run)."""
         return min(self.epoch / self.total, 1.0) if self.total else 0.0
 
-    def text(self) -> str:
-        of = f" of {self.total}" if self.total else ""
-        left = f" · {about(self.seconds_left)} left" if self.seconds_left else ""
-        return f"Epoch {self.epoch}{of} · {self.elapsed:.1f} s{left}"
+    def text(self) -> Phrase:
+        """The progress line, as a phrase: epochs, seconds so far, and the time left if known."""
+        # Rounded to tenths here, not in the text: a float value reads with its own decimals.
+        values = {"epoch": self.epoch, "total": self.total, "elapsed": round(self.elapsed, 1)}
+        key = "progress.line" if self.total else "progress.line_open"
+        if self.seconds_left:
+            key, values["left"] = f"{key}_left", about(self.seconds_left)
+        return Phrase(key, values)
 
 
 def progress(run, epoch_times: EpochTimes, now: float) -> Progress:
@@ -153,7 +163,7 @@ def progress(run, epoch_times: EpochTimes, now: float) -> Progress:
     >>> from types import SimpleNamespace
     >>> run = SimpleNamespace(status="completed", epochs=300, epochs_done=301,
     ...                       started=0.0, ended=42.0)
-    >>> progress(run, [], now=99.0).text()
+    >>> str(progress(run, [], now=99.0).text())
     'Epoch 300 of 300 · 42.0 s'
     """
     elapsed = 0.0 if run.started is None else (run.ended if run.ended is not None
@@ -186,7 +196,7 @@ def epoch_in_progress(run, batch_epoch: int | None) -> int | None:
     return batch_epoch
 
 
-def waiting_text(place: int | None, training_now: int) -> str:
+def waiting_text(place: int | None, training_now: int) -> Phrase:
     """What a queued run waits for: nothing ahead of it means the worker is starting it.
 
     Args:
@@ -195,29 +205,96 @@ def waiting_text(place: int | None, training_now: int) -> str:
 
     Example:
 
-    >>> waiting_text(1, 1)
+    >>> str(waiting_text(1, 1))
     'Queued: place 1 in the queue. It starts when the runs before it end.'
     """
     if not training_now and (place is None or place <= 1):
         return STARTING
-    return f"Queued: place {place} in the queue. It starts when the runs before it end."
+    return Phrase("progress.queued_place", {"place": place})
 
 
-def short_status(run, place: int | None, training_now: int) -> str:
+def short_status(run, place: int | None, training_now: int) -> Phrase:
     """A run's state in a few words, for a list of runs (the sidebar).
 
     Example:
 
     >>> from types import SimpleNamespace
-    >>> short_status(SimpleNamespace(status="running", epochs=300, epochs_done=301), None, 1)
+    >>> str(short_status(SimpleNamespace(status="running", epochs=300, epochs_done=301), None, 1))
     'epoch 300 of 300'
-    >>> short_status(SimpleNamespace(status="queued"), 1, 0)
+    >>> str(short_status(SimpleNamespace(status="queued"), 1, 0))
     'starting'
     """
     if run.status == "running":
-        of = f" of {run.epochs}" if run.epochs else ""
-        return f"epoch {epochs_shown(run.epochs_done, run.epochs)}{of}"
+        epoch = epochs_shown(run.epochs_done, run.epochs)
+        if run.epochs:
+            return Phrase("progress.short.epoch_of", {"epoch": epoch, "epochs": run.epochs})
+        return Phrase("progress.short.epoch", {"epoch": epoch})
     if run.status == "queued":
-        return "starting" if waiting_text(place, training_now) == STARTING \
-            else f"queued, place {place}"
-    return run.status
+        if waiting_text(place, training_now) == STARTING:
+            return Phrase("progress.short.starting")
+        return Phrase("progress.short.queued", {"place": place})
+    return status_word(run.status)
+
+
+def status_word(status: str) -> Phrase:
+    """A run's status (`tflab.store.STATUSES`) as a word: "completed", "diverged"...
+
+    Example:
+
+    >>> str(status_word("diverged"))
+    'diverged'
+    """
+    return Phrase(f"progress.status.{status}")
+
+
+# The sentences the worker and the store write into a run's message (tflab/train.py,
+# stream.py, executor.py, store.py), in English: read back as phrases, so a page says them
+# in the reader's language. Any other message (an error's own words) stays as written.
+_NUMBER = r"(\d+)"
+_MESSAGES = tuple((re.compile(pattern), key, names) for pattern, key, names in (
+    (rf"Stopped early after epoch {_NUMBER}: (\w+) did not improve for {_NUMBER} epochs; "
+     r"the best weights were kept\.", "stopped_early", ("epoch", "monitor", "patience")),
+    (rf"Stopped on request during epoch {_NUMBER}\.", "stopped_on_request", ("epoch",)),
+    (r"Stopped before it started: the app shut down\.", "app_shut_down", ()),
+    (r"Stopped before it started\.", "stopped_before_start", ()),
+    (r"The worker crashed; see the server log\.", "worker_crashed", ()),
+    (r"The app stopped before this run started\.", "app_stopped", ()),
+    (rf"The process running this run ended before it finished \(epoch {_NUMBER} of {_NUMBER}\)\.",
+     "process_ended_of", ("epoch", "epochs")),
+    (rf"The process running this run ended before it finished \(epoch {_NUMBER}\)\.",
+     "process_ended", ("epoch",)),
+    (rf"The (loss|val loss) became (\S+) at epoch {_NUMBER}, batch {_NUMBER}: the weights blew "
+     r"up\. Lower the learning rate, or scale the inputs\.", "diverged_batch",
+     ("name", "value", "epoch", "batch")),
+    (rf"The (loss|val loss) became (\S+) at epoch {_NUMBER}: the weights blew up\. Lower the "
+     r"learning rate, or scale the inputs\.", "diverged", ("name", "value", "epoch")),
+))
+MESSAGE_KEYS = tuple(f"progress.message.{key}" for _, key, _ in _MESSAGES)
+
+
+def run_message(message: str) -> tuple[Phrase | str, ...]:
+    """A run's stored message in parts: a phrase for a sentence the app writes at its start,
+    then what follows it as written (a hint after "Stopped early..."). A page says each
+    part and joins them with a space.
+
+    Example:
+
+    >>> [said] = run_message("Stopped on request during epoch 3.")
+    >>> said.key, said.values
+    ('progress.message.stopped_on_request', {'epoch': 3})
+    >>> run_message("ValueError: bad shape")
+    ('ValueError: bad shape',)
+    """
+    for pattern, key, names in _MESSAGES:
+        found = pattern.match(message)
+        if found is None:
+            continue
+        values: dict[str, object] = {}
+        for name, text in zip(names, found.groups()):
+            values[name] = int(text) if text.isdigit() else text
+        if "name" in values:  # the loss's name is a word of the reader's language too
+            values["name"] = Phrase(f"progress.message.{values['name'].replace(' ', '_')}")
+        said = Phrase(f"progress.message.{key}", values)
+        rest = message[found.end():].strip()
+        return (said, rest) if rest else (said,)
+    return (message,)

@@ -79,9 +79,9 @@ def test_the_last_epoch_done_leaves_no_time():
 
 def test_epochs_are_never_counted_past_the_end():
     assert epochs_shown(301, 300) == 300
-    assert progress(run(done=301), [], now=10.0).text().startswith("Epoch 300 of 300 · ")
+    assert str(progress(run(done=301), [], now=10.0).text()).startswith("Epoch 300 of 300 · ")
     assert progress(run(done=301), [], now=10.0).fraction == 1.0
-    assert short_status(run(done=301), None, 1) == "epoch 300 of 300"
+    assert str(short_status(run(done=301), None, 1)) == "epoch 300 of 300"
 
 
 def test_the_progress_text_has_the_time_left_only_while_training():
@@ -91,8 +91,8 @@ def test_the_progress_text_has_the_time_left_only_while_training():
     stopped = progress(run(status="stopped", done=100, started=0.0, ended=100.0), times,
                        now=500.0)
 
-    assert training.text() == "Epoch 100 of 300 · 100.0 s · about 3 min left"
-    assert stopped.text() == "Epoch 100 of 300 · 100.0 s"
+    assert str(training.text()) == "Epoch 100 of 300 · 100.0 s · about 3 min left"
+    assert str(stopped.text()) == "Epoch 100 of 300 · 100.0 s"
 
 
 def test_no_batch_chart_once_the_last_epoch_is_done_or_the_run_ended():
@@ -110,8 +110,8 @@ def test_no_batch_chart_once_the_last_epoch_is_done_or_the_run_ended():
     (2, 0, "Queued: place 2 in the queue. It starts when the runs before it end."),
 ])
 def test_a_queued_run_with_nothing_ahead_is_starting(place, training_now, text):
-    assert waiting_text(place, training_now) == text
-    assert short_status(run(status="queued"), place, training_now) == (
+    assert str(waiting_text(place, training_now)) == str(text)
+    assert str(short_status(run(status="queued"), place, training_now)) == (
         "starting" if text == STARTING else f"queued, place {place}")
 
 
