@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.language import count, say, t, words
+from components.language import say, t, words
 from components.messages import code, error_text
 from components.state import run_store
 from tflab import files, imagenet
@@ -28,18 +28,17 @@ from tflab.spec.names import BASE_MODEL, NETWORK_WEIGHTS, RUN_PREFIX
 from tflab.store import Run
 
 MODEL_FILE = "model_file"  # in the page only: the spec says RUN_BASE with the model's id
-# The picker's entries, each with its words' key under `sources.base`.
+# The pickers' entries, each with its words' key under `sources.base.network` / `.weights`.
 NETWORKS = {"InceptionV3": "inception_v3", "MobileNetV2": "mobilenet_v2", RUN_BASE: "run",
             MODEL_FILE: "model_file"}
 WEIGHT_SOURCES = {"": "random", "imagenet": "imagenet", "file": "file"}
 
 
-def _network_text(choice: str) -> str:
-    return t(f"sources.base.network.{NETWORKS[choice]}")
-
-
-def _weights_text(source: str) -> str:
-    return t(f"sources.base.weights.{WEIGHT_SOURCES[source]}")
+def _worded(table: dict, under: str):
+    """A picker's format_func: its entries in this run's language, taken now (the
+    function may be called after the run, where no session says which language)."""
+    said = words()
+    return lambda choice: said(f"sources.base.{under}.{table[choice]}")
 
 
 def shape_text(shape) -> str:
@@ -59,7 +58,7 @@ def base_ui(base: dict | None, version: str, input_shape=(150, 150, 3)) -> dict 
     with left:
         names = list(NETWORKS)
         current = _choice_of(base)
-        choice = st.selectbox(t("sources.base.network_label"), names, format_func=_network_text,
+        choice = st.selectbox(t("sources.base.network_label"), names, format_func=_worded(NETWORKS, "network"),
                               index=names.index(current), key=f"{version}.base.name",
                               help=say(params["name"].help))
         if choice == RUN_BASE:
@@ -114,7 +113,7 @@ def _weights_ui(name: str, weights: str, key: str) -> str:
     spec's value ('', 'imagenet' or the kept file's id)."""
     source = weights if weights in ("", "imagenet") else "file"
     source = st.radio(t("sources.base.weights_label"), list(WEIGHT_SOURCES),
-                      index=list(WEIGHT_SOURCES).index(source), format_func=_weights_text,
+                      index=list(WEIGHT_SOURCES).index(source), format_func=_worded(WEIGHT_SOURCES, "weights"),
                       horizontal=True, key=f"{key}.source")
     if source == "imagenet":
         _imagenet_status(name, key)
@@ -221,12 +220,13 @@ def _usable_runs(input_shape) -> list[Run]:
     return usable
 
 
-def _run_label(run: Run) -> str:
+def _run_label(run: Run, said) -> str:
+    """A run as the picker shows it, in the language of `said` (a Words)."""
     metrics = run.final_metrics
     # Three significant digits, written the reader's way ("0,934").
-    score = next((f"{name} {words().number(float(f'{metrics[name]:.3g}'))}"
+    score = next((f"{name} {said.number(float(f'{metrics[name]:.3g}'))}"
                   for name in ("val_accuracy", "accuracy", "val_loss", "loss") if name in metrics), "")
-    return f"{run.id} · {run.recipe} · {count('common.epochs', run.epochs_done)}" + \
+    return f"{run.id} · {run.recipe} · {said.count('common.epochs', run.epochs_done)}" + \
         (f" · {score}" if score else "")
 
 
@@ -240,7 +240,7 @@ def _run_picker(weights: str, input_shape, key: str) -> str:
     options = list(by_ref)
     return st.selectbox(t("sources.base.run"), options,
                         index=options.index(weights) if weights in options else 0,
-                        format_func=lambda ref: _run_label(by_ref[ref]), key=key,
+                        format_func=lambda ref, said=words(): _run_label(by_ref[ref], said), key=key,
                         help=t("sources.base.run_help"))
 
 

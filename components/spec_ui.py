@@ -19,7 +19,7 @@ from typing import Any
 import streamlit as st
 
 from components.base_ui import base_ui, cut_shape, shape_text
-from components.language import say, t
+from components.language import say, t, words
 from components.messages import error_text, plain
 from components.own_data import own_images_ui
 from tflab.data import CATALOG, summarize
@@ -90,10 +90,12 @@ def data_ui(data: dict, version: str) -> dict:
     names = list(CATALOG)
     current = data.get("dataset", "line")
     left, right = st.columns([2, 1])
+    # Options are worded when drawn, so the words are taken now, in this run's language.
+    said = words()
     with left:
         dataset = st.selectbox(t("build.dataset"), names,
                                index=names.index(current) if current in names else 0,
-                               format_func=lambda n: f"{t(f'sources.{n}.title')} ({n})",
+                               format_func=lambda n: f"{said(f'sources.{n}.title')} ({n})",
                                key=f"{version}.data.dataset", help=t("build.dataset_help"))
         st.caption(t(f"sources.{dataset}.description"))
     with right:
