@@ -48,19 +48,19 @@ def shown_decimals(p: Param, value: float) -> int:
 def param_input(p: Param, value: Any, key: str, label: str | None = None) -> Any:
     """One widget for one setting; its kind, bounds, label and help come from the Param."""
     label = label or say(p.label)
-    help = say(p.help)
+    hint = say(p.help)
     if p.multiple:
-        return tuple(st.multiselect(label, list(p.choices), default=list(value), key=key, help=help))
+        return tuple(st.multiselect(label, list(p.choices), default=list(value), key=key, help=hint))
     if p.choices is not None:
         options = list(p.choices)
         return st.selectbox(label, options, index=options.index(value) if value in options else 0,
-                            key=key, help=help)
+                            key=key, help=hint)
     if p.type is bool:
-        return st.toggle(label, value=bool(value), key=key, help=help)
+        return st.toggle(label, value=bool(value), key=key, help=hint)
     if p.type is int:
         return int(st.number_input(label, min_value=None if p.low is None else int(p.low),
                                    max_value=None if p.high is None else int(p.high),
-                                   value=int(value), step=1, key=key, help=help))
+                                   value=int(value), step=1, key=key, help=hint))
     if p.type is float:
         # Open bounds (a rate below 1, a learning rate above 0) cannot be drawn by a
         # number input; the spec's own check reports them beside the section.
@@ -68,8 +68,8 @@ def param_input(p: Param, value: Any, key: str, label: str | None = None) -> Any
         return float(st.number_input(label, min_value=None if p.low is None else float(p.low),
                                      max_value=None if p.high is None else float(p.high),
                                      value=float(value), step=float(p.step or 0.01),
-                                     format=f"%.{decimals}f", key=key, help=help))
-    return st.text_input(label, value=str(value), key=key, help=help)
+                                     format=f"%.{decimals}f", key=key, help=hint))
+    return st.text_input(label, value=str(value), key=key, help=hint)
 
 
 def section_ui(cls: type, values: dict, section: str, version: str, columns: int = 2) -> dict:
