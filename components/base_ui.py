@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.language import say, t, words
 from components.messages import code, error_text
 from components.state import run_store
 from tflab import files, imagenet
@@ -27,9 +28,17 @@ from tflab.spec.names import BASE_MODEL, NETWORK_WEIGHTS, RUN_PREFIX
 from tflab.store import Run
 
 MODEL_FILE = "model_file"  # in the page only: the spec says RUN_BASE with the model's id
-NETWORKS = {"InceptionV3": "InceptionV3 (as in the notes)", "MobileNetV2": "MobileNetV2 (lighter on a CPU)",
-            RUN_BASE: "A finished run's model", MODEL_FILE: "A saved model you upload (.keras)"}
-WEIGHT_SOURCES = {"": "None (random)", "imagenet": "ImageNet (Keras cache)", "file": "A weights file"}
+# The pickers' entries, each with its words' key under `sources.base.network` / `.weights`.
+NETWORKS = {"InceptionV3": "inception_v3", "MobileNetV2": "mobilenet_v2", RUN_BASE: "run",
+            MODEL_FILE: "model_file"}
+WEIGHT_SOURCES = {"": "random", "imagenet": "imagenet", "file": "file"}
+
+
+def _worded(table: dict, under: str):
+    """A picker's format_func: its entries in this run's language, taken now (the
+    function may be called after the run, where no session says which language)."""
+    said = words()
+    return lambda choice: said(f"sources.base.{under}.{table[choice]}")
 
 
 def shape_text(shape) -> str:
@@ -39,7 +48,7 @@ def shape_text(shape) -> str:
 
 def base_ui(base: dict | None, version: str, input_shape=(150, 150, 3)) -> dict | None:
     """An optional pretrained base under the layers; returns its spec as a dict, or None."""
-    use = st.toggle("Pretrained base (transfer learning)", value=base is not None,
+    use = st.toggle(t("sources.base.use"), value=base is not None,
                     key=f"{version}.base.on")
     if not use:
         return None
@@ -49,9 +58,9 @@ def base_ui(base: dict | None, version: str, input_shape=(150, 150, 3)) -> dict 
     with left:
         names = list(NETWORKS)
         current = _choice_of(base)
-        choice = st.selectbox("Base network", names, format_func=NETWORKS.__getitem__,
+        choice = st.selectbox(t("sources.base.network_label"), names, format_func=_worded(NETWORKS, "network"),
                               index=names.index(current), key=f"{version}.base.name",
-                              help=params["name"].help)
+                              help=say(params["name"].help))
         if choice == RUN_BASE:
             weights = _run_picker(base.get("weights", ""), input_shape, f"{version}.base.run")
         elif choice == MODEL_FILE:
@@ -66,9 +75,10 @@ def base_ui(base: dict | None, version: str, input_shape=(150, 150, 3)) -> dict 
             cut = _network_cut_input(name, base.get("cut_layer"), input_shape,
                                      f"{version}.base.cut.{name}")
         trainable = int(st.number_input(
-            "Trainable layers", min_value=0, max_value=int(params["trainable_layers"].high),
+            say(params["trainable_layers"].label), min_value=0,
+            max_value=int(params["trainable_layers"].high),
             value=int(base.get("trainable_layers", 0)), step=1,
-            key=f"{version}.base.trainable_layers", help=params["trainable_layers"].help))
+            key=f"{version}.base.trainable_layers", help=say(params["trainable_layers"].help)))
     return {"name": name, "weights": weights, "cut_layer": cut, "trainable_layers": trainable}
 
 
@@ -86,9 +96,11 @@ def cut_shape(base: dict, input_shape) -> tuple | None:
     """The shape the base gives the head at its cut layer, when it can be worked out."""
     try:
         if base["name"] == RUN_BASE:
-            layers = _run_layers(base["weights"], _modified(base["weights"]))
+            with st.spinner(t("sources.base.reading_run")):
+                layers = _run_layers(base["weights"], _modified(base["weights"]))
         else:
-            layers = _network_layers(base["name"], tuple(input_shape))
+            with st.spinner(t("sources.base.reading_network")):
+                layers = _network_layers(base["name"], tuple(input_shape))
         return dict(layers).get(base["cut_layer"])
     except Exception:  # no run chosen, a shape the network cannot take: the summary says why
         return None
@@ -100,8 +112,9 @@ def _weights_ui(name: str, weights: str, key: str) -> str:
     """Random, ImageNet (from the cache, downloaded on request) or an uploaded file: the
     spec's value ('', 'imagenet' or the kept file's id)."""
     source = weights if weights in ("", "imagenet") else "file"
-    source = st.radio("Weights", list(WEIGHT_SOURCES), index=list(WEIGHT_SOURCES).index(source),
-                      format_func=WEIGHT_SOURCES.__getitem__, horizontal=True, key=f"{key}.source")
+    source = st.radio(t("sources.base.weights_label"), list(WEIGHT_SOURCES),
+                      index=list(WEIGHT_SOURCES).index(source), format_func=_worded(WEIGHT_SOURCES, "weights"),
+                      horizontal=True, key=f"{key}.source")
     if source == "imagenet":
         _imagenet_status(name, key)
         return "imagenet"
@@ -111,9 +124,9 @@ def _weights_ui(name: str, weights: str, key: str) -> str:
             return uploaded
         if weights not in ("", "imagenet") and NETWORK_WEIGHTS.matches(weights):
             # Kept from an earlier upload, or named by a link: the summary checks it is here.
-            st.caption(f"Using the uploaded weights {code(weights)}.")
+            st.caption(t("sources.base.using_weights", file=code(weights)))
             return weights
-        st.caption("No file yet: the base starts from random weights until one is uploaded.")
+        st.caption(t("sources.base.no_weights_yet"))
     return ""
 
 
@@ -121,22 +134,21 @@ def _imagenet_status(name: str, key: str) -> None:
     """Where the cached ImageNet weights are, or a button that downloads them."""
     found = imagenet.cached(name)
     if found is not None:
-        st.caption(f":material/check_circle: ImageNet weights found in the Keras cache: "
-                   f"{code(found)}")
+        st.caption(":material/check_circle: " + t("sources.base.imagenet_found", path=code(found)))
         return
     size = imagenet.FILES[name].megabytes
-    st.warning(f"The ImageNet weights for {name} are not in the Keras cache "
-               f"({code(imagenet.path(name).parent)}). Training is off until they are there: "
-               f"download them (about {size} MB, needs the internet), copy the file there, or "
-               "choose another source of weights.", icon=":material/cloud_off:")
-    if st.button(f"Download ImageNet weights for {name}", key=f"{key}.download.{name}",
+    st.warning(t("sources.base.imagenet_missing", network=name,
+                 folder=code(imagenet.path(name).parent), size=words().number(size, 0)),
+               icon=":material/cloud_off:")
+    if st.button(t("sources.base.download", network=name), key=f"{key}.download.{name}",
                  icon=":material/download:"):
-        bar = st.progress(0.0, text="Connecting...")
+        bar = st.progress(0.0, text=t("sources.base.connecting"))
 
         def progress(done: int, total: int | None) -> None:
             if total:
-                bar.progress(min(done / total, 1.0), text=f"{done / 2**20:.0f} of "
-                                                          f"{total / 2**20:.0f} MB")
+                bar.progress(min(done / total, 1.0), text=t(
+                    "sources.base.downloaded", done=words().number(done / 2**20, 0),
+                    total=words().number(total / 2**20, 0)))
         try:
             path = imagenet.download(name, progress=progress)
         except imagenet.DownloadError as error:
@@ -144,7 +156,7 @@ def _imagenet_status(name: str, key: str) -> None:
             st.error(error_text(error), icon=":material/cloud_off:")
             return
         bar.empty()
-        st.success(f"Saved {code(path)}.")
+        st.success(t("sources.base.saved", path=code(path)))
         st.rerun()  # the summary and Train now see the weights
 
 
@@ -152,9 +164,8 @@ def _weights_upload(key: str) -> str:
     """A weights file the person uploads, kept in the data folder: its id; '' when none."""
     from tflab.weights import WeightsUploadError, store_weights
 
-    upload = st.file_uploader("Upload weights (.h5, .weights.h5)", type=["h5"], key=key,
-                              help="For example the notes' inception_v3_weights_tf_dim_ordering_tf_"
-                                   "kernels_notop.h5. Whether they fit is checked in the summary.")
+    upload = st.file_uploader(t("sources.base.upload_weights"), type=["h5"], key=key,
+                              help=t("sources.base.upload_weights_help"))
     if upload is None:
         return ""
     try:
@@ -164,7 +175,7 @@ def _weights_upload(key: str) -> str:
         return ""
 
 
-@st.cache_data(max_entries=8, show_spinner="Reading the network's layers...")
+@st.cache_data(max_entries=8, show_spinner=False)  # the caller says it, in the reader's language
 def _network_layers(name: str, input_shape: tuple) -> list[tuple[str, tuple]]:
     from tflab.build import base_layers  # loads TensorFlow
 
@@ -175,12 +186,11 @@ def _network_cut_input(name: str, current: str | None, input_shape, key: str) ->
     """A picker of the network's layers with their output shapes (default as in the notes)."""
     default = current or DEFAULT_CUT[name]
     try:
-        layers = _network_layers(name, tuple(input_shape))
+        with st.spinner(t("sources.base.reading_network")):
+            layers = _network_layers(name, tuple(input_shape))
     except Exception:  # an input shape the network cannot take: type the name instead
-        return st.text_input("Cut layer", value=default, key=key + ".text")
-    return _cut_select(layers, default, DEFAULT_CUT[name], key,
-                       "The base's layer whose output feeds the new head; everything after it is "
-                       "dropped (the notes cut InceptionV3 at mixed7).")
+        return st.text_input(t("sources.base.cut_layer"), value=default, key=key + ".text")
+    return _cut_select(layers, default, DEFAULT_CUT[name], key, t("sources.base.cut_network_help"))
 
 
 def _cut_select(layers, current: str, fallback: str, key: str, help: str) -> str:
@@ -188,7 +198,7 @@ def _cut_select(layers, current: str, fallback: str, key: str, help: str) -> str
     shapes = {layer: shape_text(shape) for layer, shape in layers}
     index = names.index(current) if current in names else (
         names.index(fallback) if fallback in names else len(names) - 1)
-    return st.selectbox("Cut layer", names, index=index, key=key, help=help,
+    return st.selectbox(t("sources.base.cut_layer"), names, index=index, key=key, help=help,
                         format_func=lambda layer: f"{layer} → {shapes[layer]}")
 
 
@@ -210,27 +220,28 @@ def _usable_runs(input_shape) -> list[Run]:
     return usable
 
 
-def _run_label(run: Run) -> str:
+def _run_label(run: Run, said) -> str:
+    """A run as the picker shows it, in the language of `said` (a Words)."""
     metrics = run.final_metrics
-    score = next((f"{name} {metrics[name]:.3g}" for name in ("val_accuracy", "accuracy",
-                                                            "val_loss", "loss") if name in metrics), "")
-    return f"{run.id} · {run.recipe} · {run.epochs_done} epochs" + (f" · {score}" if score else "")
+    # Three significant digits, written the reader's way ("0,934").
+    score = next((f"{name} {said.number(float(f'{metrics[name]:.3g}'))}"
+                  for name in ("val_accuracy", "accuracy", "val_loss", "loss") if name in metrics), "")
+    return f"{run.id} · {run.recipe} · {said.count('common.epochs', run.epochs_done)}" + \
+        (f" · {score}" if score else "")
 
 
 def _run_picker(weights: str, input_shape, key: str) -> str:
     """Pick a finished run; the spec names its model `run:<run id>`. '' when there is none."""
     runs = _usable_runs(input_shape)
     if not runs:
-        st.info(f"No finished run has a saved model that takes inputs of shape "
-                f"{code(list(input_shape))}. Train one with this data first (for example the "
-                "multi-class recipe for digits), then build on it here.")
+        st.info(t("sources.base.no_runs", shape=code(list(input_shape))))
         return ""
     by_ref = {RUN_PREFIX + run.id: run for run in runs}
     options = list(by_ref)
-    return st.selectbox("Run", options, index=options.index(weights) if weights in options else 0,
-                        format_func=lambda ref: _run_label(by_ref[ref]), key=key,
-                        help="Its layers and trained weights become the base; its own rescale "
-                             "and augmentation are left out, this experiment's come first.")
+    return st.selectbox(t("sources.base.run"), options,
+                        index=options.index(weights) if weights in options else 0,
+                        format_func=lambda ref, said=words(): _run_label(by_ref[ref], said), key=key,
+                        help=t("sources.base.run_help"))
 
 
 def _model_upload(weights: str, key: str) -> str:
@@ -238,16 +249,15 @@ def _model_upload(weights: str, key: str) -> str:
     if none."""
     from tflab.weights import WeightsUploadError, store_model
 
-    upload = st.file_uploader("Upload a saved model (.keras)", type=["keras"], key=key,
-                              help="A model saved with model.save('name.keras'). It is loaded in "
-                                   "safe mode: a model holding a Python lambda is refused.")
+    upload = st.file_uploader(t("sources.base.upload_model"), type=["keras"], key=key,
+                              help=t("sources.base.upload_model_help"))
     if upload is None:
         if BASE_MODEL.matches(weights) and not weights.startswith(RUN_PREFIX):
-            st.caption(f"Using the uploaded model {code(weights)}.")
+            st.caption(t("sources.base.using_model", file=code(weights)))
             return weights  # kept from an earlier upload, or named by a link
         return ""
     try:
-        with st.spinner("Checking the model..."):
+        with st.spinner(t("sources.base.checking_model")):
             return store_model(upload.getvalue(), upload.name)
     except WeightsUploadError as error:
         st.error(error_text(error), icon=":material/error:")
@@ -259,7 +269,7 @@ def _modified(weights: str) -> float:
     return files.path("base model", weights).stat().st_mtime
 
 
-@st.cache_data(max_entries=8, show_spinner="Reading the run's layers...")
+@st.cache_data(max_entries=8, show_spinner=False)  # the caller says it, in the reader's language
 def _run_layers(weights: str, modified: float) -> list[tuple[str, tuple]]:
     from tflab.build import load_base_model, run_layers  # loads TensorFlow
 
@@ -272,12 +282,12 @@ def _run_cut_input(weights: str, current: str | None, key: str) -> str:
     if not weights:
         return current or "layer_1"
     try:
-        layers = _run_layers(weights, _modified(weights))
+        with st.spinner(t("sources.base.reading_run")):
+            layers = _run_layers(weights, _modified(weights))
     except (OSError, ValueError, SpecError) as error:  # a deleted, unreadable or refused model
-        st.error(f"Cannot read the base's layers: {error_text(error)}", icon=":material/error:")
+        st.error(t("sources.base.unreadable", error=error_text(error)), icon=":material/error:")
         return current or "layer_1"
     names = [name for name, _ in layers]
     default = names[-2] if len(names) > 1 else names[-1]
     return _cut_select(layers, current if current in names else default, default, key,
-                       "The run's layer whose output feeds the new head; the layers after it, "
-                       "its old output included, are dropped.")
+                       t("sources.base.cut_run_help"))

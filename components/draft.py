@@ -16,6 +16,7 @@ import uuid
 
 import streamlit as st
 
+from components.language import t
 from components.messages import error_text
 from components.urlspec import PARAM, decode, encode
 from tflab.recipes import get_recipe
@@ -35,7 +36,7 @@ def current_draft() -> tuple[dict, str]:
         try:
             spec = get_recipe(name).spec
         except SpecError as error:
-            st.error(f"There is no such recipe: {error_text(error)}", icon=":material/error:")
+            st.error(t("build.no_such_recipe", error=error_text(error)), icon=":material/error:")
             spec = get_recipe("linear").spec
         _load(spec.to_dict())
         del params["recipe"]
@@ -51,8 +52,7 @@ def current_draft() -> tuple[dict, str]:
             spec = decode(params[PARAM])
         except SpecError as error:
             # A link is anyone's text: its values are shown as code, never as markdown.
-            st.error(f"This link's experiment cannot be opened: {error_text(error)} The "
-                     "linear recipe is open instead.", icon=":material/error:")
+            st.error(t("build.link_unreadable", error=error_text(error)), icon=":material/error:")
             spec = get_recipe("linear").spec
         _load(spec.to_dict())
         remember(spec)

@@ -16,8 +16,8 @@ import zipfile
 
 import streamlit as st
 
+from components.language import count, t
 from components.messages import error_text, plain
-
 
 
 def _import(data: bytes, name: str):
@@ -45,43 +45,43 @@ def record_ui(record) -> None:
     """Images per class, class balance, and the files that were skipped and why."""
     counts = dict(record.counts)
     # File and folder names are the uploader's words: shown as they are, never as markdown.
-    st.success(plain(f"{record.name}: {sum(counts.values())} pictures in {len(counts)} classes "
-                     f"({', '.join(f'{name}: {n}' for name, n in counts.items())})."))
+    st.success(plain(t("sources.own.imported", name=record.name, pictures=sum(counts.values()),
+                       classes=len(counts),
+                       counts=", ".join(f"{name}: {n}" for name, n in counts.items()))))
     low, high = min(counts.values()), max(counts.values())
     if high > 2 * low:
-        st.warning(f"The classes are unbalanced ({low} to {high} pictures): accuracy can look good "
-                   "while the small class is mostly missed. The confusion matrix after training "
-                   "shows it.")
+        st.warning(t("sources.own.unbalanced", low=low, high=high))
     if record.skipped:
-        with st.expander(f"{len(record.skipped)} file(s) skipped"):
-            st.dataframe([{"file": f, "reason": r} for f, r in record.skipped], hide_index=True)
+        with st.expander(count("sources.own.skipped", len(record.skipped))):
+            st.dataframe([{t("sources.own.file"): f, t("sources.own.reason"): r}
+                          for f, r in record.skipped], hide_index=True)
 
 
 def own_images_ui(prefix: str) -> dict:
     """Upload widgets; returns {"dataset_id": ...} once a dataset is imported, else {}."""
-    zipped, by_class = st.tabs(["A zip of class folders", "Class by class"])
+    zipped, by_class = st.tabs([t("sources.own.zip_tab"), t("sources.own.classes_tab")])
     record = None
     with zipped:
-        upload = st.file_uploader("Zip of class folders (cats/1.jpg, dogs/2.png, ...)", type=["zip"],
-                                  key=f"{prefix}.zip")
+        upload = st.file_uploader(t("sources.own.zip"), type=["zip"], key=f"{prefix}.zip")
         if upload is not None:
             record = _import(upload.getvalue(), upload.name)
     with by_class:
-        count = int(st.number_input("Classes", min_value=2, max_value=10, value=2,
-                                    key=f"{prefix}.classes"))
+        how_many = int(st.number_input(t("sources.own.classes"), min_value=2, max_value=10,
+                                       value=2, key=f"{prefix}.classes"))
         classes = []
-        cells = st.columns(min(count, 4))
-        for index in range(count):
+        cells = st.columns(min(how_many, 4))
+        for index in range(how_many):
             with cells[index % len(cells)]:
-                name = st.text_input(f"Class {index + 1}", value=f"class_{index + 1}",
+                name = st.text_input(t("sources.own.class", n=index + 1), value=f"class_{index + 1}",
                                      key=f"{prefix}.class.{index}")
-                files = st.file_uploader(f"Pictures of {name}", accept_multiple_files=True,
+                files = st.file_uploader(t("sources.own.pictures_of", name=name),
+                                         accept_multiple_files=True,
                                          type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
                                          key=f"{prefix}.files.{index}")
                 classes.append((name, files or []))
-        if st.button("Make the dataset", key=f"{prefix}.make", icon=":material/library_add:",
+        if st.button(t("sources.own.make"), key=f"{prefix}.make", icon=":material/library_add:",
                      disabled=sum(len(f) for _, f in classes) == 0):
-            record = _import(_classes_zip(classes), "my classes")
+            record = _import(_classes_zip(classes), t("sources.own.my_classes"))
             if record is not None:
                 st.session_state[f"{prefix}.made"] = record
         record = record or st.session_state.get(f"{prefix}.made")

@@ -15,9 +15,10 @@ import numpy as np
 import streamlit as st
 
 from components import figures
+from components.language import t, words
 from components.messages import error_text
 from components.thumbnails import thumbnail
-from tflab.data import CATALOG, load_dataset, summarize
+from tflab.data import load_dataset, summarize
 from tflab.spec import ExperimentSpec
 
 
@@ -51,7 +52,7 @@ def data_preview_ui(data: dict, seed: int) -> None:
         x, y, summary = _preview_data(data["dataset"], json.dumps(data["options"], sort_keys=True),
                                       seed)
     except Exception as error:  # an unreadable CSV or uncached MNIST: say so, keep the page
-        st.warning(f"No preview: {error_text(error)}")
+        st.warning(t("build.no_preview", error=error_text(error)))
         return
     if summary.image:
         pictures = image_grid(x, y, summary.class_names)
@@ -67,11 +68,14 @@ def data_preview_ui(data: dict, seed: int) -> None:
     else:
         st.plotly_chart(figures.regression_chart(x.reshape(-1), y.reshape(-1), [], []),
                         key="preview.numbers")
-    st.caption(f"{CATALOG[data['dataset']].title}: {summary.kind}, one example has shape "
-               f"{list(summary.input_shape)}")
+    st.caption(t("build.data_caption", title=t(f"sources.{data['dataset']}.title"),
+                 kind=t(f"build.kind.{summary.kind}"), shape=list(summary.input_shape)))
 
 
-@st.cache_data(max_entries=16, show_spinner="Building the model...")
+SUMMARY_COLUMNS = ("layer", "type", "output shape", "parameters", "trainable")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
 def model_summary(spec_json: str):
     """Rows (layer, type, output shape, parameters, trainable) and parameter counts."""
     from tflab.build import build_model, parameter_counts, summarize_model
@@ -85,16 +89,21 @@ def model_summary(spec_json: str):
 def model_summary_ui(spec: ExperimentSpec) -> Exception | None:
     """The summary table; returns why the model cannot be built (None when it can)."""
     try:
-        rows, (trainable, frozen) = model_summary(spec.to_json())
+        with st.spinner(t("build.building_model")):
+            rows, (trainable, frozen) = model_summary(spec.to_json())
     except Exception as error:  # a missing or mismatched weights file, a wrong cut layer
         st.error(error_text(error), icon=":material/error:")
         return error
-    st.dataframe(rows, hide_index=True)
-    st.caption(f"{trainable:,} trainable parameters, {frozen:,} frozen")
+    # The columns in the reader's language; the cached rows keep the engine's names.
+    heads = {name: t(f"build.summary_column.{name.replace(' ', '_')}") for name in SUMMARY_COLUMNS}
+    st.dataframe([{heads[name]: value for name, value in row.items()} for row in rows],
+                 hide_index=True)
+    st.caption(t("build.parameters", trainable=words().number(trainable, 0),
+                 frozen=words().number(frozen, 0)))
     return None
 
 
-@st.cache_data(max_entries=8, show_spinner="Augmenting...")
+@st.cache_data(max_entries=8, show_spinner=False)
 def _augmented(spec_json: str):
     from tflab.build import augmented_samples
 
@@ -106,11 +115,13 @@ def _augmented(spec_json: str):
 
 def augmentation_preview_ui(spec: ExperimentSpec) -> None:
     if not summarize(spec.data.dataset, dict(spec.data.options)).image:
-        st.caption("Augmentation applies to image datasets.")
+        st.caption(t("build.augmentation_images_only"))
         return
     if not spec.augmentation.random:
-        st.caption("Turn on a rotation, shift, shear, zoom or flip to see what training sees.")
+        st.caption(t("build.augmentation_off"))
         return
-    original, samples = _augmented(spec.to_json())
+    with st.spinner(t("build.augmenting")):
+        original, samples = _augmented(spec.to_json())
     st.image([thumbnail(picture, side=220) for picture in [original, *samples]],
-             caption=["original"] + [f"training view {i + 1}" for i in range(len(samples))], width=110)
+             caption=[t("build.original")] + [t("build.training_view", n=i + 1)
+                                              for i in range(len(samples))], width=110)

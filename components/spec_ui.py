@@ -1,7 +1,8 @@
 """Widgets for an experiment, built from the spec's declared settings.
 
 Every widget takes its range, step, choices and help from the setting's `Param`, so the
-numbers live in one place (tflab.spec). Each `*_ui` function draws widgets and returns
+numbers live in one place (tflab.spec); its label and help are the catalog's
+(`setting.<name>`), said in the reader's language. Each `*_ui` function draws widgets and returns
 plain values; `experiment_ui` returns the whole spec as a dict for the engine to check.
 
 Example:
@@ -18,18 +19,15 @@ from typing import Any
 import streamlit as st
 
 from components.base_ui import base_ui, cut_shape, shape_text
+from components.language import say, t, words
 from components.messages import error_text, plain
 from components.own_data import own_images_ui
 from tflab.data import CATALOG, summarize
 from tflab.spec import (LAYER_TYPES, AugmentationSpec, CompileSpec, FitSpec, LayerSpec, Param,
-                        SpecError, declared, output_shape)
+                        ExperimentSpec, SpecError, declared, output_shape)
 from tflab.spec.data import VALIDATION_SPLIT
 
 SECTIONS = ("data", "model", "compile", "fit", "augmentation")
-
-
-def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
 
 
 def shown_decimals(p: Param, value: float) -> int:
@@ -48,20 +46,21 @@ def shown_decimals(p: Param, value: float) -> int:
 
 
 def param_input(p: Param, value: Any, key: str, label: str | None = None) -> Any:
-    """One widget for one setting; its kind, bounds and help come from the Param."""
-    label = label or _label(p.name)
+    """One widget for one setting; its kind, bounds, label and help come from the Param."""
+    label = label or say(p.label)
+    hint = say(p.help)
     if p.multiple:
-        return tuple(st.multiselect(label, list(p.choices), default=list(value), key=key, help=p.help))
+        return tuple(st.multiselect(label, list(p.choices), default=list(value), key=key, help=hint))
     if p.choices is not None:
         options = list(p.choices)
         return st.selectbox(label, options, index=options.index(value) if value in options else 0,
-                            key=key, help=p.help)
+                            key=key, help=hint)
     if p.type is bool:
-        return st.toggle(label, value=bool(value), key=key, help=p.help)
+        return st.toggle(label, value=bool(value), key=key, help=hint)
     if p.type is int:
         return int(st.number_input(label, min_value=None if p.low is None else int(p.low),
                                    max_value=None if p.high is None else int(p.high),
-                                   value=int(value), step=1, key=key, help=p.help))
+                                   value=int(value), step=1, key=key, help=hint))
     if p.type is float:
         # Open bounds (a rate below 1, a learning rate above 0) cannot be drawn by a
         # number input; the spec's own check reports them beside the section.
@@ -69,8 +68,8 @@ def param_input(p: Param, value: Any, key: str, label: str | None = None) -> Any
         return float(st.number_input(label, min_value=None if p.low is None else float(p.low),
                                      max_value=None if p.high is None else float(p.high),
                                      value=float(value), step=float(p.step or 0.01),
-                                     format=f"%.{decimals}f", key=key, help=p.help))
-    return st.text_input(label, value=str(value), key=key, help=p.help)
+                                     format=f"%.{decimals}f", key=key, help=hint))
+    return st.text_input(label, value=str(value), key=key, help=hint)
 
 
 def section_ui(cls: type, values: dict, section: str, version: str, columns: int = 2) -> dict:
@@ -91,11 +90,14 @@ def data_ui(data: dict, version: str) -> dict:
     names = list(CATALOG)
     current = data.get("dataset", "line")
     left, right = st.columns([2, 1])
+    # Options are worded when drawn, so the words are taken now, in this run's language.
+    said = words()
     with left:
-        dataset = st.selectbox("Dataset", names, index=names.index(current) if current in names else 0,
-                               format_func=lambda n: f"{CATALOG[n].title} ({n})",
-                               key=f"{version}.data.dataset", help="Where the examples come from.")
-        st.caption(CATALOG[dataset].description)
+        dataset = st.selectbox(t("build.dataset"), names,
+                               index=names.index(current) if current in names else 0,
+                               format_func=lambda n: f"{said(f'sources.{n}.title')} ({n})",
+                               key=f"{version}.data.dataset", help=t("build.dataset_help"))
+        st.caption(t(f"sources.{dataset}.description"))
     with right:
         split = param_input(VALIDATION_SPLIT, data.get("validation_split", VALIDATION_SPLIT.default),
                             f"{version}.data.validation_split")
@@ -225,8 +227,8 @@ def _csv_upload_ui(prefix: str) -> dict:
     from tflab.data.csvfiles import CsvUploadError, csv_columns, read_csv_text, store_csv
     from tflab.data.dataset import DatasetUnavailable
 
-    upload = st.file_uploader("Your own series (CSV)", type=["csv", "txt"], key=f"{prefix}.upload",
-                              help="A column of numbers; the first row may be a header.")
+    upload = st.file_uploader(t("sources.csv.upload"), type=["csv", "txt"], key=f"{prefix}.upload",
+                              help=t("sources.csv.upload_help"))
     if upload is None:
         return {}
     try:
@@ -236,7 +238,7 @@ def _csv_upload_ui(prefix: str) -> dict:
         st.error(error_text(error), icon=":material/error:")
         return {}
     # A label renders markdown and the file's name is the person's text.
-    column = st.selectbox(f"Column of {plain(upload.name)} to forecast", columns,
+    column = st.selectbox(t("sources.csv.column", file=plain(upload.name)), columns,
                           index=len(columns) - 1, key=f"{prefix}.upload.column")
     return {"csv_id": csv_id, "csv_column": column}
 
@@ -278,7 +280,7 @@ def setting_width(p: Param, value: Any) -> int:
     if p.choices is not None:
         return max(LEAST_SETTING_PX, select_width(p.choices))
     if p.type is bool:
-        return max(LEAST_SETTING_PX, _text_px(_label(p.name)) + TOGGLE_PX + GAP_PX)
+        return max(LEAST_SETTING_PX, _text_px(say(p.label)) + TOGGLE_PX + GAP_PX)
     shown = str(value) if p.type is int else f"{float(value):.{shown_decimals(p, float(value))}f}"
     return max(LEAST_SETTING_PX, _text_px(shown) + NUMBER_PX + GAP_PX)
 
@@ -316,9 +318,10 @@ def layers_ui(layers: list[dict], version: str, input_shape=None) -> list[dict]:
         with st.container(border=True):
             cells = st.columns(row_widths(kind, item if kind == item["type"] else {}, type_px),
                                vertical_alignment="bottom", gap="small")
-            kind = cells[0].selectbox(f"Layer {index + 1}", types, index=types.index(item["type"]),
+            kind = cells[0].selectbox(t("build.layer", n=index + 1), types,
+                                      index=types.index(item["type"]),
                                       key=f"{version}.layer.{uid}.type",
-                                      help=LAYER_TYPES[item["type"]].help)
+                                      help=say(LAYER_TYPES[item["type"]].help))
             values = item if kind == item["type"] else {}  # a new type starts from its defaults
             layer = {"type": kind}
             for i, p in enumerate(LAYER_TYPES[kind].params):
@@ -327,24 +330,24 @@ def layers_ui(layers: list[dict], version: str, input_shape=None) -> list[dict]:
                                                 f"{version}.layer.{uid}.{kind}.{p.name}")
             shape = _next_shape(layer, shape)
             cells[-4].caption(f"→ {shape_text(shape)}" if shape is not None else "→ ?",
-                              help="The shape this layer outputs for one example")
+                              help=t("build.layer_shape_help"))
             cells[-3].button(":material/arrow_upward:", key=f"{version}.layer.{uid}.up", on_click=_move,
-                             args=(key, index, -1), disabled=index == 0, help="Move up")
+                             args=(key, index, -1), disabled=index == 0, help=t("build.move_up"))
             cells[-2].button(":material/arrow_downward:", key=f"{version}.layer.{uid}.down", on_click=_move,
-                             args=(key, index, 1), disabled=index == len(items) - 1, help="Move down")
+                             args=(key, index, 1), disabled=index == len(items) - 1,
+                             help=t("build.move_down"))
             cells[-1].button(":material/close:", key=f"{version}.layer.{uid}.remove", on_click=_remove,
-                             args=(key, index), help="Remove this layer")
+                             args=(key, index), help=t("build.remove_layer"))
             out.append(layer)
             # Streamlit forgets a page's widgets when the person visits another page: keep
             # the edit in the list, so coming back to Build shows it.
             items[index] = {"_id": uid, **layer}
     add_left, add_right = st.columns([3, 1], vertical_alignment="bottom")
     type_key = f"{version}.layers.new"
-    add_left.selectbox("New layer", types, key=type_key)
-    add_right.button("Add layer", key=f"{version}.layers.add", on_click=_add,
+    add_left.selectbox(t("build.new_layer"), types, key=type_key)
+    add_right.button(t("build.add_layer"), key=f"{version}.layers.add", on_click=_add,
                      args=(key, type_key, input_shape), icon=":material/add:",
-                     help="Adds it before the output layer (augmentation layers first), with "
-                          "the hidden layers' activation")
+                     help=t("build.add_layer_help"))
     return out
 
 
@@ -364,15 +367,15 @@ def input_shape_ui(shape: list, data: dict, version: str) -> list:
         data_shape = list(summarize(data["dataset"], data["options"]).input_shape)
     except SpecError:
         data_shape = list(shape)
-    match = st.toggle("Input shape from the data", value=list(shape) == data_shape,
-                      key=f"{version}.model.match",
-                      help="The input shape is one example's shape, without the batch axis.")
+    match = st.toggle(t("build.shape_from_data"), value=list(shape) == data_shape,
+                      key=f"{version}.model.match", help=t("build.shape_from_data_help"))
     if match:
-        st.caption(f"Input shape: {data_shape} (one example, without the batch axis)")
+        st.caption(t("build.shape_caption", shape=data_shape))
         return data_shape
-    text = st.text_input("Input shape", value=", ".join("None" if d is None else str(d) for d in shape),
+    text = st.text_input(t("build.input_shape"),
+                         value=", ".join("None" if d is None else str(d) for d in shape),
                          key=f"{version}.model.input_shape",
-                         help=f"Comma-separated; None for a free axis. The data's: {data_shape}")
+                         help=t("build.input_shape_help", shape=data_shape))
     parsed = []
     for part in text.split(","):
         part = part.strip()
@@ -382,7 +385,8 @@ def input_shape_ui(shape: list, data: dict, version: str) -> list:
 
 def experiment_ui(draft: dict, version: str, errors: dict[str, Any]) -> dict:
     """All sections; `errors` maps each section to a placeholder for its message."""
-    tabs = st.tabs(["Data", "Layers", "Compile & fit", "Augmentation"])
+    tabs = st.tabs([t("build.tab_data"), t("build.tab_layers"), t("build.tab_training"),
+                    t("build.tab_augmentation")])
     spec: dict[str, Any] = {"recipe": draft.get("recipe", "custom")}
     with tabs[0]:
         errors["data"] = st.empty()
@@ -405,10 +409,8 @@ def experiment_ui(draft: dict, version: str, errors: dict[str, Any]) -> dict:
         errors["fit"] = st.empty()
         spec["fit"] = section_ui(FitSpec, draft.get("fit", {}), "fit", version)
         errors["seed"] = st.empty()
-        spec["seed"] = int(st.number_input("Seed", min_value=0, max_value=2**31 - 1,
-                                           value=int(draft.get("seed", 42)), step=1,
-                                           key=f"{version}.seed",
-                                           help="The same seed trains the same run."))
+        [seed] = [p for p in declared(ExperimentSpec) if p.name == "seed"]
+        spec["seed"] = param_input(seed, draft.get("seed", seed.default), f"{version}.seed")
     with tabs[3]:
         errors["augmentation"] = st.empty()
         spec["augmentation"] = section_ui(AugmentationSpec, draft.get("augmentation", {}),

@@ -251,9 +251,7 @@ def _load_folder(options: dict, validation_split: float, seed: int) -> Dataset:
     return load_folder(options["dataset_id"], options["image_size"], validation_split, seed)
 
 
-_ALLOW_DOWNLOAD = Param("allow_download", False,
-                        "Download the files with keras.datasets when they are not cached "
-                        "(needs a network).")
+_ALLOW_DOWNLOAD = Param("allow_download", False)
 
 CATALOG: Mapping[str, DatasetInfo] = MappingProxyType({info.name: info for info in (
     DatasetInfo(
@@ -266,21 +264,17 @@ CATALOG: Mapping[str, DatasetInfo] = MappingProxyType({info.name: info for info 
         description="y = sin(x) plus noise on x from -3 to 3: a curve one Dense layer "
                     "cannot fit and a deeper network can.",
         options=(
-            Param("samples", 500, "How many points.", low=50, high=10000, step=50),
-            Param("noise", 0.1, "Standard deviation of the noise added to sin(x).",
-                  low=0.0, high=1.0, step=0.05),
+            Param("samples", 500, "sine_samples", low=50, high=10000, step=50),
+            Param("noise", 0.1, "sine_noise", low=0.0, high=1.0, step=0.05),
         ), summarize=_regression_summary, load=_load_sine, tags=("regression",)),
     DatasetInfo(
         name="points", title="Playground points",
         description="Two classes of points in the plane, in the patterns of "
                     "TensorFlow Playground.",
         options=(
-            Param("pattern", "circles", "How the two classes lie in the plane.",
-                  choices=PATTERNS),
-            Param("samples", 500, "How many points, half of each class.",
-                  low=50, high=5000, step=50),
-            Param("noise", 0.1, "How much the classes overlap (0.5 is Playground's 50%).",
-                  low=0.0, high=0.5, step=0.05),
+            Param("pattern", "circles", choices=PATTERNS),
+            Param("samples", 500, "points_samples", low=50, high=5000, step=50),
+            Param("noise", 0.1, "points_noise", low=0.0, high=0.5, step=0.05),
         ), summarize=_points_summary, load=_load_points, tags=("binary", "2d")),
     DatasetInfo(
         name="digits", title="Handwritten digits (offline)",
@@ -292,8 +286,8 @@ CATALOG: Mapping[str, DatasetInfo] = MappingProxyType({info.name: info for info 
         description="Only the pictures of two digits, to tell one from the other: "
                     "label 1 is the second digit.",
         options=(
-            Param("first", 3, "The digit labelled 0.", low=0, high=9),
-            Param("second", 8, "The digit labelled 1; not the first.", low=0, high=9),
+            Param("first", 3, low=0, high=9),
+            Param("second", 8, low=0, high=9),
         ), summarize=_pair_summary, load=_load_pair, tags=("binary", "image")),
     DatasetInfo(
         name="mnist", title="MNIST digits (download)",
@@ -312,39 +306,31 @@ CATALOG: Mapping[str, DatasetInfo] = MappingProxyType({info.name: info for info 
         description="Generated colour pictures of circles, squares and triangles at random "
                     "places, sizes, angles and colours: where augmentation matters.",
         options=(
-            Param("classes", "circle,square", "Which shapes to tell apart.",
-                  choices=SHAPE_SETS),
-            Param("samples_per_class", 200, "Pictures of each shape.",
-                  low=10, high=2000, step=10),
-            Param("image_size", 150, "Side of each picture, in pixels.",
-                  low=32, high=300, step=2),
+            Param("classes", "circle,square", choices=SHAPE_SETS),
+            Param("samples_per_class", 200, low=10, high=2000, step=10),
+            Param("image_size", 150, low=32, high=300, step=2),
         ), summarize=_shapes_summary, load=_load_shapes, tags=("binary", "multiclass", "image")),
     DatasetInfo(
         name="series", title="Time series",
         description="A seasonal series with trend and noise, or a column of your CSV, "
                     "cut into windows; validation is its last part.",
         options=(
-            Param("length", 1461, "Time steps to generate.", low=100, high=100000, step=1),
-            Param("period", 365, "Time steps in one season.", low=2, high=10000, step=1),
-            Param("amplitude", 40.0, "Height of the seasonal peak.", low=0.0, high=1000.0),
-            Param("slope", 0.05, "Trend added per time step.", low=-10.0, high=10.0,
-                  step=0.01),
-            Param("noise", 5.0, "Standard deviation of the noise.", low=0.0, high=1000.0),
-            Param("window", 30, "Time steps the model sees at once.", low=4, high=512),
-            Param("csv_id", "", "The id of a CSV kept by TF Lab to read instead of "
-                                "generating (empty: generate).", pattern=CSV_ID),
-            Param("csv_column", "0", "The CSV column: a header name or a 0-based index.",
-                  pattern=CSV_COLUMN),
+            Param("length", 1461, low=100, high=100000, step=1),
+            Param("period", 365, low=2, high=10000, step=1),
+            Param("amplitude", 40.0, low=0.0, high=1000.0),
+            Param("slope", 0.05, low=-10.0, high=10.0, step=0.01),
+            Param("noise", 5.0, low=0.0, high=1000.0),
+            Param("window", 30, low=4, high=512),
+            Param("csv_id", "", pattern=CSV_ID),
+            Param("csv_column", "0", pattern=CSV_COLUMN),
         ), summarize=_series_summary, load=_load_series, tags=("series",)),
     DatasetInfo(
         name="folder", title="Your own pictures",
         description="The pictures of a zip you upload, one folder per class "
                     "(cats/1.jpg, dogs/2.png); the folder names are the classes.",
         options=(
-            Param("dataset_id", "", "The uploaded zip's id (empty: upload one first).",
-                  pattern=DATASET_ID),
-            Param("image_size", 150, "Side of each picture, in pixels.",
-                  low=32, high=300, step=2),
+            Param("dataset_id", "", pattern=DATASET_ID),
+            Param("image_size", 150, low=32, high=300, step=2),
         ), summarize=_folder_summary, load=_load_folder, tags=("binary", "multiclass", "image")),
 )})
 

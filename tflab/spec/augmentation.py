@@ -22,23 +22,16 @@ from tflab.spec.params import check_declared, param
 
 @dataclass(frozen=True)
 class AugmentationSpec:
-    """Settings named as in the notes' ImageDataGenerator call."""
+    """Settings named as in the notes' ImageDataGenerator call; their words, `setting.<name>`."""
 
-    rescale: float = param(1.0, "Multiply pixels by this (1/255 maps 0..255 to 0..1).",
-                           low=0.0, low_open=True, high=1.0, step=0.001)
-    rotation_range: float = param(0.0, "Largest random rotation, in degrees.", low=0.0, high=180.0,
-                                  step=1.0)
-    width_shift_range: float = param(0.0, "Largest horizontal shift, as a share of the width.",
-                                     low=0.0, high=0.9, step=0.05)
-    height_shift_range: float = param(0.0, "Largest vertical shift, as a share of the height.",
-                                      low=0.0, high=0.9, step=0.05)
-    shear_range: float = param(0.0, "Largest shear, as a share (0..1) of the image slanted.",
-                               low=0.0, high=1.0, step=0.05)
-    zoom_range: float = param(0.0, "Largest zoom in or out, as a share of the size.", low=0.0,
-                              high=0.9, step=0.05)
-    horizontal_flip: bool = param(False, "Mirror images left-right at random.")
-    fill_mode: str = param("nearest", "How pixels moved in from outside the image are filled.",
-                           choices=FILL_MODES)
+    rescale: float = param(1.0, low=0.0, low_open=True, high=1.0, step=0.001)
+    rotation_range: float = param(0.0, low=0.0, high=180.0, step=1.0)
+    width_shift_range: float = param(0.0, low=0.0, high=0.9, step=0.05)
+    height_shift_range: float = param(0.0, low=0.0, high=0.9, step=0.05)
+    shear_range: float = param(0.0, low=0.0, high=1.0, step=0.05)
+    zoom_range: float = param(0.0, low=0.0, high=0.9, step=0.05)
+    horizontal_flip: bool = param(False)
+    fill_mode: str = param("nearest", choices=FILL_MODES)
 
     def __post_init__(self):
         check_declared(self)

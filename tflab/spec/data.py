@@ -14,8 +14,7 @@ from typing import Any, Mapping
 
 from tflab.spec.params import Param, SpecError
 
-VALIDATION_SPLIT = Param("validation_split", 0.2, "Share of examples held out to validate.",
-                         low=0.0, high=0.9, step=0.05)
+VALIDATION_SPLIT = Param("validation_split", 0.2, low=0.0, high=0.9, step=0.05)
 
 
 @dataclass(frozen=True)

@@ -43,11 +43,10 @@ class ExperimentSpec:
     compile: CompileSpec = field(default_factory=CompileSpec)
     fit: FitSpec = field(default_factory=FitSpec)
     augmentation: AugmentationSpec = field(default_factory=AugmentationSpec)
-    seed: int = param(42, "Seed for data, weights and shuffling: the same seed trains the same run.",
-                      low=0, high=2**31 - 1)
+    seed: int = param(42, low=0, high=2**31 - 1)
     # The recipe's name reaches code (the exported script, the Keras model's name) and file
     # names, and a link can carry any: it is held to a safe alphabet.
-    recipe: str = param("custom", "The recipe this experiment started from.", pattern=RECIPE_NAME)
+    recipe: str = param("custom", pattern=RECIPE_NAME)
 
     def __post_init__(self):
         check_declared(self)

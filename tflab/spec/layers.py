@@ -24,31 +24,39 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 from tflab.spec.params import Param, SpecError
+from tflab.words import Phrase
 
 ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu",
                "silu", "leaky_relu", "softplus")
 FILL_MODES = ("nearest", "reflect", "wrap", "constant")
 
-_activation = Param("activation", "linear", "How each neuron turns its sum into an output.",
-                    choices=ACTIVATIONS)
-_units = Param("units", 32, "Neurons in the layer.", low=1, high=8192)
-_filters = Param("filters", 32, "Filters (feature maps) the layer learns.", low=1, high=1024)
-_strides = Param("strides", 1, "Step between filter positions.", low=1, high=8)
-_fill = Param("fill_mode", "nearest", "How pixels moved in from outside the image are filled.",
-              choices=FILL_MODES)
+# Each setting's label and help are in the catalog, `setting.<name>` (`setting.<text>` when
+# one name means different things in different layers).
+_activation = Param("activation", "linear", choices=ACTIVATIONS)
+_units = Param("units", 32, low=1, high=8192)
+_filters = Param("filters", 32, low=1, high=1024)
+_strides = Param("strides", 1, low=1, high=8)
+_fill = Param("fill_mode", "nearest", choices=FILL_MODES)
 
 
 @dataclass(frozen=True)
 class LayerType:
-    """A kind of layer: its settings, what it is for, and its output shape rule."""
+    """A kind of layer: its settings, what it is for, and its output shape rule.
+
+    What it is for, in one line, is in the catalog: `help` names it (`layer.Dense.help`).
+    """
 
     name: str
-    help: str
     params: tuple[Param, ...]
     shape: Callable[[tuple, Mapping[str, Any]], tuple]
     augmentation: bool = False
     # Parameters the layer holds for an input shape; 0 for layers without weights.
     weights: Callable[[tuple, Mapping[str, Any]], int] = lambda shape, args: 0
+
+    @property
+    def help(self) -> Phrase:
+        """What the layer does, in one line: "Every input connects to every neuron."."""
+        return Phrase(f"layer.{self.name}.help")
 
 
 def _dims(shape: tuple) -> str:
@@ -149,51 +157,43 @@ def _lstm_weights(shape, args):
 
 LAYER_TYPES: Mapping[str, LayerType] = MappingProxyType({
     t.name: t for t in (
-        LayerType("Dense", "Every input connects to every neuron.", (_units, _activation), _dense,
-                  weights=_dense_weights),
-        LayerType("Conv2D", "Slides small filters over an image to find local patterns.", (
-            _filters, Param("kernel_size", 3, "Filter size in pixels (kernel_size x kernel_size).",
-                            low=1, high=15),
-            _strides, Param("padding", "valid", "'same' keeps the image size; 'valid' shrinks it.",
-                            choices=("valid", "same")),
+        LayerType("Dense", (_units, _activation), _dense, weights=_dense_weights),
+        LayerType("Conv2D", (
+            _filters, Param("kernel_size", 3, low=1, high=15),
+            _strides, Param("padding", "valid", choices=("valid", "same")),
             _activation), _conv2d, weights=_conv2d_weights),
-        LayerType("MaxPooling2D", "Keeps the strongest value in each window, shrinking the image.",
-                  (Param("pool_size", 2, "Window size in pixels.", low=1, high=8),), _pool2d),
-        LayerType("GlobalAveragePooling2D", "Averages each feature map to one number.", (), _global_pool),
-        LayerType("Dropout", "Switches off a random share of inputs while training, against overfitting.",
-                  (Param("rate", 0.5, "Share of inputs dropped at each training step.",
-                         low=0.0, high=1.0, high_open=True, step=0.05),), _same),
-        LayerType("Flatten", "Lays an image or sequence out as one long row of numbers.", (), _flatten),
-        LayerType("Conv1D", "Slides filters along a sequence.", (
-            _filters, Param("kernel_size", 5, "Filter length in steps.", low=1, high=64),
-            _strides, Param("padding", "causal", "'causal' only looks back in time.",
+        LayerType("MaxPooling2D", (Param("pool_size", 2, low=1, high=8),), _pool2d),
+        LayerType("GlobalAveragePooling2D", (), _global_pool),
+        LayerType("Dropout", (Param("rate", 0.5, low=0.0, high=1.0, high_open=True, step=0.05),),
+                  _same),
+        LayerType("Flatten", (), _flatten),
+        LayerType("Conv1D", (
+            _filters, Param("kernel_size", 5, "conv1d_kernel_size", low=1, high=64),
+            _strides, Param("padding", "causal", "conv1d_padding",
                             choices=("valid", "same", "causal")),
             _activation), _conv1d, weights=_conv1d_weights),
-        LayerType("LSTM", "A recurrent layer that carries memory along a sequence.", (
-            Param("units", 64, "Size of the layer's memory.", low=1, high=2048),
-            Param("return_sequences", False, "Output every step (True) or only the last (False)."),
+        LayerType("LSTM", (
+            Param("units", 64, "lstm_units", low=1, high=2048),
+            Param("return_sequences", False),
         ), _lstm, weights=_lstm_weights),
-        LayerType("Rescaling", "Multiplies by a constant (1/255 turns pixels into 0..1).", (
-            Param("scale", 1.0, "Factor each value is multiplied by.", low=-1e6, high=1e6),
-            Param("offset", 0.0, "Added after scaling.", low=-1e6, high=1e6),
+        LayerType("Rescaling", (
+            Param("scale", 1.0, low=-1e6, high=1e6),
+            Param("offset", 0.0, low=-1e6, high=1e6),
         ), _same),
-        LayerType("RandomFlip", "Mirrors training images at random.", (
-            Param("mode", "horizontal", "Which flips to use.",
-                  choices=("horizontal", "vertical", "horizontal_and_vertical")),), _image_same, True),
-        LayerType("RandomRotation", "Rotates training images at random.", (
-            Param("factor", 0.1, "Largest rotation as a share of a full turn (0.1 = 36 degrees).",
-                  low=0.0, high=1.0, step=0.01), _fill), _image_same, True),
-        LayerType("RandomTranslation", "Shifts training images at random.", (
-            Param("height_factor", 0.1, "Largest vertical shift as a share of the height.",
-                  low=0.0, high=1.0, high_open=True, step=0.01),
-            Param("width_factor", 0.1, "Largest horizontal shift as a share of the width.",
-                  low=0.0, high=1.0, high_open=True, step=0.01), _fill), _image_same, True),
-        LayerType("RandomShear", "Slants training images at random.", (
-            Param("x_factor", 0.1, "Largest horizontal shear (0..1).", low=0.0, high=1.0, step=0.01),
-            _fill), _image_same, True),
-        LayerType("RandomZoom", "Zooms training images in or out at random.", (
-            Param("height_factor", 0.1, "Largest zoom as a share of the size.",
-                  low=0.0, high=1.0, high_open=True, step=0.01), _fill), _image_same, True),
+        LayerType("RandomFlip", (
+            Param("mode", "horizontal", choices=("horizontal", "vertical", "horizontal_and_vertical")),
+        ), _image_same, True),
+        LayerType("RandomRotation", (
+            Param("factor", 0.1, low=0.0, high=1.0, step=0.01), _fill), _image_same, True),
+        LayerType("RandomTranslation", (
+            Param("height_factor", 0.1, low=0.0, high=1.0, high_open=True, step=0.01),
+            Param("width_factor", 0.1, low=0.0, high=1.0, high_open=True, step=0.01), _fill),
+            _image_same, True),
+        LayerType("RandomShear", (
+            Param("x_factor", 0.1, low=0.0, high=1.0, step=0.01), _fill), _image_same, True),
+        LayerType("RandomZoom", (
+            Param("height_factor", 0.1, "zoom_height_factor", low=0.0, high=1.0, high_open=True,
+                  step=0.01), _fill), _image_same, True),
     )
 })
 

@@ -51,15 +51,11 @@ class BaseSpec:
     tflab.spec.params.SpecError: `weights` must be '' (random), 'imagenet' (the Keras cache) or the id of a weights file kept by TF Lab, ...; received '/etc/passwd'.
     """
 
-    name: str = param("InceptionV3", "The pretrained network, or 'run' for a finished run's "
-                      "model.", choices=BASE_MODELS)
-    weights: str = param("", "Weights: '' for none, 'imagenet', or an uploaded weights file's "
-                         "id; for a run, 'run:<run id>' or an uploaded model's id.")
+    name: str = param("InceptionV3", "base_name", choices=BASE_MODELS)
+    weights: str = param("", "base_weights")
     # A layer name reaches Keras and the exported script: held to Keras' own alphabet.
-    cut_layer: str = param("mixed7", "The base's layer whose output feeds the new head.",
-                           pattern=LAYER_NAME)
-    trainable_layers: int = param(0, "Top layers of the base left trainable (0 = all frozen).",
-                                  low=0, high=1000)
+    cut_layer: str = param("mixed7", pattern=LAYER_NAME)
+    trainable_layers: int = param(0, low=0, high=1000)
 
     def __post_init__(self):
         check_declared(self)

@@ -5,7 +5,9 @@ the dashboard builds its widgets from it, so a range is never written twice.
 
 Example:
 
->>> units = Param("units", 32, "Neurons in the layer.", low=1, high=8192)
+>>> units = Param("units", 32, low=1, high=8192)
+>>> str(units.label), str(units.help)
+('Units', 'Neurons in the layer.')
 >>> units.check(64, "model.layers[0].units")
 64
 >>> units.check(0, "model.layers[0].units")
@@ -20,6 +22,8 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
+
+from tflab.words import Phrase
 
 
 class SpecError(ValueError):
@@ -63,12 +67,18 @@ class MissingInput(SpecError):
 
 @dataclass(frozen=True)
 class Param:
-    """One setting: its name, default, description and what values it allows.
+    """One setting: its name, default, words for a person and what values it allows.
+
+    Its label and help live in the catalog (`tflab/locales`), under `setting.<name>`:
+    `label` and `help` name them as phrases, read in English when printed and in the
+    reader's language on a page.
 
     Args:
         name: the setting's name as it appears in the spec's JSON.
         default: the value used when none is given.
-        help: one line for a person, shown beside the widget.
+        text: the catalog table with its label and help, when not the name's own: two
+            settings of one name that mean different things (a Dense layer's units, an
+            LSTM's) each have their own (`"lstm_units"`).
         low, high: inclusive bounds for numbers (None: unbounded).
         low_open, high_open: make the bound exclusive (a dropout rate is < 1).
         choices: the allowed values, for a setting picked from a list.
@@ -83,7 +93,7 @@ class Param:
 
     name: str
     default: Any
-    help: str
+    text: str = ""
     low: float | None = None
     high: float | None = None
     low_open: bool = False
@@ -94,6 +104,21 @@ class Param:
     kind: type | None = None
     multiple: bool = False
     pattern: Any = None
+
+    @property
+    def words(self) -> str:
+        """The catalog table of its label and help: `setting.units`."""
+        return f"setting.{self.text or self.name}"
+
+    @property
+    def label(self) -> Phrase:
+        """Its name for a person, in a few words: "Units"."""
+        return Phrase(f"{self.words}.label")
+
+    @property
+    def help(self) -> Phrase:
+        """One line for a person, shown beside the widget: "Neurons in the layer."."""
+        return Phrase(f"{self.words}.help")
 
     @property
     def type(self) -> type:
@@ -198,9 +223,9 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
-def param(default: Any, help: str, **bounds: Any) -> Any:
+def param(default: Any, text: str = "", **bounds: Any) -> Any:
     """A dataclass field declared by a Param (name filled in by `declared`)."""
-    return dataclasses.field(default=default, metadata={"param": Param("", default, help, **bounds)})
+    return dataclasses.field(default=default, metadata={"param": Param("", default, text, **bounds)})
 
 
 def declared(cls: type) -> tuple[Param, ...]:

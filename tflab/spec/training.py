@@ -26,13 +26,10 @@ METRICS = ("accuracy", "mae", "mse")
 class CompileSpec:
     """The optimizer, its learning rate, the loss and the metrics reported each epoch."""
 
-    optimizer: str = param("adam", "The rule that updates the weights.", choices=OPTIMIZERS)
-    learning_rate: float = param(0.001, "Size of each update step.", low=0.0, low_open=True,
-                                 high=10.0, step=0.0001)
-    loss: str = param("mean_squared_error", "What training minimises.",
-                      choices=REGRESSION_LOSSES + CLASSIFICATION_LOSSES)
-    metrics: tuple = param((), "Extra numbers reported each epoch.", choices=METRICS,
-                           multiple=True, kind=tuple)
+    optimizer: str = param("adam", choices=OPTIMIZERS)
+    learning_rate: float = param(0.001, low=0.0, low_open=True, high=10.0, step=0.0001)
+    loss: str = param("mean_squared_error", choices=REGRESSION_LOSSES + CLASSIFICATION_LOSSES)
+    metrics: tuple = param((), choices=METRICS, multiple=True, kind=tuple)
 
     def __post_init__(self):
         check_declared(self)
@@ -42,10 +39,10 @@ class CompileSpec:
 class FitSpec:
     """How long and in what batches to train, and when to stop early."""
 
-    epochs: int = param(10, "Passes over the training data.", low=1, high=10000)
-    batch_size: int = param(32, "Examples per weight update.", low=1, high=4096)
-    early_stopping: bool = param(False, "Stop when the monitored loss stops improving.")
-    patience: int = param(5, "Epochs without improvement before stopping early.", low=1, high=1000)
+    epochs: int = param(10, low=1, high=10000)
+    batch_size: int = param(32, low=1, high=4096)
+    early_stopping: bool = param(False)
+    patience: int = param(5, low=1, high=1000)
 
     def __post_init__(self):
         check_declared(self)
