@@ -16,7 +16,9 @@ import dataclasses
 import streamlit as st
 
 from components import figures
+from components.language import t, words
 from components.messages import error_text, plain
+from components.runs_table import metric_name, status_word
 from components.state import run_store
 from tflab.spec import AugmentationSpec, ExperimentSpec
 from tflab.store import FINISHED, RunNotFound
@@ -45,6 +47,7 @@ def compare_ui(run_ids: list[str]) -> None:
         st.warning(error_text(error))
         return
     active = any(run.status not in FINISHED for run in runs)
+    w = words()
 
     @st.fragment(run_every=1.0 if active else None)
     def side_by_side() -> None:
@@ -55,16 +58,20 @@ def compare_ui(run_ids: list[str]) -> None:
             metric = "accuracy" if "accuracy" in history else "loss"
             augmented = ExperimentSpec.from_dict(run.spec).augmentation.random
             with column:
-                st.markdown(f"**{'With' if augmented else 'Without'} augmentation** · {run.status} · "
-                            f"epoch {run.epochs_done}/{run.epochs}")
-                st.caption(plain(run_title(run)))
-                st.plotly_chart(figures.metric_chart(history, metric, total_epochs=run.epochs),
-                                key=f"compare.{run_id}")
+                which = t("compare.with" if augmented else "compare.without")
+                st.markdown(t("compare.heading", which=plain(which),
+                              status=plain(status_word(run.status, w)),
+                              done=run.epochs_done, epochs=run.epochs))
+                st.caption(plain(run_title(run, w)))
+                chart = figures.metric_chart(history, metric, total_epochs=run.epochs,
+                                             title=metric_name(metric, w))
+                chart.update_layout(separators=w.plotly_separators)
+                st.plotly_chart(chart, key=f"compare.{run_id}")
                 gap = final_gap(history, metric)
                 if gap is not None:
-                    st.metric(f"Training − validation {metric}", f"{gap:+.3f}",
-                              help="How much better the model does on what it trained on: "
-                                   "the overfitting gap")
+                    st.metric(t("compare.gap", metric=metric_name(metric, w)),
+                              ("+" if gap >= 0 else "") + w.number(gap, 3),
+                              help=t("compare.gap_help"))
         if active and all(store.get_run(run_id).status in FINISHED for run_id in run_ids):
             st.rerun()  # both ended: redraw the page once (its table too), without polling
 

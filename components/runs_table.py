@@ -14,12 +14,14 @@ import json
 import math
 import re
 import unicodedata
-from datetime import datetime
 
 from tflab.store import Run, RunStore
 from tflab.titles import data_label, run_title
+from tflab.words import Words
 
 MAX_STEM = 80  # characters of a download's file name before its extension
+# The table's columns, in order: what tells runs apart first (names under `runs.column.`).
+COLUMNS = ("run", "label", "recipe", "data", "status", "epochs", "best", "duration", "when")
 
 
 def best_validation(history: dict) -> tuple[str, float] | None:
@@ -31,23 +33,71 @@ def best_validation(history: dict) -> tuple[str, float] | None:
     return None
 
 
-def run_rows(store: RunStore, runs: list[Run]) -> list[dict]:
-    """One row per run: what tells it apart (label, recipe, data), then how it went."""
+def _english() -> Words:
+    return Words.load("en")
+
+
+def significant(w: Words, value: float, digits: int = 4) -> str:
+    """`value` with about `digits` significant digits, written the language's way.
+
+    Example:
+
+    Trailing zeros go, as Python's `g` format drops them.
+
+    >>> significant(Words.load("es"), 0.912345), significant(Words.load("en"), 1234.56)
+    ('0,9123', '1,235')
+    >>> significant(Words.load("en"), 0.5), significant(Words.load("es"), 0.0012)
+    ('0.5', '0,0012')
+    """
+    if not math.isfinite(value) or value == 0:
+        return w.number(value, 0) if value == 0 else str(value)
+    decimals = min(max(digits - 1 - math.floor(math.log10(abs(value))), 0), 8)
+    text = w.number(value, decimals)
+    mark = w.number(0.5, 1)[1]  # the language's decimal mark
+    return text.rstrip("0").rstrip(mark) if decimals else text
+
+
+def metric_name(name: str, words: Words | None = None) -> str:
+    """A metric as Keras logs it (`loss`), said for people; an unknown one as logged.
+
+    >>> metric_name("accuracy", Words.load("es")), metric_name("auc", Words.load("es"))
+    ('precisión', 'auc')
+    """
+    w = words or _english()
+    key = f"runs.metric_names.{name}"
+    return w(key) if w.has(key) else name
+
+
+def status_word(status: str, words: Words | None = None) -> str:
+    """A run's state (`completed`) in the reader's language; an unknown one as stored."""
+    w = words or _english()
+    key = f"runs.status.{status}"
+    return w(key) if w.has(key) else status
+
+
+def run_rows(store: RunStore, runs: list[Run], words: Words | None = None) -> list[dict]:
+    """One row per run: what tells it apart (label, recipe, data), then how it went.
+
+    Columns are named in `words`' language (English when left out); numbers and dates
+    are written its way.
+    """
+    w = words or _english()
+    column = {name: w(f"runs.column.{name}") for name in COLUMNS}
     rows = []
     for run in runs:
         best = best_validation(store.history(run.id))
         rows.append({
-            "run": run.id, "label": run.label, "recipe": run.recipe,
-            "data": data_label(run.spec), "status": run.status,
-            "epochs": f"{run.epochs_done}/{run.epochs or '?'}",
-            "best": f"{best[0]} {best[1]:.4g}" if best else "",
-            "duration (s)": round(run.duration, 1) if run.duration is not None else None,
-            "when": datetime.fromtimestamp(run.created).strftime("%Y-%m-%d %H:%M"),
+            column["run"]: run.id, column["label"]: run.label, column["recipe"]: run.recipe,
+            column["data"]: data_label(run.spec, w), column["status"]: status_word(run.status, w),
+            column["epochs"]: f"{run.epochs_done}/{run.epochs or '?'}",
+            column["best"]: f"{best[0]} {significant(w, best[1])}" if best else "",
+            column["duration"]: w.number(run.duration, 1) if run.duration is not None else None,
+            column["when"]: w.date(run.created),
         })
     return rows
 
 
-def chart_name(run: Run) -> str:
+def chart_name(run: Run, words: Words | None = None) -> str:
     """The run's title for a Plotly legend, which reads <b>, <a href=...> and other tags:
     escaped, so a label shows as typed.
 
@@ -58,12 +108,12 @@ def chart_name(run: Run) -> str:
     ...                            spec={"data": {"dataset": "line"}}))
     "&lt;b&gt;x&lt;/b&gt; · linear · the notes' six points · k3"
     """
-    return html.escape(run_title(run), quote=False)
+    return html.escape(run_title(run, words), quote=False)
 
 
-def file_stem(run: Run) -> str:
+def file_stem(run: Run, words: Words | None = None) -> str:
     """A download's file name, without extension, from the run's title: label, recipe,
-    data and id in letters, digits, dots and dashes.
+    data and id in letters, digits, dots and dashes; the data named in `words`' language.
 
     Example:
 
@@ -72,7 +122,7 @@ def file_stem(run: Run) -> str:
     ...                           spec={"data": {"dataset": "shapes", "options": {}}}))
     'ninos-dia-2-cnn-shapes-circle-square-k3x9'
     """
-    text = unicodedata.normalize("NFKD", run_title(run)).encode("ascii", "ignore").decode()
+    text = unicodedata.normalize("NFKD", run_title(run, words)).encode("ascii", "ignore").decode()
     stem = re.sub(r"[^A-Za-z0-9.]+", "-", text).strip("-.")
     if len(stem) > MAX_STEM:  # the id, at the end, is what keeps names apart: keep it
         stem = stem[:MAX_STEM - len(run.id) - 1].rstrip("-.") + "-" + run.id
@@ -103,12 +153,12 @@ def settings(spec: dict, prefix: str = "") -> dict[str, object]:
     return flat
 
 
-def differences(specs: dict[str, dict]) -> list[dict]:
+def differences(specs: dict[str, dict], words: Words | None = None) -> list[dict]:
     """The settings that differ between runs, one row per setting, a column per run.
 
     What TensorBoard's hyperparameter table shows: only what changed, so two runs'
     curves can be read against the one knob that was turned. A setting a run does not
-    have reads "-".
+    have reads "-". The first column is named in `words`' language (English when left out).
 
     Example:
 
@@ -117,13 +167,14 @@ def differences(specs: dict[str, dict]) -> list[dict]:
     >>> differences({"run a": a, "run b": b})
     [{'setting': 'fit.epochs', 'run a': '5', 'run b': '9'}]
     """
+    setting = (words or _english())("runs.column.setting")
     flat = {label: settings(spec) for label, spec in specs.items()}
     paths = sorted({path for values in flat.values() for path in values})
     rows = []
     for path in paths:
         shown = {label: _text(values.get(path, "-")) for label, values in flat.items()}
         if len(set(shown.values())) > 1:
-            rows.append({"setting": path, **shown})
+            rows.append({setting: path, **shown})
     return rows
 
 

@@ -18,29 +18,52 @@ from dataclasses import dataclass
 
 from tflab.spec import (AugmentationSpec, BaseSpec, CompileSpec, DataSpec, ExperimentSpec, FitSpec,
                         LayerSpec, ModelSpec, SpecError)
+from tflab.words import Phrase
 
 
 @dataclass(frozen=True)
 class Recipe:
     """One section of the notes as an experiment.
 
+    Its words for people (`title`, `teaches`) live in the catalogs under
+    `recipes.<name>`, so a page says them in the reader's language; said without one
+    (the command line) they read in English.
+
     Args:
         name: key used on the command line and in URLs.
-        title: short name for people.
         section: the notes' section it comes from (in Spanish, as in the notes).
-        teaches: what it shows, in a few sentences.
+        notes_heading: the notes' heading the quote comes from, verbatim.
+        notes_quote: the notes' own prose that introduces the section, verbatim, one
+            string per paragraph: shown as a quotation, in Spanish in every language.
         code: the notes' code for this section, in today's Keras.
         spec: the ready experiment.
         samples: example inputs for numeric recipes (predicted after training).
+            Defaults to ().
+
+    Example:
+
+    >>> recipe = get_recipe("multiclass")
+    >>> str(recipe.title), recipe.notes_heading
+    ('Multi-class: handwritten digits', 'Construir modelo de clasificacion multi clase')
     """
 
     name: str
-    title: str
     section: str
-    teaches: str
+    notes_heading: str
+    notes_quote: tuple[str, ...]
     code: str
     spec: ExperimentSpec
     samples: tuple = ()
+
+    @property
+    def title(self) -> Phrase:
+        """A short name for people (`str()` is the English)."""
+        return Phrase(f"recipes.{self.name}.title")
+
+    @property
+    def teaches(self) -> Phrase:
+        """What the recipe shows, in a few sentences (`str()` is the English)."""
+        return Phrase(f"recipes.{self.name}.teaches")
 
 
 def _layers(*layers: tuple) -> tuple[LayerSpec, ...]:
@@ -58,11 +81,16 @@ NOTES_AUGMENTATION = AugmentationSpec(rescale=1 / 255, rotation_range=40, width_
 
 RECIPES: tuple[Recipe, ...] = (
     Recipe(
-        "linear", "Linear regression: y = 2x - 1",
+        "linear",
         "Construir, compilar y entrenar modelos de ML / Predecir resultados",
-        "One neuron learns a straight line from six points. After 500 epochs of plain "
-        "gradient descent its weight is close to 2 and its bias close to -1, so it predicts "
-        "about 19 for x = 10: close to, but never exactly, what the formula gives.",
+        "Construir, compilar y entrenar modelos de ML usando TensorFlow",
+        (
+            "Para construir un modelo de ML para una regresión primero crearemos "
+            "nuestros datos.",
+            "La solucion algebraica para los datos anteriores seria `y=2x-1`.",
+            "Ahora para crear un modelo que resuelva estos datos creamos una red simple y "
+            "compilamos.",
+        ),
         """model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(units=1)])
 model.compile(optimizer="sgd", loss="mean_squared_error")
 xs = np.array([-1.0, 0.0, 1.0, 2.0, 3.0, 4.0])
@@ -77,11 +105,13 @@ model.predict(np.array([10.0]))  # about 19""",
         samples=(10.0,),
     ),
     Recipe(
-        "deep_regression", "Deep regression: a curve",
+        "deep_regression",
         "Construir modelo secuencial con multiples capas",
-        "Stacked Dense(64), Dense(32), Dense(1) layers fit a noisy sine wave. The notes' "
-        "layers have no activation, and a stack of linear layers is still one straight line: "
-        "the hidden layers here use relu so the network can bend.",
+        "Construir modelo secuencial con multiples capas",
+        (
+            "El modelo secuencial se define con `Sequential` y la primera capa debe siempre "
+            "llevar el `input_shape`.",
+        ),
         """model = keras.Sequential([
     keras.Input(shape=(1,)),
     keras.layers.Dense(64, activation="relu"),
@@ -99,16 +129,14 @@ model.compile(optimizer="adam", loss="mean_squared_error", metrics=["mae"])""",
         samples=(-2.0, 0.0, 1.5),
     ),
     Recipe(
-        "binary_points", "Binary classification: two classes of points",
+        "binary_points",
         "Construir modelo de clasificacion binaria",
-        "A small network separates two classes of 2-D points (circles, XOR, moons, two "
-        "gaussians or a spiral, as in TensorFlow Playground). A binary model ends in ONE "
-        "sigmoid unit: its output is the probability of the second class. The notes end with "
-        "Dense(10, sigmoid), which would give ten unrelated probabilities for one yes/no answer. "
-        "The hidden layers use relu, as the notes' do; two layers of 32 units bend the boundary "
-        "enough for every pattern, the spiral included, in 200 epochs. Make them 8 tanh units "
-        "and the spiral stays near a coin toss (about 60%) with a flat loss: too few units to "
-        "draw two arms.",
+        "Construir modelo de clasificacion binaria",
+        (
+            "El hecho de generar un modelo para clasificacion binaria implica que solo "
+            "tendremos 2 valores de salida, por lo que el metodo de activacion por "
+            "excelencia es el sigmoide.",
+        ),
         """model = keras.Sequential([
     keras.Input(shape=(2,)),
     keras.layers.Dense(32, activation="relu"),
@@ -128,11 +156,14 @@ model.fit(x, y, epochs=200, validation_split=0.2)""",
               fit=FitSpec(epochs=200, batch_size=32)),
     ),
     Recipe(
-        "binary_images", "Binary classification: two digits",
+        "binary_images",
         "Construir modelo de clasificacion binaria",
-        "The notes' binary network on 28x28 images: tell a handwritten 3 from an 8. It ends in "
-        "one sigmoid unit with binary cross-entropy (the notes' Dense(10, sigmoid) is a slip: "
-        "a yes/no answer needs one probability, not ten).",
+        "Construir modelo de clasificacion binaria",
+        (
+            "El hecho de generar un modelo para clasificacion binaria implica que solo "
+            "tendremos 2 valores de salida, por lo que el metodo de activacion por "
+            "excelencia es el sigmoide.",
+        ),
         """model = keras.Sequential([
     keras.Input(shape=(28, 28, 1)),
     keras.layers.Rescaling(1 / 255),
@@ -151,11 +182,13 @@ model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"]
               augmentation=AugmentationSpec(rescale=1 / 255)),
     ),
     Recipe(
-        "multiclass", "Multi-class: handwritten digits",
+        "multiclass",
         "Construir modelo de clasificacion multi clase",
-        "Ten classes need ten outputs: the last layer is Dense(10, softmax), one probability "
-        "per digit, summing to 1. Trains on real handwritten digits that ship with "
-        "scikit-learn (MNIST and Fashion-MNIST are options when downloadable).",
+        "Construir modelo de clasificacion multi clase",
+        (
+            "Para la clasificacion de multiclase cambiamos la activacion de la ultima capa "
+            "por `softmax`.",
+        ),
         """model = keras.Sequential([
     keras.Input(shape=(28, 28, 1)),
     keras.layers.Rescaling(1 / 255),
@@ -174,18 +207,16 @@ model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=
               augmentation=AugmentationSpec(rescale=1 / 255)),
     ),
     Recipe(
-        "cnn", "CNN with dropout and augmentation",
+        "cnn",
         "Evitando el overfitting: augmentation y dropout",
-        "Convolutions find local patterns in 64x64 colour pictures of circles and triangles "
-        "of any colour, size, place and angle. Dropout switches off half the features at each "
-        "step, and augmentation (the notes' values) rotates, shifts, shears, zooms and flips "
-        "every training picture, so the network cannot memorise the training set: watch the "
-        "validation accuracy run above the training accuracy. The notes' photos are 150x150; "
-        "these are 64x64, so an epoch takes a sixth of the time and four convolution blocks "
-        "see whole shapes (the notes show one block). Pixels go from 0..255 to -1..1: inputs "
-        "centred on zero leave the flat start of the curves about ten epochs sooner. Keras 3 "
-        "augments with layers (RandomRotation, ...) in place of ImageDataGenerator; they "
-        "change pictures only while training.",
+        "Evitando el overfitting",
+        (
+            "Esta tecnica tiene principal uso en las imagenes, y consiste en que una misma "
+            "imagen tome varias formas al pasar por el entrenamiento. Por lo general se "
+            "utilisa `ImageDataGenerator` para esta técnica.",
+            "Esta es una capa en el modelo que tiene como objetivo no activar ciertos nodos "
+            "al momento de la optimización.",
+        ),
         """model = keras.Sequential([
     keras.Input(shape=(64, 64, 3)),
     keras.layers.Rescaling(1 / 255),                 # the notes: rescale=1./255,
@@ -231,13 +262,14 @@ model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"]
               augmentation=NOTES_AUGMENTATION),
     ),
     Recipe(
-        "transfer", "Transfer learning from InceptionV3",
+        "transfer",
         "Modelos pre entrenados (transfer learning)",
-        "Reuse a network trained on millions of images: InceptionV3 up to its layer mixed7, "
-        "frozen, with a new head that learns your classes. In Build's Layers tab, upload "
-        "InceptionV3 weights (.h5, as in the notes) or pick ImageNet weights from the Keras "
-        "cache; with neither the base is random and only shows the mechanics. Keras 3 renames RMSprop's lr argument of the notes to "
-        "learning_rate, and layer.output_shape is now layer.output.shape.",
+        "Modelos pre entrenados (transfer learning)",
+        (
+            "Existe la posibilidad de tranferir el conocimiento de un modelo pre-entrenado a "
+            "nuestro modelo. Primero debemos cargar nuestro modelo, en este caso InceptionV3 "
+            "desde TensorFlow, y los pesos los cargaremos desde un archivo.",
+        ),
         """base = keras.applications.InceptionV3(input_shape=(150, 150, 3), include_top=False,
                                       weights=None)
 base.load_weights("inception_v3_weights.h5")
@@ -266,13 +298,14 @@ model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.0001),
               augmentation=AugmentationSpec(rescale=1 / 255)),
     ),
     Recipe(
-        "time_series", "Time series: Conv1D + LSTM",
+        "time_series",
         "Verificar la forma de los inputs",
-        "A causal convolution and two LSTMs forecast the next value at every step of a "
-        "30-step window of a seasonal series. The input shape is [None, 1]: any number of "
-        "steps, one value each (the data's shape without the batch axis). The notes scale "
-        "the output by 400 with a Python lambda, which a saved model cannot load safely; a "
-        "Rescaling(400) layer does the same and saves cleanly.",
+        "Verificar la forma de los inputs",
+        (
+            "Los input de datos siempre seran de la dimension de nuestro X_train sin contar "
+            "la coordenada batch.",
+            "En este caso el input necesario seria `[None, 1]`.",
+        ),
         """model = keras.Sequential([
     keras.Input(shape=(None, 1)),
     keras.layers.Conv1D(filters=32, kernel_size=5, strides=1, padding="causal",

@@ -2,7 +2,9 @@
 
 Two CNN runs, one on drawn shapes and one on a person's own pictures, read
 "cnn · shapes: circle, square · 1a2b" and "cnn · your pictures: cats, dogs · 3c4d";
-a label the person gave comes first.
+a label the person gave comes first. Each function takes the reader's `Words` (English
+when left out: the command line, file names' defaults); the words are under `titles.`
+and `datasets.` in the catalogs.
 
 Example:
 
@@ -10,6 +12,8 @@ Example:
 'points: spiral'
 >>> data_label({"data": {"dataset": "digit_pair", "options": {"first": 3, "second": 8}}})
 'digits 3 vs 8'
+>>> data_label({"data": {"dataset": "points", "options": {"pattern": "spiral"}}}, Words.load("es"))
+'puntos: espiral'
 """
 
 from __future__ import annotations
@@ -18,43 +22,59 @@ from typing import Any
 
 from tflab.data import CATALOG, DatasetUnavailable
 from tflab.spec import SpecError
+from tflab.words import Words
 
 _MOST_CLASSES = 3  # more class names would make a selector's line too long
 
 
-def data_label(spec: dict[str, Any]) -> str:
+def _english() -> Words:
+    return Words.load("en")
+
+
+def _known(w: Words, key: str, value: object) -> str:
+    """`value`'s name under `key` when the catalog has one (a pattern, a shape), else as is."""
+    return w(f"{key}.{value}") if w.has(f"{key}.{value}") else str(value)
+
+
+def data_label(spec: dict[str, Any], words: Words | None = None) -> str:
     """The run's data in a few words, from its spec (as stored: a plain dict)."""
+    w = words or _english()
     data = spec.get("data", {}) if isinstance(spec, dict) else {}
     name = data.get("dataset", "")
     options = data.get("options", {}) or {}
     if name == "points":
-        return f"points: {options.get('pattern', 'circles')}"
+        pattern = _known(w, "datasets.pattern_names", options.get("pattern", "circles"))
+        return w("titles.points", pattern=pattern)
     if name == "digit_pair":
-        return f"digits {options.get('first', 3)} vs {options.get('second', 8)}"
+        return w("titles.digit_pair", first=options.get("first", 3),
+                 second=options.get("second", 8))
     if name == "shapes":
-        return "shapes: " + str(options.get("classes", "circle,square")).replace(",", ", ")
+        classes = str(options.get("classes", "circle,square")).split(",")
+        return w("titles.shapes", classes=", ".join(
+            _known(w, "datasets.shape_names", shape) for shape in classes))
     if name == "series":
         # Runs made by older versions name their CSV by `csv_path` in the stored spec.
-        return "series from a CSV" if options.get("csv_id") or options.get("csv_path") \
-            else "generated series"
+        return w("titles.series_csv") if options.get("csv_id") or options.get("csv_path") \
+            else w("titles.series_generated")
     if name == "folder":
-        return "your pictures: " + _folder_classes(options)
-    info = CATALOG.get(name)
-    return info.title.lower() if info is not None else str(name or "?")
+        return w("titles.folder", classes=_folder_classes(options, w))
+    if name in CATALOG:
+        return w(f"datasets.{name}.title").lower()
+    return str(name or "?")
 
 
-def _folder_classes(options: dict) -> str:
+def _folder_classes(options: dict, w: Words) -> str:
     from tflab.data.folders import read_record  # reads one small JSON file
 
     try:
         names = read_record(options.get("dataset_id", "")).class_names
     except (DatasetUnavailable, SpecError):
-        return "(deleted)"
+        return w("titles.deleted")
     shown = ", ".join(names[:_MOST_CLASSES])
     return shown + (f" +{len(names) - _MOST_CLASSES}" if len(names) > _MOST_CLASSES else "")
 
 
-def run_title(run) -> str:
+def run_title(run, words: Words | None = None) -> str:
     """`label · recipe · data · id` (no label: `recipe · data · id`) for a stored Run.
 
     Example:
@@ -64,13 +84,15 @@ def run_title(run) -> str:
     ...                       spec={"data": {"dataset": "shapes", "options": {}}})
     >>> run_title(run)
     'first try · cnn · shapes: circle, square · k3x9'
+    >>> run_title(run, Words.load("es"))
+    'first try · cnn · formas: círculo, cuadrado · k3x9'
     """
     parts = [run.label] if getattr(run, "label", "") else []
-    return " · ".join(parts + [run.recipe, data_label(run.spec), run.id])
+    return " · ".join(parts + [run.recipe, data_label(run.spec, words), run.id])
 
 
-def model_choices(epochs_done: int, kept_epochs: list[int],
-                  has_validation: bool = True) -> dict[int | None, str]:
+def model_choices(epochs_done: int, kept_epochs: list[int], has_validation: bool = True,
+                  words: Words | None = None) -> dict[int | None, str]:
     """The models Predict offers for a run: the final one, then each kept past epoch.
 
     The weights kept as a run trains (`tflab.kept.KeepWeights`) are its first epoch's
@@ -82,6 +104,7 @@ def model_choices(epochs_done: int, kept_epochs: list[int],
         epochs_done: the epochs the run trained (`Run.epochs_done`).
         kept_epochs: `RunStore.weight_epochs(run_id)`, oldest first.
         has_validation: whether the run kept a validation part. Defaults to True.
+        words: the reader's words. Defaults to English.
 
     Returns:
         {None: the final model's label, epoch: its label, ...}, in the order to offer.
@@ -94,15 +117,18 @@ def model_choices(epochs_done: int, kept_epochs: list[int],
     {None: 'final model (epoch 40, lowest validation loss)', 1: 'epoch 1 (the first)'}
     >>> model_choices(40, [1], has_validation=False)
     {None: 'final model (epoch 40)', 1: 'epoch 1 (the first, lowest training loss)'}
+    >>> model_choices(40, [1, 23], words=Words.load("es"))[23]
+    'época 23 (menor pérdida de validación)'
     """
-    lowest = "lowest validation loss" if has_validation else "lowest training loss"
+    w = words or _english()
+    lowest = w("titles.lowest_validation" if has_validation else "titles.lowest_training")
     best = kept_epochs[-1] if kept_epochs else None  # only [1]: the first was the best
-    final = f"final model (epoch {epochs_done}, {lowest})" if best == epochs_done \
-        else f"final model (epoch {epochs_done})"
+    final = w("titles.final_best", epoch=epochs_done, why=lowest) if best == epochs_done \
+        else w("titles.final", epoch=epochs_done)
     choices: dict[int | None, str] = {None: final}
     for epoch in kept_epochs:
         if epoch >= epochs_done:
             continue  # the final model itself
-        said = ["the first"] * (epoch == 1) + [lowest] * (epoch == best)
-        choices[epoch] = f"epoch {epoch} ({', '.join(said)})"
+        said = [w("titles.first")] * (epoch == 1) + [lowest] * (epoch == best)
+        choices[epoch] = w("titles.epoch", epoch=epoch, why=", ".join(said))
     return choices

@@ -34,7 +34,7 @@ def test_first_page_renders_without_importing_tensorflow(tflab_home):
 def test_one_card_per_recipe():
     at = no_exception(open_page())
 
-    assert sorted(texts(at.subheader)) == sorted(r.title for r in RECIPES)
+    assert sorted(texts(at.subheader)) == sorted(str(r.title) for r in RECIPES)
     assert sorted(b.key for b in at.button if b.label == "Open in Build") == \
         sorted(f"open.{r.name}" for r in RECIPES)
     assert sorted(texts(at.code)) == sorted(r.code for r in RECIPES)

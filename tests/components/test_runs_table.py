@@ -71,7 +71,7 @@ def test_run_rows_describe_each_run(tmp_path):
         (queued, "", "linear", "the notes' six points", "queued", "0/?", "", None),
         (done, "128 relu", "multiclass", "?", "completed", "2/2", "val_accuracy 0.9123",
          rows[1]["duration (s)"])]
-    assert rows[1]["duration (s)"] >= 0
+    assert float(rows[1]["duration (s)"].replace(",", "")) >= 0
     assert list(rows[0])[:4] == ["run", "label", "recipe", "data"]  # what tells runs apart first
 
 
@@ -131,3 +131,47 @@ def test_docstring_examples_run_as_written():
     import components.runs_table
 
     assert doctest.testmod(components.runs_table).failed == 0
+
+
+def test_run_rows_in_spanish_name_columns_status_numbers_and_dates(tmp_path):
+    from datetime import datetime
+
+    from tflab.words import Words
+
+    es = Words.load("es")
+    with RunStore(tmp_path) as store:
+        done = store.create_run("linear", {"data": {"dataset": "line"}}, 2)
+        store.mark_running(done)
+        store.add_epochs(done, [(1, {"loss": 0.5, "val_accuracy": 0.8}),
+                                (2, {"loss": 0.3, "val_accuracy": 0.91234})])
+        store.finish(done, "completed")
+        [row] = run_rows(store, [store.get_run(done)], es)
+        created = store.get_run(done).created
+
+    assert list(row) == ["ejecución", "etiqueta", "receta", "datos", "estado", "épocas", "mejor",
+                         "duración (s)", "cuándo"]
+    assert row["estado"] == "completada" and row["mejor"] == "val_accuracy 0,9123"
+    assert row["datos"] == "los seis puntos de los apuntes"
+    assert row["cuándo"] == es.date(datetime.fromtimestamp(created))
+    assert "," in row["duración (s)"] and "." not in row["duración (s)"]
+
+
+def test_every_status_and_column_has_its_word_in_both_languages():
+    from components.runs_table import COLUMNS, status_word
+    from tflab.store import STATUSES
+    from tflab.words import Words
+
+    for language in ("en", "es"):
+        w = Words.load(language)
+        assert all(w.has(f"runs.status.{status}") for status in STATUSES)
+        assert all(w.has(f"runs.column.{name}") for name in (*COLUMNS, "setting"))
+    assert [status_word(s) for s in STATUSES] == list(STATUSES)  # English: as stored
+    assert status_word("diverged", Words.load("es")) == "divergió"
+
+
+def test_differences_name_their_first_column_in_the_language():
+    from tflab.words import Words
+
+    a, b = {"fit": {"epochs": 5}}, {"fit": {"epochs": 9}}
+    assert differences({"a": a, "b": b}, Words.load("es")) == [
+        {"ajuste": "fit.epochs", "a": "5", "b": "9"}]

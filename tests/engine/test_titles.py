@@ -88,3 +88,50 @@ def test_predict_offers_the_final_model_then_each_kept_past_epoch_once():
     assert model_choices(5, [1])[1] == "epoch 1 (the first, lowest validation loss)"
     assert model_choices(5, [])  == {None: "final model (epoch 5)"}
     assert model_choices(1, [1]) == {None: "final model (epoch 1, lowest validation loss)"}
+
+
+def test_a_run_is_named_in_the_reader_s_language():
+    from tflab.words import Words
+
+    es = Words.load("es")
+    spec = get_recipe("binary_points").spec.with_setting("data.options.pattern", "spiral").to_dict()
+    assert run_title(run(spec, label="mi red", recipe="binary_points"), es) == \
+        "mi red · binary_points · puntos: espiral · r1"
+    assert data_label(get_recipe("cnn").spec.to_dict(), es) == "formas: círculo, triángulo"
+    assert data_label(get_recipe("linear").spec.to_dict(), es) == "los seis puntos de los apuntes"
+    pair = {"data": {"dataset": "digit_pair", "options": {"first": 1, "second": 7}}}
+    assert data_label(pair, es) == "dígitos 1 contra 7"
+
+
+def test_a_deleted_own_dataset_is_named_in_spanish(tflab_home):
+    from tflab.words import Words
+
+    gone = {"data": {"dataset": "folder", "options": {"dataset_id": "0123456789ab"}}}
+    assert data_label(gone, Words.load("es")) == "tus imágenes: (borradas)"
+
+
+def test_predict_s_model_choices_in_spanish():
+    from tflab.titles import model_choices
+    from tflab.words import Words
+
+    es = Words.load("es")
+    assert model_choices(40, [1, 23], words=es) == {
+        None: "modelo final (época 40)", 1: "época 1 (la primera)",
+        23: "época 23 (menor pérdida de validación)"}
+    assert model_choices(5, [1], has_validation=False, words=es) == {
+        None: "modelo final (época 5)", 1: "época 1 (la primera, menor pérdida de entrenamiento)"}
+
+
+def test_every_pattern_shape_and_dataset_has_its_name_in_both_languages():
+    from tflab.data.catalog import CATALOG, PATTERNS, SHAPE_SETS
+    from tflab.words import Words
+
+    shapes = {shape for shapes in SHAPE_SETS for shape in shapes.split(",")}
+    for language in ("en", "es"):
+        w = Words.load(language)
+        assert all(w.has(f"datasets.pattern_names.{p}") for p in PATTERNS)
+        assert all(w.has(f"datasets.shape_names.{s}") for s in shapes)
+        assert all("⟦" not in data_label({"data": {"dataset": name}}, w) for name in CATALOG
+                   if name != "folder")
+    # English names are the values themselves: runs read as before.
+    assert all(Words.load("en")(f"datasets.pattern_names.{p}") == p for p in PATTERNS)

@@ -14,6 +14,14 @@ Example:
 >>> data = load_dataset("points", {"samples": 100}, validation_split=0.2, seed=0)
 >>> data.x_train.shape, data.y_val.shape
 ((80, 2), (20, 1))
+
+What a person reads about a dataset (its title, description, each option's help) is
+also in the catalogs of words, under `datasets.<name>`: `dataset_title`,
+`dataset_description` and `option_help` name it, for a page to say in its language.
+
+>>> from tflab.words import Words
+>>> Words.load("es").say(dataset_title("sine")), str(dataset_title("sine"))
+('Onda senoidal con ruido', 'Noisy sine wave')
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from tflab.data.shapes import make_shapes
 from tflab.data.split import split
 from tflab.spec.names import CSV_COLUMN, CSV_ID, DATASET_ID
 from tflab.spec.params import MissingInput, Param, SpecError
+from tflab.words import Phrase
 
 PATTERNS = ("circles", "xor", "moons", "gaussians", "spiral")
 # The float32 arrays of one dataset are held to this, checked before any is made: a link
@@ -339,6 +348,25 @@ _CROSS_CHECKS: Mapping[str, Callable[[dict], None]] = MappingProxyType({
     "series": _check_series,
     "shapes": _check_shapes,
 })
+
+
+def dataset_title(name: str) -> Phrase:
+    """The dataset's name for people, in any language; `str()` is `CATALOG[name].title`."""
+    return Phrase(f"datasets.{name}.title")
+
+
+def dataset_description(name: str) -> Phrase:
+    """What the dataset is, in any language; `str()` is `CATALOG[name].description`."""
+    return Phrase(f"datasets.{name}.description")
+
+
+def option_help(name: str, option: str) -> Phrase:
+    """One line on a dataset's option, in any language; `str()` is the `Param`'s help.
+
+    >>> str(option_help("points", "pattern"))
+    'How the two classes lie in the plane.'
+    """
+    return Phrase(f"datasets.{name}.options.{option}")
 
 
 def get_dataset(name: str) -> DatasetInfo:
