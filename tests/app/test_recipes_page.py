@@ -7,6 +7,8 @@ import sys
 import pytest
 
 from apptest_support import ROOT, no_exception, open_page, texts
+from every_text import missing_keys
+from shown import shown
 from components.urlspec import decode
 from tflab.recipes import RECIPES, get_recipe
 
@@ -50,3 +52,36 @@ def test_open_in_build_loads_the_recipe(recipe):
     assert at.caption[0].value.startswith(f"Recipe: {recipe}.")
     assert not at.error
     assert decode(at.query_params["spec"]) == get_recipe(recipe).spec
+
+
+def _quotes(at) -> list[str]:
+    return [shown(m.value) for m in at.markdown if m.value.startswith("> ")]
+
+
+def test_in_spanish_every_card_speaks_spanish_and_quotes_the_notes():
+    from tflab.words import Words
+
+    es = Words.load("es")
+    at = no_exception(open_page(lang="es"))
+
+    assert sorted(texts(at.subheader)) == sorted(es.say(r.title) for r in RECIPES)
+    assert "Regresión lineal: y = 2x - 1" in texts(at.subheader)
+    assert {b.label for b in at.button if b.key.startswith("open.")} == {"Abrir en Construir"}
+    assert {e.label for e in at.expander} == {"El código de los apuntes, en el Keras de hoy"}
+    quotes = _quotes(at)
+    assert len(quotes) == len(RECIPES)
+    for recipe in RECIPES:  # the notes' words as written, their code spans as code
+        said = " ".join([f"De los apuntes · {recipe.notes_heading}",
+                         *(p.replace("`", "") for p in recipe.notes_quote)])
+        assert said in quotes, recipe.name
+    assert not missing_keys(at)
+
+
+def test_in_english_the_quote_stays_in_spanish_under_an_english_label():
+    at = no_exception(open_page(lang="en"))
+
+    [quote] = [q for q in _quotes(at) if "multi clase" in q]
+    assert quote == ("From the notes · Construir modelo de clasificacion multi clase "
+                     "Para la clasificacion de multiclase cambiamos la activacion de la "
+                     "ultima capa por softmax.")
+    assert not missing_keys(at)

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from apptest_support import no_exception, open_page, texts, train_now
+from every_text import missing_keys
 from shown import shown
 from tflab.recipes import get_recipe
 
@@ -281,3 +282,70 @@ def test_an_own_pictures_run_exports_its_script_and_says_when_its_pictures_are_g
         no_exception(at.button(key="runs.code.make").click().run())
         assert "Save script" not in downloads(at)
         assert any(dataset_id in shown(e.value) for e in at.error)
+
+
+def test_in_spanish_the_table_charts_and_buttons_speak_spanish(tflab_home):
+    from datetime import datetime
+
+    from tflab.store import RunStore
+    from tflab.words import Words
+
+    es = Words.load("es")
+    with RunStore(tflab_home) as store:
+        older = finished_run(store, losses=(0.9, 0.5))
+        newer = finished_run(store, losses=(0.9, 0.5, 0.25), status="stopped")
+        at = no_exception(open_page(RUNS, lang="es"))
+
+        assert texts(at.title) == ["Ejecuciones"]
+        table = at.dataframe[0].value.set_index("ejecución")
+        assert list(table.columns) == ["etiqueta", "receta", "datos", "estado", "épocas", "mejor",
+                                       "duración (s)", "cuándo"]
+        assert list(table["estado"]) == ["detenida", "completada"]
+        assert table.loc[newer, "mejor"] == "loss 0,25"
+        assert table.loc[older, "datos"] == "los seis puntos de los apuntes"
+        assert table.loc[older, "cuándo"] == es.date(datetime.fromtimestamp(
+            store.get_run(older).created))
+        assert f"Ejecución {newer}" in texts(at.subheader)
+        assert {"Modelo (.keras)", "Historial (CSV)", "Especificación (JSON)"} <= set(downloads(at))
+        assert at.button(key="runs.delete").label == "Borrar"
+        assert at.selectbox(key="runs.metric").label == "Métrica"
+        assert at.selectbox(key="runs.metric").format_func("loss") == "pérdida"
+        chart = overlay(at)
+        assert chart["layout"]["title"]["text"] == "pérdida"
+        assert chart["layout"]["separators"] == ",."
+        assert "Selecciona filas de la tabla" in " ".join(texts(at.caption))
+
+        no_exception(select_rows(at, [0, 1]))
+        [changed] = [d for d in at.dataframe if "ajuste" in d.value.columns]
+        assert "Lo que cambia entre estas ejecuciones" in texts(at.caption)
+        assert not missing_keys(at)
+
+
+def test_in_spanish_the_comparison_names_each_side_and_its_gap(tflab_home):
+    from components.compare import without_augmentation
+    from tflab.store import RunStore
+
+    cnn = get_recipe("cnn").spec
+    plain = without_augmentation(cnn)
+    with RunStore(tflab_home) as store:
+        ids = []
+        for spec in (cnn, plain):
+            run_id = store.create_run("cnn", spec.to_dict(), 2)
+            store.mark_running(run_id)
+            store.add_epochs(run_id, [(1, {"accuracy": 0.7, "val_accuracy": 0.6}),
+                                      (2, {"accuracy": 0.95, "val_accuracy": 0.8})])
+            store.finish(run_id, "completed")
+            ids.append(run_id)
+        at = no_exception(open_page(RUNS, lang="es", compare=",".join(ids)))
+
+    assert "Con y sin aumento de datos" in texts(at.subheader)
+    headings = [m.value for m in at.markdown if "aumento de datos**" in m.value]
+    assert headings[0] == "**Con aumento de datos** · completada · época 2/2"
+    assert headings[1].startswith("**Sin aumento de datos**")
+    gaps = [(m.label, m.value) for m in at.metric]
+    assert gaps == [("Entrenamiento − validación: precisión", "+0,150")] * 2
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
+              if "-compare." in c.proto.id]
+    assert [c["layout"]["separators"] for c in charts] == [",.", ",."]
+    assert [c["layout"]["title"]["text"] for c in charts] == ["precisión", "precisión"]
+    assert not missing_keys(at)
