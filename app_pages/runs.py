@@ -4,11 +4,12 @@ import streamlit as st
 
 from components import figures
 from components.compare import compare_ui
-from components.language import t, words
+from components.language import say, t, words
 from components.messages import safe
-from components.runs_table import (chart_name, differences, file_stem, history_csv, metric_name,
-                                   run_rows, spec_json)
+from components.runs_table import (chart_name, differences, file_stem, history_csv, run_rows,
+                                   spec_json)
 from components.state import run_store
+from tflab.progress import run_message
 from tflab.store import MAX_LABEL
 from tflab.titles import run_title
 
@@ -34,12 +35,10 @@ names = sorted({name for h in histories.values() for name in figures.metric_name
                key=lambda n: (n != "loss", n))
 left, right = st.columns([1, 2])
 metric = left.selectbox(t("runs.metric"), names or ["loss"], key="runs.metric",
-                        format_func=lambda name: metric_name(name, w))
+                        format_func=lambda name: figures.metric_label(name, w))
 smoothing = right.slider(t("runs.smoothing"), 0.0, 0.99, 0.6, 0.01, key="runs.smoothing",
                          help=t("runs.smoothing_help"))
-overlay = figures.overlay_chart(histories, metric, smoothing)
-overlay.update_layout(title_text=metric_name(metric, w), separators=w.plotly_separators)
-st.plotly_chart(overlay, key="runs.overlay")
+st.plotly_chart(figures.overlay_chart(histories, metric, smoothing, words=w), key="runs.overlay")
 if len(chosen) > 1:
     changed = differences({run_title(r, w): r.spec for r in chosen}, w)
     st.caption(t("runs.what_differs") if changed else t("runs.same_settings"))
@@ -61,8 +60,8 @@ label_key = f"runs.label.{run.id}"
 st.text_input(t("runs.label"), run.label, max_chars=MAX_LABEL, key=label_key,
               on_change=save_label, args=(run.id, label_key),
               placeholder=t("runs.label_placeholder"), help=t("runs.label_help"))
-if run.message:
-    st.caption(safe(run.message))
+if run.message:  # the app's own sentences read back as phrases, in the reader's language
+    st.caption(safe(" ".join(say(part) for part in run_message(run.message))))
 stem = file_stem(run, w)
 cells = st.columns(5)
 model = store.model_path(run.id)

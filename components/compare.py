@@ -18,7 +18,7 @@ import streamlit as st
 from components import figures
 from components.language import t, words
 from components.messages import error_text, plain
-from components.runs_table import metric_name, status_word
+from components.runs_table import status_word
 from components.state import run_store
 from tflab.spec import AugmentationSpec, ExperimentSpec
 from tflab.store import FINISHED, RunNotFound
@@ -63,13 +63,11 @@ def compare_ui(run_ids: list[str]) -> None:
                               status=plain(status_word(run.status, w)),
                               done=run.epochs_done, epochs=run.epochs))
                 st.caption(plain(run_title(run, w)))
-                chart = figures.metric_chart(history, metric, total_epochs=run.epochs,
-                                             title=metric_name(metric, w))
-                chart.update_layout(separators=w.plotly_separators)
-                st.plotly_chart(chart, key=f"compare.{run_id}")
+                st.plotly_chart(figures.metric_chart(history, metric, total_epochs=run.epochs,
+                                                     words=w), key=f"compare.{run_id}")
                 gap = final_gap(history, metric)
                 if gap is not None:
-                    st.metric(t("compare.gap", metric=metric_name(metric, w)),
+                    st.metric(t("compare.gap", metric=figures.metric_label(metric, w)),
                               ("+" if gap >= 0 else "") + w.number(gap, 3),
                               help=t("compare.gap_help"))
         if active and all(store.get_run(run_id).status in FINISHED for run_id in run_ids):

@@ -57,17 +57,6 @@ def significant(w: Words, value: float, digits: int = 4) -> str:
     return text.rstrip("0").rstrip(mark) if decimals else text
 
 
-def metric_name(name: str, words: Words | None = None) -> str:
-    """A metric as Keras logs it (`loss`), said for people; an unknown one as logged.
-
-    >>> metric_name("accuracy", Words.load("es")), metric_name("auc", Words.load("es"))
-    ('precisión', 'auc')
-    """
-    w = words or _english()
-    key = f"runs.metric_names.{name}"
-    return w(key) if w.has(key) else name
-
-
 def status_word(status: str, words: Words | None = None) -> str:
     """A run's state (`completed`) in the reader's language; an unknown one as stored."""
     w = words or _english()

@@ -294,6 +294,7 @@ def test_in_spanish_the_table_charts_and_buttons_speak_spanish(tflab_home):
     with RunStore(tflab_home) as store:
         older = finished_run(store, losses=(0.9, 0.5))
         newer = finished_run(store, losses=(0.9, 0.5, 0.25), status="stopped")
+        store.finish(newer, "stopped", "Stopped on request during epoch 3.")
         at = no_exception(open_page(RUNS, lang="es"))
 
         assert texts(at.title) == ["Ejecuciones"]
@@ -314,6 +315,7 @@ def test_in_spanish_the_table_charts_and_buttons_speak_spanish(tflab_home):
         assert chart["layout"]["title"]["text"] == "pérdida"
         assert chart["layout"]["separators"] == ",."
         assert "Selecciona filas de la tabla" in " ".join(texts(at.caption))
+        assert "Detenida a petición durante la época 3." in [shown(c) for c in texts(at.caption)]
 
         no_exception(select_rows(at, [0, 1]))
         [changed] = [d for d in at.dataframe if "ajuste" in d.value.columns]

@@ -166,7 +166,7 @@ def test_every_status_and_column_has_its_word_in_both_languages():
         assert all(w.has(f"runs.status.{status}") for status in STATUSES)
         assert all(w.has(f"runs.column.{name}") for name in (*COLUMNS, "setting"))
     assert [status_word(s) for s in STATUSES] == list(STATUSES)  # English: as stored
-    assert status_word("diverged", Words.load("es")) == "divergió"
+    assert status_word("diverged", Words.load("es")) == "divergida"
 
 
 def test_differences_name_their_first_column_in_the_language():
