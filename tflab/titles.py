@@ -4,7 +4,7 @@ Two CNN runs, one on drawn shapes and one on a person's own pictures, read
 "cnn · shapes: circle, square · 1a2b" and "cnn · your pictures: cats, dogs · 3c4d";
 a label the person gave comes first. Each function takes the reader's `Words` (English
 when left out: the command line, file names' defaults); the words are under `titles.`
-and `datasets.` in the catalogs.
+and `datasets.` in the catalogs (a dataset's title under `sources.`).
 
 Example:
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from tflab.data import CATALOG, DatasetUnavailable
+from tflab.data.catalog import dataset_title
 from tflab.spec import SpecError
 from tflab.words import Words
 
@@ -59,7 +60,7 @@ def data_label(spec: dict[str, Any], words: Words | None = None) -> str:
     if name == "folder":
         return w("titles.folder", classes=_folder_classes(options, w))
     if name in CATALOG:
-        return w(f"datasets.{name}.title").lower()
+        return w.say(dataset_title(name)).lower()
     return str(name or "?")
 
 

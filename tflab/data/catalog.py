@@ -15,9 +15,9 @@ Example:
 >>> data.x_train.shape, data.y_val.shape
 ((80, 2), (20, 1))
 
-What a person reads about a dataset (its title, description, each option's help) is
-also in the catalogs of words, under `datasets.<name>`: `dataset_title`,
-`dataset_description` and `option_help` name it, for a page to say in its language.
+A dataset's title and description for people are in the catalogs of words, under
+`sources.<name>` (the Build page's words): `dataset_title` and `dataset_description`
+name them, for a page to say in its language.
 
 >>> from tflab.words import Words
 >>> Words.load("es").say(dataset_title("sine")), str(dataset_title("sine"))
@@ -352,21 +352,12 @@ _CROSS_CHECKS: Mapping[str, Callable[[dict], None]] = MappingProxyType({
 
 def dataset_title(name: str) -> Phrase:
     """The dataset's name for people, in any language; `str()` is `CATALOG[name].title`."""
-    return Phrase(f"datasets.{name}.title")
+    return Phrase(f"sources.{name}.title")
 
 
 def dataset_description(name: str) -> Phrase:
     """What the dataset is, in any language; `str()` is `CATALOG[name].description`."""
-    return Phrase(f"datasets.{name}.description")
-
-
-def option_help(name: str, option: str) -> Phrase:
-    """One line on a dataset's option, in any language; `str()` is the `Param`'s help.
-
-    >>> str(option_help("points", "pattern"))
-    'How the two classes lie in the plane.'
-    """
-    return Phrase(f"datasets.{name}.options.{option}")
+    return Phrase(f"sources.{name}.description")
 
 
 def get_dataset(name: str) -> DatasetInfo:
