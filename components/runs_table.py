@@ -60,7 +60,7 @@ def significant(w: Words, value: float, digits: int = 4) -> str:
 def status_word(status: str, words: Words | None = None) -> str:
     """A run's state (`completed`) in the reader's language; an unknown one as stored."""
     w = words or _english()
-    key = f"runs.status.{status}"
+    key = f"progress.status.{status}"  # the Train page's words (tflab.progress)
     return w(key) if w.has(key) else status
 
 

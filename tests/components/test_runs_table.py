@@ -163,7 +163,7 @@ def test_every_status_and_column_has_its_word_in_both_languages():
 
     for language in ("en", "es"):
         w = Words.load(language)
-        assert all(w.has(f"runs.status.{status}") for status in STATUSES)
+        assert all(w.has(f"progress.status.{status}") for status in STATUSES)
         assert all(w.has(f"runs.column.{name}") for name in (*COLUMNS, "setting"))
     assert [status_word(s) for s in STATUSES] == list(STATUSES)  # English: as stored
     assert status_word("diverged", Words.load("es")) == "divergida"
