@@ -32,9 +32,13 @@ def colours_key(picture_key: str) -> str:
     return f"predict.colours.{picture_key}"
 
 
-def colours_label(choice: str) -> str:
-    """A colours choice ("auto", "as_is", "invert") as the radio shows it: "Automatic"."""
-    return t(f"predict.colours.{choice}")
+def colours_labels() -> dict[str, str]:
+    """Each colours choice ("auto", "as_is", "invert") as the radio shows it ("Automatic").
+
+    Said once per run: a radio's `format_func` is also called after the run (AppTest), when
+    the session's language is no longer at hand.
+    """
+    return {choice: t(f"predict.colours.{choice}") for choice in COLOURS}
 
 
 def colours_choice(picture_key: str) -> str:
@@ -79,6 +83,6 @@ def picture_answer_ui(result, picture_key: str, position: int, can_invert: bool,
         for note in result.notes:
             st.caption(safe(say(note)))
         if can_invert:
-            st.radio(t("predict.colours.label"), COLOURS, format_func=colours_label,
+            st.radio(t("predict.colours.label"), COLOURS, format_func=colours_labels().get,
                      horizontal=True, key=colours_key(picture_key),
                      help=t("predict.colours.help"))
