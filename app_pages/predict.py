@@ -4,6 +4,7 @@ import numpy as np
 import streamlit as st
 
 from components import figures
+from components.language import say, t, words
 from components.messages import code, error_text, plain, safe
 from components.picture_answers import colours_choice, picture_answer_ui
 from components.state import run_store
@@ -12,16 +13,16 @@ from tflab.spec import ExperimentSpec, SpecError
 from tflab.titles import model_choices, run_title
 
 store = run_store()
-st.title("Predict")
+st.title(t("nav.predict"))
 
 runs = [r for r in store.list_runs(limit=100)
         if r.status in ("completed", "stopped") and store.model_path(r.id).exists()]
 if not runs:
-    st.info("No finished run with a model yet. Train a recipe first.")
+    st.info(t("predict.no_model"))
     st.stop()
 ids = [r.id for r in runs]
 wanted = st.query_params.get("run")
-run_id = st.selectbox("Run", ids, index=ids.index(wanted) if wanted in ids else 0,
+run_id = st.selectbox(t("predict.run"), ids, index=ids.index(wanted) if wanted in ids else 0,
                       format_func={r.id: run_title(r) for r in runs}.get,
                       key="predict.run")
 run = store.get_run(run_id)
@@ -40,16 +41,15 @@ epoch = None
 if len(choices) > 1:
     offered = list(choices)
     at = int(linked) if linked.isdigit() and int(linked) in choices else None
-    epoch = st.selectbox("Model", offered, index=offered.index(at), format_func=choices.get,
-                         key=f"predict.model.{run_id}.{at}",
-                         help="The weights kept as the run trained: its first epoch and its "
-                              "best by validation loss. Compare their answers with the final "
-                              "model's.")
+    epoch = st.selectbox(t("predict.model"), offered, index=offered.index(at),
+                         format_func=choices.get, key=f"predict.model.{run_id}.{at}",
+                         help=t("predict.model_help"))
 if linked and epoch is None and linked != "final":
-    st.warning(f"The weights of epoch {code(linked)} were not kept; this is the final model.")
+    st.warning(t("predict.epoch_not_kept", epoch=code(linked)))
 
 
-@st.cache_resource(max_entries=4, show_spinner="Loading the model...")
+# The page runs again on every rerun, so the spinner's text is the reader's language.
+@st.cache_resource(max_entries=4, show_spinner=t("predict.loading"))
 def predictor_for(run_id: str, epoch: int | None = None):
     from tflab.predict import Predictor
 
@@ -65,37 +65,34 @@ except Exception as error:  # a damaged or foreign model file: say so, keep the 
 
 def images_ui() -> None:
     if predictor.profile_note:
-        st.caption(safe(predictor.profile_note))
+        st.caption(safe(say(predictor.profile_note)))
     autocontrast = False
     if not predictor.fits_strokes:  # drawings are stretched anyway
-        autocontrast = st.toggle("Auto-contrast", key="predict.autocontrast",
-                                 help="Stretch the darkest pixel to black and the lightest to "
-                                      "white.")
-    files = st.file_uploader("Images", type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
+        autocontrast = st.toggle(t("predict.autocontrast"), key="predict.autocontrast",
+                                 help=t("predict.autocontrast_help"))
+    files = st.file_uploader(t("predict.images"),
+                             type=["png", "jpg", "jpeg", "webp", "bmp", "gif"],
                              accept_multiple_files=True, key="predict.files",
-                             help=f"The model sees them as {summary.input_shape[0]}x"
-                                  f"{summary.input_shape[1]} pixels, as in training.")
+                             help=t("predict.images_help", height=summary.input_shape[0],
+                                    width=summary.input_shape[1]))
     pictures = [(f"file-{f.file_id}", f.name, f.getvalue()) for f in files or []]
-    if st.toggle("Camera", key="predict.camera",
-                 help="Show a picture to this device's camera, as in Teachable Machine."):
-        photo = st.camera_input("Take a picture", key="predict.photo")
+    if st.toggle(t("predict.camera"), key="predict.camera", help=t("predict.camera_help")):
+        photo = st.camera_input(t("predict.take_picture"), key="predict.photo")
         if photo is not None:
-            pictures.append(("camera", "camera photo", photo.getvalue()))
+            pictures.append(("camera", t("predict.camera_photo"), photo.getvalue()))
     if not pictures:
-        st.caption(plain(f"Upload one or more pictures of: {', '.join(summary.class_names)}."))
+        st.caption(plain(t("predict.upload", classes=", ".join(summary.class_names))))
         return
     choices = [colours_choice(key) if predictor.can_invert else "auto" for key, _, _ in pictures]
     results = predictor.images([(name, data) for _, name, data in pictures],
                                top_k=min(3, len(summary.class_names)), colours=choices,
                                autocontrast=autocontrast)
-    show_looked = st.toggle("Where the model looked", key="predict.looked",
-                            help="Colour each picture by how much its parts raised the top "
-                                 "class: Grad-CAM for models with convolutions, else the "
-                                 "gradient at each pixel.")
+    show_looked = st.toggle(t("predict.looked"), key="predict.looked",
+                            help=t("predict.looked_help"))
     if show_looked:
         from tflab.gradcam import method
 
-        st.caption(safe(method(predictor.model).note))
+        st.caption(safe(say(method(predictor.model).phrase)))
     for position, ((key, _, _), result) in enumerate(zip(pictures, results)):
         shown = where_looked(result.view) if show_looked and not result.error else None
         picture_answer_ui(result, key, position, predictor.can_invert, shown)
@@ -109,7 +106,7 @@ def where_looked(view):
     try:
         return looked(predictor.model, view)
     except Exception as error:  # noqa: BLE001 - any model a person uploads
-        st.warning(f"No heat map for this model: {error_text(error)}", icon=":material/info:")
+        st.warning(t("predict.no_heat_map", error=error_text(error)), icon=":material/info:")
         return None
 
 
@@ -117,7 +114,7 @@ def numbers_ui() -> None:
     columns = ["x"] if summary.input_shape == (1,) else ["x1", "x2"]
     start = {"x": [10.0, 0.0, -1.0]} if columns == ["x"] else {"x1": [0.0, 0.8], "x2": [0.0, 0.8]}
     inputs, outputs_cell = st.columns(2)
-    inputs.caption("Type inputs here; add rows at the bottom.")
+    inputs.caption(t("predict.type_inputs"))
     with inputs:
         table = st.data_editor(start, num_rows="dynamic", key="predict.table",
                                column_config={c: st.column_config.NumberColumn(c, required=True)
@@ -127,21 +124,33 @@ def numbers_ui() -> None:
     if not rows:
         return
     outputs = predictor.numbers(rows)
-    name = "prediction" if summary.kind == "regression" else f"P({summary.class_names[1]})"
-    outputs_cell.caption("The model's answers")
+    name = t("predict.prediction") if summary.kind == "regression" else \
+        t("predict.probability_of", name=summary.class_names[1])
+    outputs_cell.caption(t("predict.answers"))
     outputs_cell.dataframe({**{c: [r[i] for r in rows] for i, c in enumerate(columns)},
                             name: outputs.tolist()}, hide_index=True, key="predict.outputs")
     if spec.recipe == "linear" and len(predictor.model.layers[-1].get_weights()) == 2:
         weight, bias = (float(w.ravel()[0]) for w in predictor.model.layers[-1].get_weights())
+        w = words()
         a, b = st.columns(2)
-        a.metric("Learned weight", f"{weight:.4f}", f"{weight - 2:+.4f} from 2", delta_color="off")
-        b.metric("Learned bias", f"{bias:.4f}", f"{bias + 1:+.4f} from -1", delta_color="off")
+        a.metric(t("predict.learned_weight"), w.number(weight, 4),
+                 t("predict.from", delta=_signed(weight - 2), target=w.number(2)),
+                 delta_color="off")
+        b.metric(t("predict.learned_bias"), w.number(bias, 4),
+                 t("predict.from", delta=_signed(bias + 1), target=w.number(-1)),
+                 delta_color="off")
+
+
+def _signed(value: float) -> str:
+    """`value` with four decimals and its sign, "+" included: "+0.0012", "-0,0030"."""
+    text = words().number(value, 4)
+    return text if text.startswith("-") else "+" + text
 
 
 def series_ui() -> None:
     from tflab.data import load_dataset
 
-    steps = int(st.number_input("Steps to forecast", min_value=1, max_value=365, value=30,
+    steps = int(st.number_input(t("predict.steps"), min_value=1, max_value=365, value=30,
                                 key="predict.steps"))
     data = load_dataset(spec.data.dataset, dict(spec.data.options), spec.data.validation_split,
                         spec.seed)

@@ -12,6 +12,7 @@ import numpy as np
 import streamlit as st
 
 from components import figures
+from components.language import t, words
 from components.messages import error_text, plain
 from components.state import run_store
 from components.thumbnails import thumbnail
@@ -20,7 +21,9 @@ from tflab.spec import ExperimentSpec, SpecError
 from tflab.store import Run
 
 
-@st.cache_resource(max_entries=4, show_spinner="Evaluating on the validation set...")
+# Spinners are said by the callers: a decorator's text would stay in the language of the
+# session that first imported this module.
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _evaluate(run_id: str):
     """(Evaluation, validation images, model) of a finished run; cached: the run no longer
     changes."""
@@ -36,7 +39,7 @@ def _evaluate(run_id: str):
     return evaluate_model(model, data), data.x_val, model
 
 
-@st.cache_data(max_entries=16, show_spinner="Working out where the model looked...")
+@st.cache_data(max_entries=16, show_spinner=False)
 def _looked(run_id: str, members: tuple[int, ...], predicted: int) -> list:
     """Where the model looked for the class it wrongly gave, on each of `members`."""
     from tflab.gradcam import looked
@@ -62,9 +65,10 @@ def evaluation_ui(run: Run) -> None:
     a click sets the boxes, which stay usable.
     """
     try:
-        evaluation, images, _ = _evaluate(run.id)
+        with st.spinner(t("evaluation.evaluating")):
+            evaluation, images, _ = _evaluate(run.id)
     except Exception as error:  # a deleted model file, a dataset gone offline: say so
-        st.warning(f"No evaluation: {error_text(error)}")
+        st.warning(t("evaluation.none", error=error_text(error)))
         return
     names = evaluation.class_names
     wrong = evaluation.misclassified()
@@ -74,11 +78,10 @@ def evaluation_ui(run: Run) -> None:
                                   on_select="rerun" if wrong else "ignore",
                                   selection_mode="points", key=f"evaluate.matrix.{run.id}")
     with right:
-        st.metric("Validation accuracy", f"{evaluation.accuracy:.1%}")
-        st.dataframe({"class": list(names), "precision": evaluation.precision,
-                      "recall": evaluation.recall}, hide_index=True, key="evaluate.table")
+        st.metric(t("evaluation.accuracy"), words().percent(evaluation.accuracy))
+        st.dataframe(_per_class_table(evaluation), hide_index=True, key="evaluate.table")
     if not wrong:
-        st.success("Every validation example is classified right.")
+        st.success(t("evaluation.all_right"))
         return
     true_key, predicted_key = f"evaluate.true.{run.id}", f"evaluate.predicted.{run.id}"
     if true_key not in st.session_state or predicted_key not in st.session_state:
@@ -89,29 +92,37 @@ def evaluation_ui(run: Run) -> None:
     # Before the boxes are drawn: their values cannot change once they are.
     if (cell := _newly_clicked(clicked, f"evaluate.clicked.{run.id}")) is not None:
         st.session_state[true_key], st.session_state[predicted_key] = cell
-    st.caption("Click a cell of the matrix to see its mistakes, or choose the cell here.")
+    st.caption(t("evaluation.click_hint"))
     pick_true, pick_predicted = st.columns(2)
-    true = pick_true.selectbox("True class", range(len(names)), format_func=names.__getitem__,
-                               key=true_key)
-    predicted = pick_predicted.selectbox("Predicted as", range(len(names)),
+    true = pick_true.selectbox(t("evaluation.true_class"), range(len(names)),
+                               format_func=names.__getitem__, key=true_key)
+    predicted = pick_predicted.selectbox(t("evaluation.predicted_as"), range(len(names)),
                                          format_func=names.__getitem__, key=predicted_key)
     members = evaluation.misclassified(true, predicted)
-    st.caption(plain(f"{len(members)} validation example(s) of class {names[true]} predicted as "
-                     f"{names[predicted]} (the matrix's cell in row {names[true]}, column "
-                     f"{names[predicted]})."))
+    st.caption(plain(t("evaluation.cell", n=len(members), true=names[true],
+                       predicted=names[predicted])))
     if members and images.ndim == 4:
         shown = members[:40]
         pictures = [thumbnail(images[i]) for i in shown]
-        if st.toggle("Where the model looked", key=f"evaluate.looked.{run.id}",
-                     help=f"Colour each picture by how much its parts raised the wrong "
-                          f"answer, {names[predicted]}: why the model said it."):
+        if st.toggle(t("evaluation.looked"), key=f"evaluate.looked.{run.id}",
+                     help=t("evaluation.looked_help", predicted=plain(names[predicted]))):
             try:
-                pictures = [thumbnail(picture) for picture in
-                            _looked(run.id, tuple(int(i) for i in shown), int(predicted))]
+                with st.spinner(t("evaluation.looking")):
+                    heat = _looked(run.id, tuple(int(i) for i in shown), int(predicted))
+                pictures = [thumbnail(picture) for picture in heat]
             except Exception as error:  # noqa: BLE001 - a model the map cannot follow
-                st.warning(f"No heat map for this model: {error_text(error)}",
+                st.warning(t("predict.no_heat_map", error=error_text(error)),
                            icon=":material/info:")
         st.image(pictures, caption=[f"#{i}" for i in shown], width=84)
+
+
+def _per_class_table(evaluation) -> dict[str, list[str]]:
+    """Each class's precision and recall, the columns named and the numbers written in the
+    reader's language ("0,93")."""
+    w = words()
+    return {t("evaluation.class"): list(evaluation.class_names),
+            t("evaluation.precision"): [w.number(p, 2) for p in evaluation.precision],
+            t("evaluation.recall"): [w.number(r, 2) for r in evaluation.recall]}
 
 
 def _newly_clicked(event, seen_key: str) -> tuple[int, int] | None:

@@ -1,7 +1,8 @@
 """One uploaded picture's answer on Predict: what it is, what the model saw, its top classes,
 whether to trust them, and the picture's own colours choice.
 
-The engine decides everything (`tflab.predict.ImagePrediction`); this only arranges it.
+The engine decides everything (`tflab.predict.ImagePrediction`); this only arranges it,
+in the reader's language (the engine's phrases said through `components.language`).
 Every text the engine wrote goes through `components.messages`, so a file name cannot
 draw markdown on the page.
 
@@ -17,11 +18,11 @@ import numpy as np
 import streamlit as st
 
 from components import figures
+from components.language import say, t
 from components.messages import plain, safe
 from components.thumbnails import thumbnail
 from tflab.prepare import COLOURS
 
-COLOURS_LABELS = {"auto": "Automatic", "as_is": "As it is", "invert": "Inverted"}
 SHOWN_WIDTH = 140  # the engine's preview is at most this wide, so Streamlit never resizes it
 # (its own resize made a 4000x10 strip 140x0 and failed)
 
@@ -29,6 +30,15 @@ SHOWN_WIDTH = 140  # the engine's preview is at most this wide, so Streamlit nev
 def colours_key(picture_key: str) -> str:
     """The session key of a picture's colours choice."""
     return f"predict.colours.{picture_key}"
+
+
+def colours_labels() -> dict[str, str]:
+    """Each colours choice ("auto", "as_is", "invert") as the radio shows it ("Automatic").
+
+    Said once per run: a radio's `format_func` is also called after the run (AppTest), when
+    the session's language is no longer at hand.
+    """
+    return {choice: t(f"predict.colours.{choice}") for choice in COLOURS}
 
 
 def colours_choice(picture_key: str) -> str:
@@ -49,30 +59,30 @@ def picture_answer_ui(result, picture_key: str, position: int, can_invert: bool,
             None to leave it out. Defaults to None.
     """
     with st.container(border=True):
-        if result.error:
-            st.error(safe(result.error), icon=":material/broken_image:")
+        if result.error_phrase:
+            st.error(safe(say(result.error_phrase)), icon=":material/broken_image:")
             return
         if looked is None:
             picture, view, chart = st.columns([1, 1, 2])
         else:
             picture, view, heat, chart = st.columns([1, 1, 1, 2])
-            heat.image(thumbnail(looked, side=SHOWN_WIDTH), caption="where the model looked",
+            heat.image(thumbnail(looked, side=SHOWN_WIDTH), caption=t("predict.looked_caption"),
                        width=SHOWN_WIDTH)
         # Data addresses inside the page: a rerun (the next upload) cannot drop them.
         picture.image(thumbnail(result.preview, side=SHOWN_WIDTH), caption=plain(result.name),
                       width=SHOWN_WIDTH)
         seen = np.clip(np.round(result.view), 0, 255).astype(np.uint8)
         # A 28x28 view is drawn 140 wide by the browser; a larger one Streamlit shrinks.
-        view.image(thumbnail(seen, side=SHOWN_WIDTH), caption="what the model sees",
+        view.image(thumbnail(seen, side=SHOWN_WIDTH), caption=t("predict.model_sees"),
                    width=SHOWN_WIDTH)
         with chart:
             st.plotly_chart(figures.top_k_chart(result.top), key=f"predict.top.{position}")
-        if result.unsure:
-            st.warning(safe(f"Unsure. {result.unsure}"), icon=":material/help:")
+        if result.unsure_phrase:
+            st.warning(safe(t("predict.unsure.warning", reason=say(result.unsure_phrase))),
+                       icon=":material/help:")
         for note in result.notes:
-            st.caption(safe(note))
+            st.caption(safe(say(note)))
         if can_invert:
-            st.radio("Colours", COLOURS, format_func=COLOURS_LABELS.get, horizontal=True,
-                     key=colours_key(picture_key),
-                     help="Automatic inverts a picture whose background is the opposite of the "
-                          "training pictures' (a drawing on paper for white-on-black digits).")
+            st.radio(t("predict.colours.label"), COLOURS, format_func=colours_labels().get,
+                     horizontal=True, key=colours_key(picture_key),
+                     help=t("predict.colours.help"))

@@ -20,6 +20,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tflab.words import Phrase
+
+
+class EvaluationError(ValueError):
+    """A run that cannot be evaluated; `phrase` says why in any language, `str` in English.
+
+    Example:
+
+    >>> str(EvaluationError(Phrase("evaluation.errors.no_validation")))
+    'This run has no validation examples (validation_split is 0).'
+    """
+
+    def __init__(self, phrase: Phrase):
+        super().__init__(str(phrase))
+        self.phrase = phrase
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -73,8 +89,9 @@ def predicted_classes(model, x: np.ndarray, batch_size: int = 256) -> np.ndarray
 def evaluate_model(model, data) -> Evaluation:
     """Evaluate a classifier on its dataset's validation part."""
     if not data.summary.is_classification:
-        raise ValueError(f"Evaluation is for classifiers; this dataset is {data.summary.kind}.")
+        raise EvaluationError(Phrase("evaluation.errors.not_a_classifier",
+                                     {"kind": data.summary.kind}))
     if not data.has_validation:
-        raise ValueError("This run has no validation examples (validation_split is 0).")
+        raise EvaluationError(Phrase("evaluation.errors.no_validation"))
     return evaluate_predictions(data.y_val, predicted_classes(model, data.x_val),
                                 data.summary.class_names)

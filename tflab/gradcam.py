@@ -35,6 +35,8 @@ import keras
 import numpy as np
 from PIL import Image
 
+from tflab.words import Phrase
+
 ALPHA = 0.45  # how much of the colour map covers the picture in `overlay`
 # The fewest cells a side of the map Grad-CAM weighs. The CNN recipe's last Conv2D gives
 # 4x4 cells on 64x64 pictures, each seeing most of the picture: on triangles 0.3 to 0.4 of
@@ -49,13 +51,17 @@ class Method:
     Args:
         kind: "grad_cam" or "saliency".
         layer: the Conv2D layer's name for Grad-CAM, '' for saliency.
-        note: a sentence for people saying what the map shows, and why saliency when a
-            model with convolutions gets it.
+        phrase: a sentence for people saying what the map shows, and why saliency when a
+            model with convolutions gets it (`note` is it in English).
     """
 
     kind: str
     layer: str
-    note: str
+    phrase: Phrase
+
+    @property
+    def note(self) -> str:
+        return str(self.phrase)
 
 
 def _check_model(model) -> None:
@@ -141,21 +147,17 @@ def _plan(model: keras.Model) -> tuple[Method, keras.Model | None,
                                          keras.layers.Layer | None]:
     convs = _conv_layers(model)
     if not convs:
-        return Method("saliency", "", "The model has no convolution layer, so the map shows "
-                                      "how much each pixel moves the answer (saliency)."), \
-            None, None
+        return Method("saliency", "", Phrase("gradcam.no_convolution")), None, None
     fine = [layer for layer in convs if min(_cells(layer)) >= MIN_CELLS]
     conv = fine[-1] if fine else convs[-1]
     try:
         cut = _cut(model, conv, _has_dense_head(model))
     except Exception as error:  # a graph that cannot be laid out again, a layer used twice
-        return Method("saliency", "", f"The model could not be cut at its convolution "
-                                      f"layer {conv.name!r} ({type(error).__name__}: "
-                                      f"{str(error)[:150]}), so the map shows how much each "
-                                      "pixel moves the answer (saliency)."), None, None
-    return Method("grad_cam", conv.name, f"Grad-CAM on the convolution layer "
-                                         f"{conv.name!r}: where the features that raised the "
-                                         "answer were found."), cut, conv
+        return Method("saliency", "", Phrase("gradcam.not_cut", {
+            "layer": repr(conv.name), "kind": type(error).__name__,
+            "error": str(error)[:150]})), None, None
+    return Method("grad_cam", conv.name, Phrase("gradcam.grad_cam", {"layer": repr(conv.name)})), \
+        cut, conv
 
 
 def _placement(model: keras.Model, conv: keras.layers.Layer, size: tuple, grid: tuple):

@@ -26,6 +26,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from tflab.weights import HDF5_SIGNATURE
+from tflab.words import Phrase
 
 ORIGIN = "https://storage.googleapis.com/tensorflow/keras-applications/"
 
@@ -56,7 +57,16 @@ CHUNK = 1 << 20
 
 
 class DownloadError(RuntimeError):
-    """The weights could not be fetched; the message says why and what to do instead."""
+    """The weights could not be fetched; the message says why and what to do instead.
+
+    Args:
+        phrase: why, as a `tflab.words.Phrase` (catalog section `images.imagenet`): a page
+            says it in the reader's language; `str(error)` is the English.
+    """
+
+    def __init__(self, phrase: Phrase):
+        super().__init__(str(phrase))
+        self.phrase = phrase
 
 
 def path(name: str) -> Path:
@@ -107,41 +117,41 @@ def download(name: str, origin: str | None = None, md5: str | None = None,
                 length = response.headers.get("Content-Length")
                 total = int(length) if length and length.isdigit() else None
                 if total is not None and total > MAX_BYTES:
-                    raise DownloadError(f"{url} is {total / 2**20:.0f} MB; the limit is "
-                                        f"{MAX_BYTES // 2**20} MB.")
+                    raise DownloadError(Phrase("images.imagenet.too_big", {
+                        "url": url, "megabytes": round(total / 2**20),
+                        "limit": MAX_BYTES // 2**20}))
                 done = 0
                 while chunk := response.read(CHUNK):
                     done += len(chunk)
                     if done > MAX_BYTES:
-                        raise DownloadError(f"{url} sent more than {MAX_BYTES // 2**20} MB; "
-                                            "stopped.")
+                        raise DownloadError(Phrase("images.imagenet.sent_too_much", {
+                            "url": url, "limit": MAX_BYTES // 2**20}))
                     digest.update(chunk)
                     out.write(chunk)
                     if progress is not None:
                         progress(done, total)
             if total is not None and done != total:
-                raise DownloadError(f"The download of {url} stopped at {done} of {total} bytes; "
-                                    "try again.")
+                raise DownloadError(Phrase("images.imagenet.cut_short", {
+                    "url": url, "done": done, "total": total}))
         except urllib.error.HTTPError as error:
-            raise DownloadError(f"{host} refused the ImageNet weights for {name} (HTTP "
-                                f"{error.code} {error.reason}) at {url}.") from None
+            raise DownloadError(Phrase("images.imagenet.refused", {
+                "host": host, "name": name, "code": error.code, "reason": str(error.reason),
+                "url": url})) from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
             # No name resolution, a refused connection, a timeout or a reset: no network.
             reason = getattr(error, "reason", error)
-            raise DownloadError(
-                f"Could not download the ImageNet weights for {name}: {host} cannot be reached "
-                f"from here ({reason}). There is probably no network. Copy "
-                f"{entry.file} into {target.parent} yourself, upload a weights file, or train "
-                "with random weights.") from None
+            raise DownloadError(Phrase("images.imagenet.no_network", {
+                "name": name, "host": host, "reason": str(reason), "file": entry.file,
+                "folder": str(target.parent)})) from None
         except OSError as error:  # the cache folder cannot be written
-            raise DownloadError(f"Could not save the ImageNet weights for {name} in "
-                                f"{target.parent}: {error}") from None
+            raise DownloadError(Phrase("images.imagenet.not_saved", {
+                "name": name, "folder": str(target.parent), "error": str(error)})) from None
         with open(partial, "rb") as written:
             if written.read(len(HDF5_SIGNATURE)) != HDF5_SIGNATURE:
-                raise DownloadError(f"{url} did not send an HDF5 weights file; nothing was kept.")
+                raise DownloadError(Phrase("images.imagenet.not_hdf5", {"url": url}))
         if md5 is not None and digest.hexdigest() != md5:
-            raise DownloadError(f"{url} sent a file whose checksum ({digest.hexdigest()}) is not "
-                                f"the expected {md5}; nothing was kept.")
+            raise DownloadError(Phrase("images.imagenet.checksum", {
+                "url": url, "checksum": digest.hexdigest(), "expected": md5}))
         partial.replace(target)
         return target
     finally:

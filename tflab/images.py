@@ -33,10 +33,12 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from tflab.words import Phrase
+
 # Pillow's format names we decode. MPO is how Pillow names the multi-picture JPEGs
 # that phones write, so it is a JPEG to the user.
 ACCEPTED_FORMATS = ("PNG", "JPEG", "MPO", "WEBP", "BMP", "GIF", "TIFF")
-ACCEPTED_TEXT = "accepted: PNG, JPEG, WebP, BMP, GIF, TIFF"
+ACCEPTED = Phrase("images.accepted")  # "accepted: PNG, JPEG, WebP, BMP, GIF, TIFF"
 DEFAULT_MAX_PIXELS = 40_000_000
 # Models take 28 to 300 pixels a side; a picture is kept at most this long a side, so
 # nothing after decoding handles more than a megapixel whatever the upload's size.
@@ -70,6 +72,10 @@ _ORIENTATION = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_18
 class ImageInputError(ValueError):
     """An uploaded file that cannot be used as a model input; the message says why.
 
+    Args:
+        phrase: why, as a `tflab.words.Phrase` of the catalog's `images` section: a page
+            says it in the reader's language; `str(error)` is the English.
+
     Example:
 
     >>> try:
@@ -78,6 +84,10 @@ class ImageInputError(ValueError):
     ...     print(error)  # doctest: +ELLIPSIS
     'empty.png' is empty (0 bytes); upload an image file (accepted: PNG, JPEG, ...).
     """
+
+    def __init__(self, phrase: Phrase):
+        super().__init__(str(phrase))
+        self.phrase = phrase
 
 
 def read_image(
@@ -146,9 +156,7 @@ def read_image(
             )
     data = bytes(data)
     if not data:
-        raise ImageInputError(
-            f"{name!r} is empty (0 bytes); upload an image file ({ACCEPTED_TEXT})."
-        )
+        raise ImageInputError(Phrase("images.empty", {"name": repr(name), "accepted": ACCEPTED}))
 
     # Pillow's bomb warning becomes an error only inside this block. On Python < 3.14
     # catch_warnings swaps the process-wide filter list, so other threads briefly share
@@ -163,14 +171,12 @@ def read_image(
             limit = _pillow_limit(max_pixels)
             raise ImageInputError(_too_large_message(name, _declared_size(data), limit)) from None
         except Exception as error:  # Plugins raise many undocumented types on hostile headers.
-            raise ImageInputError(f"{name!r} is damaged or truncated: {error}") from None
+            raise ImageInputError(_damaged(name, error)) from None
 
         with source:
             if source.format not in ACCEPTED_FORMATS:
-                raise ImageInputError(
-                    f"{name!r} is a {source.format} image, which is not accepted "
-                    f"({ACCEPTED_TEXT})."
-                )
+                raise ImageInputError(Phrase("images.not_accepted", {
+                    "name": repr(name), "format": source.format, "accepted": ACCEPTED}))
             width, height = source.size
             if width * height > max_pixels:
                 raise ImageInputError(_too_large_message(name, source.size, max_pixels))
@@ -190,7 +196,7 @@ def read_image(
                 limit = _pillow_limit(max_pixels)
                 raise ImageInputError(_too_large_message(name, source.size, limit)) from None
             except Exception as error:  # Decoders raise OSError, SyntaxError, EOFError...
-                raise ImageInputError(f"{name!r} is damaged or truncated: {error}") from None
+                raise ImageInputError(_damaged(name, error)) from None
     # Derived images have format None; keep the file's so `describe` can name it.
     upright.format = source.format
     upright.info.pop("exif", None)  # Its orientation is applied; nothing should turn it again.
@@ -409,10 +415,7 @@ def _high_depth_to_gray(image: Image.Image) -> Image.Image:
     raw = np.asarray(image)
     values = raw.astype(np.float32)
     if not np.all(np.isfinite(values)):
-        raise ImageInputError(
-            f"The image (mode {image.mode}) contains NaN or infinite values; "
-            "it cannot be turned into pixels."
-        )
+        raise ImageInputError(Phrase("images.not_finite", {"mode": image.mode}))
     low, high = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
     if image.mode in _SIXTEEN_BIT_MODES:
         scaled = values * (255.0 / 65535.0)
@@ -442,16 +445,24 @@ def _is_positive_int(value) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value > 0
 
 
-def _megapixels(pixels: int) -> str:
-    return f"{pixels / 1e6:,.1f}".removesuffix(".0")
+def _megapixels(pixels: int) -> int | float:
+    """Megapixels to one decimal, a whole number without one (a phrase writes a float
+    the language's way: 0.5, 0,5)."""
+    value = round(pixels / 1e6, 1)
+    return int(value) if value.is_integer() else value
 
 
-def _too_large_message(name: str, size: tuple[int, int] | None, limit: int) -> str:
+def _damaged(name: str, error: BaseException) -> Phrase:
+    return Phrase("images.damaged", {"name": repr(name), "error": str(error)})
+
+
+def _too_large_message(name: str, size: tuple[int, int] | None, limit: int) -> Phrase:
     if size is None:
-        return f"{name!r} is larger than the limit of {_megapixels(limit)} megapixels."
+        return Phrase("images.too_large", {"name": repr(name), "limit": _megapixels(limit)})
     width, height = size
-    return (f"{name!r} is {width}x{height} pixels ({_megapixels(width * height)} megapixels); "
-            f"the limit is {_megapixels(limit)} megapixels.")
+    return Phrase("images.too_large_size", {
+        "name": repr(name), "width": width, "height": height,
+        "megapixels": _megapixels(width * height), "limit": _megapixels(limit)})
 
 
 def _pillow_limit(max_pixels: int) -> int:
@@ -484,14 +495,11 @@ def _declared_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _unreadable_message(data: bytes, name: str) -> str:
+def _unreadable_message(data: bytes, name: str) -> Phrase:
     """Say "damaged" when the file starts like an accepted format, else "not an image"."""
     found = next((fmt for signature, fmt in _SIGNATURES if data.startswith(signature)), None)
     if found is None and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         found = "WebP"
     if found is not None:
-        return (
-            f"{name!r} is damaged or truncated: "
-            f"it starts like a {found} file but Pillow cannot read it."
-        )
-    return f"{name!r} is not an image: Pillow cannot read it ({ACCEPTED_TEXT})."
+        return Phrase("images.starts_like", {"name": repr(name), "format": found})
+    return Phrase("images.not_image", {"name": repr(name), "accepted": ACCEPTED})

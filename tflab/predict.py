@@ -31,11 +31,26 @@ from tflab.profile import PictureProfile, profile_for_run
 from tflab.saving import repaired_copy
 from tflab.spec import ExperimentSpec
 from tflab.store import RunStore, weights_file
-from tflab.unsure import unsure_reason
+from tflab.unsure import unsure_phrase
+from tflab.words import Phrase
 
 
 class PredictionError(ValueError):
-    """The input or the model cannot give a prediction; the message says why, for people."""
+    """The input or the model cannot give a prediction; the message says why, for people.
+
+    Args:
+        phrase: why, as a `tflab.words.Phrase` of the catalog's `predict.errors`: a page
+            says it in the reader's language; `str(error)` is the English.
+
+    Example:
+
+    >>> str(PredictionError(Phrase("predict.errors.finite")))
+    'Inputs must be finite numbers; received NaN or infinity.'
+    """
+
+    def __init__(self, phrase: Phrase):
+        super().__init__(str(phrase))
+        self.phrase = phrase
 
 
 def load_model(path: str | Path) -> keras.Model:
@@ -46,8 +61,7 @@ def load_model(path: str | Path) -> keras.Model:
     """
     path = Path(path)
     if not path.is_file():
-        raise PredictionError(f"There is no model file at {path}: the run kept no model "
-                              "(it failed, diverged or was deleted).")
+        raise PredictionError(Phrase("predict.errors.no_model_file", {"path": str(path)}))
     try:
         return keras.saving.load_model(path, safe_mode=True)
     except Exception as error:  # Keras raises ValueError, OSError, zipfile errors, ...
@@ -62,12 +76,9 @@ def load_model(path: str | Path) -> keras.Model:
                     failure = retry_error
         text = str(failure)
         if "lambda" in text.lower() or "safe_mode" in text:
-            raise PredictionError(
-                f"{path.name} holds a Python lambda, which safe mode refuses to load because it "
-                "would run code from the file. Rebuild the model with serializable layers "
-                "(for example Rescaling in place of Lambda(lambda x: x * 400)).") from None
-        raise PredictionError(f"{path.name} is not a Keras model file that can be loaded "
-                              f"({type(failure).__name__}: {text[:200]}).") from None
+            raise PredictionError(Phrase("predict.errors.lambda", {"file": path.name})) from None
+        raise PredictionError(Phrase("predict.errors.not_a_model", {
+            "file": path.name, "kind": type(failure).__name__, "error": text[:200]})) from None
 
 
 def load_model_at(store: RunStore, run_id: str, epoch: int | None = None) -> keras.Model:
@@ -100,8 +111,8 @@ def load_model_at(store: RunStore, run_id: str, epoch: int | None = None) -> ker
     try:
         load_weights(model, weights_file(store.weights_folder(run_id), epoch))
     except (OSError, ValueError) as error:
-        raise PredictionError(f"The weights of epoch {epoch} could not be loaded ({error}).") \
-            from None
+        raise PredictionError(Phrase("predict.errors.weights", {
+            "epoch": epoch, "error": str(error)})) from None
     return model
 
 
@@ -118,8 +129,11 @@ class ImagePrediction:
         top: the top classes and their probabilities, most likely first.
         inverted: True when the picture's brightness was turned over.
         notes: what was done to the picture and why, a sentence each.
-        unsure: '' or the sentence saying why the answer should not be trusted.
-        error: '' or why the picture could not be used.
+        unsure_phrase: None, or why the answer should not be trusted (`tflab.unsure`).
+        error_phrase: None, or why the picture could not be used.
+
+    `unsure` and `error` are those sentences in English ('' for None); a page says the
+    phrases in the reader's language.
     """
 
     name: str
@@ -128,8 +142,16 @@ class ImagePrediction:
     top: list[tuple[str, float]] = field(default_factory=list)
     inverted: bool = False
     notes: tuple[str, ...] = ()
-    unsure: str = ""
-    error: str = ""
+    unsure_phrase: Phrase | None = None
+    error_phrase: Phrase | None = None
+
+    @property
+    def unsure(self) -> str:
+        return str(self.unsure_phrase or "")
+
+    @property
+    def error(self) -> str:
+        return str(self.error_phrase or "")
 
 
 class Predictor:
@@ -140,11 +162,11 @@ class Predictor:
         spec: the run's experiment spec.
         profile: its training pictures (`tflab.profile`), for image runs; None when
             unknown (pictures are then used as they are). Defaults to None.
-        profile_note: '' or a sentence on where the profile came from. Defaults to ''.
+        profile_note: None, or a phrase on where the profile came from. Defaults to None.
     """
 
     def __init__(self, model: keras.Model, spec: ExperimentSpec,
-                 profile: PictureProfile | None = None, profile_note: str = ""):
+                 profile: PictureProfile | None = None, profile_note: Phrase | None = None):
         self.model = model
         self.spec = spec
         self.summary: DataSummary = summarize(spec.data.dataset, dict(spec.data.options))
@@ -162,7 +184,7 @@ class Predictor:
         run = store.get_run(run_id)
         spec = ExperimentSpec.from_dict(run.spec)
         model = load_model_at(store, run_id, epoch)
-        profile, note = None, ""
+        profile, note = None, None
         if summarize(spec.data.dataset, dict(spec.data.options)).image:
             profile, note = profile_for_run(store, run)
         return cls(model, spec, profile, note)
@@ -200,7 +222,7 @@ class Predictor:
             One `ImagePrediction` per file, in order.
         """
         if not self.summary.image:
-            raise PredictionError(f"This run's model takes {self.summary.kind} data, not images.")
+            raise PredictionError(Phrase("predict.errors.not_images", {"kind": self.summary.kind}))
         files = list(files)
         choices = [colours] * len(files) if isinstance(colours, str) else list(colours)
         allowed = COLOURS if self.can_invert else COLOURS[:2]
@@ -219,11 +241,11 @@ class Predictor:
                                                inverted=ready.inverted, notes=ready.notes))
                 prepared.append((results[-1], ready))
             except ImageInputError as error:
-                results.append(ImagePrediction(name, error=str(error)))
+                results.append(ImagePrediction(name, error_phrase=error.phrase))
             except Exception as error:  # one odd picture must not stop the others answering
-                results.append(ImagePrediction(
-                    name, error=f"{name!r} could not be prepared for the model "
-                                f"({type(error).__name__}: {error})."))
+                results.append(ImagePrediction(name, error_phrase=Phrase(
+                    "images.not_prepared", {"name": repr(name), "kind": type(error).__name__,
+                                            "error": str(error)})))
         if prepared:
             self._answer(prepared, top_k)
         return results
@@ -235,13 +257,15 @@ class Predictor:
             probabilities = self._class_probabilities(np.stack([r.view for r, _ in prepared]))
         except Exception as error:  # a model that does not take these pictures
             for result, _ in prepared:
-                result.error = (f"The model could not answer for {result.name!r} "
-                                f"({type(error).__name__}: {str(error)[:200]}).")
+                result.error_phrase = Phrase("predict.errors.no_answer", {
+                    "name": repr(result.name), "kind": type(error).__name__,
+                    "error": str(error)[:200]})
             return
         for (result, ready), row in zip(prepared, probabilities):
             order = np.argsort(row)[::-1][:top_k]
             result.top = [(names[i], float(row[i])) for i in order]
-            result.unsure = unsure_reason(result.view, row, names, self.profile, ready.plain)
+            result.unsure_phrase = unsure_phrase(result.view, row, names, self.profile,
+                                                 ready.plain)
 
     def _class_probabilities(self, x: np.ndarray) -> np.ndarray:
         out = np.asarray(self.model.predict(x, verbose=0))
@@ -259,23 +283,23 @@ class Predictor:
         try:
             x = np.asarray(rows, dtype="float32").reshape(-1, features)
         except (TypeError, ValueError):
-            raise PredictionError(f"Each input needs {features} number(s); received {rows!r}.") \
-                from None
+            raise PredictionError(Phrase("predict.errors.inputs", {
+                "features": features, "rows": repr(rows)})) from None
         if not np.all(np.isfinite(x)):
-            raise PredictionError("Inputs must be finite numbers; received NaN or infinity.")
+            raise PredictionError(Phrase("predict.errors.finite"))
         if self.summary.kind == "series":
-            raise PredictionError("This run forecasts a series: use forecast().")
+            raise PredictionError(Phrase("predict.errors.use_forecast"))
         out = np.asarray(self.model.predict(x, verbose=0)).reshape(len(x), -1)
         return out[:, 0] if out.shape[1] == 1 else out
 
     def forecast(self, history, steps: int) -> np.ndarray:
         """The next `steps` values after `history`, each fed back as the next input."""
         if self.summary.kind != "series":
-            raise PredictionError("forecast() is for series runs.")
+            raise PredictionError(Phrase("predict.errors.forecast_is_for_series"))
         window = self.spec.data.options.get("window", 30)
         values = [float(v) for v in history]
         if len(values) < 1 or not np.all(np.isfinite(values)):
-            raise PredictionError("The history must hold finite numbers.")
+            raise PredictionError(Phrase("predict.errors.history"))
         for _ in range(steps):
             x = np.asarray(values[-window:], dtype="float32").reshape(1, -1, 1)
             values.append(float(np.asarray(self.model(x, training=False))[0, -1, 0]))

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tflab.words import Phrase
+
 log = logging.getLogger(__name__)
 
 VERSION = 1
@@ -357,7 +359,7 @@ def _middle(any_along: np.ndarray) -> np.ndarray:
     return (first + last) / 2
 
 
-def profile_for_run(store, run) -> tuple[PictureProfile | None, str]:
+def profile_for_run(store, run) -> tuple[PictureProfile | None, Phrase | None]:
     """An image run's picture profile, and a sentence when it is not the one kept at training.
 
     Runs record their profile when they train. A run trained before that (or holding a
@@ -371,14 +373,15 @@ def profile_for_run(store, run) -> tuple[PictureProfile | None, str]:
         run: a stored image `Run`.
 
     Returns:
-        (profile or None, '' or a sentence for people saying where it came from).
+        (profile or None, None or a phrase for people saying where it came from, said
+        in the reader's language by a page; `str` of it is the English).
     """
     from tflab.data import DatasetUnavailable, load_dataset
     from tflab.spec import ExperimentSpec, SpecError
 
     if run.profile:
         try:
-            return PictureProfile.from_dict(run.profile), ""
+            return PictureProfile.from_dict(run.profile), None
         except (ValueError, TypeError, KeyError):
             log.info("run %s: stored profile unreadable, measured again", run.id)
     try:
@@ -386,10 +389,7 @@ def profile_for_run(store, run) -> tuple[PictureProfile | None, str]:
         data = load_dataset(spec.data.dataset, dict(spec.data.options),
                             spec.data.validation_split, spec.seed)
     except (DatasetUnavailable, SpecError, OSError) as error:
-        return None, ("This run kept no record of its training pictures and its data cannot be "
-                      f"loaded ({error}): pictures are used as they are, inverted only on "
-                      "request, and marked unsure only when the model hesitates.")
+        return None, Phrase("predict.profile.no_data", {"error": str(error)})
     profile = profile_pictures(data.x_train)
     store.set_profile(run.id, profile.to_dict())
-    return profile, ("This run was trained before TF Lab recorded its training pictures: they "
-                     "were measured now, from its data.")
+    return profile, Phrase("predict.profile.measured_now")

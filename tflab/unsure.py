@@ -27,21 +27,32 @@ from __future__ import annotations
 import numpy as np
 
 from tflab.profile import PictureProfile, look, luma
+from tflab.words import Phrase
 
 FAR = 6.0
 HESITANT = 0.5
 MIN_SPREAD = 1.0  # levels: a spread below this (pictures all alike) would make any change "far"
-# (above theirs, below theirs) for each measure of `tflab.profile.look`
-_WORDS = {"brightness": ("it is much brighter than they are", "it is much darker than they are"),
-          "contrast": ("it has much more contrast than they have",
-                       "it has much less contrast than they have"),
-          "detail": ("it has much more fine detail (grain or noise) than they have",
-                     "it has much less fine detail than they have")}
+# (above theirs, below theirs) for each measure of `tflab.profile.look`: keys of the catalog's
+# `predict.unsure` ("it is much brighter than they are")
+_WORDS = {"brightness": ("brighter", "darker"), "contrast": ("more_contrast", "less_contrast"),
+          "detail": ("more_detail", "less_detail")}
 
 
 def unsure_reason(view: np.ndarray, probabilities: np.ndarray, class_names,
                   profile: PictureProfile | None = None, plain: bool = True) -> str:
-    """Why this answer is unsure, or '' when it is not.
+    """Why this answer is unsure, in English, or '' when it is not (see `unsure_phrase`).
+
+    Example:
+
+    >>> unsure_reason(np.zeros((8, 8, 1)), np.array([0.5, 0.5]), ("a", "b"))
+    'The model hesitates: its top answer, a, has only 50%, under 75% with 2 classes.'
+    """
+    return str(unsure_phrase(view, probabilities, class_names, profile, plain) or "")
+
+
+def unsure_phrase(view: np.ndarray, probabilities: np.ndarray, class_names,
+                  profile: PictureProfile | None = None, plain: bool = True) -> Phrase | None:
+    """Why this answer is unsure, as a phrase a page says in the reader's language, or None.
 
     Args:
         view: what the model saw, (height, width, channels) in 0..255.
@@ -51,7 +62,7 @@ def unsure_reason(view: np.ndarray, probabilities: np.ndarray, class_names,
         plain: whether the picture has a plain background (`Prepared.plain`).
 
     Returns:
-        One sentence, or '' when the answer can be trusted as far as these rules see.
+        One sentence, or None when the answer can be trusted as far as these rules see.
 
     Example:
 
@@ -60,34 +71,37 @@ def unsure_reason(view: np.ndarray, probabilities: np.ndarray, class_names,
     >>> digits = np.zeros((10, 28, 28, 1), dtype="float32")
     >>> digits[:, 4:24, 11:17] = 255.0
     >>> noise = np.random.default_rng(0).uniform(0, 255, (28, 28, 1))
-    >>> unsure_reason(noise, np.array([0.01, 0.99]), ("0", "1"), profile_pictures(digits),
-    ...               plain=False)
+    >>> reason = unsure_phrase(noise, np.array([0.01, 0.99]), ("0", "1"),
+    ...                        profile_pictures(digits), plain=False)
+    >>> str(reason)
     'It looks unlike the training pictures: its background is not plain, as theirs is.'
     """
     probabilities = np.asarray(probabilities, dtype=np.float64).reshape(-1)
     if profile is not None:
         far = _far(view, profile, plain)
         if far:
-            return f"It looks unlike the training pictures: {far}."
+            return Phrase("predict.unsure.far", {"why": far})
     classes = len(probabilities)
     top = int(np.argmax(probabilities))
     threshold = 1 / classes + HESITANT * (1 - 1 / classes)
     if probabilities[top] < threshold:
-        return (f"The model hesitates: its top answer, {class_names[top]}, has only "
-                f"{probabilities[top]:.0%}, under {threshold:.0%} with {classes} classes.")
-    return ""
+        # Whole percentages as ints: "45%" in English, "45 %" in Spanish (the catalog's).
+        return Phrase("predict.unsure.hesitant", {
+            "answer": class_names[top], "share": round(float(probabilities[top]) * 100),
+            "threshold": round(threshold * 100), "classes": classes})
+    return None
 
 
-def _far(view: np.ndarray, profile: PictureProfile, plain: bool) -> str:
-    """What sets the picture apart from the training pictures, or ''."""
+def _far(view: np.ndarray, profile: PictureProfile, plain: bool) -> Phrase | None:
+    """What sets the picture apart from the training pictures, or None."""
     if profile.plain and not plain:
-        return "its background is not plain, as theirs is"
+        return Phrase("predict.unsure.not_plain")
     measures = look(luma(view)[None])
     scores = {}
     for name, (mean, spread) in profile.look.items():
         scores[name] = (float(measures[name][0]) - mean) / max(spread, MIN_SPREAD)
     name = max(scores, key=lambda n: abs(scores[n]))
     if abs(scores[name]) <= FAR:
-        return ""
+        return None
     above, below = _WORDS[name]
-    return above if scores[name] > 0 else below
+    return Phrase(f"predict.unsure.{above if scores[name] > 0 else below}")

@@ -22,25 +22,33 @@ from pathlib import Path
 
 from tflab import files
 from tflab.files import MAX_WEIGHTS_BYTES
+from tflab.words import Phrase
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 ZIP_SIGNATURE = b"PK\x03\x04"  # a .keras file is a zip archive
 
 
 class WeightsUploadError(ValueError):
-    """An upload that cannot be a weights file; the message names it and says why."""
+    """An upload that cannot be a weights file; the message names it and says why.
+
+    Args:
+        phrase: why, as a `tflab.words.Phrase` (catalog section `images.weights`): a page
+            says it in the reader's language; `str(error)` is the English.
+    """
+
+    def __init__(self, phrase: Phrase):
+        super().__init__(str(phrase))
+        self.phrase = phrase
 
 
 def store_weights(data: bytes, name: str, root: str | Path | None = None) -> str:
     """Keep an uploaded .h5 / .weights.h5 under `<root>/weights/`; returns its id, the
     value of `model.base.weights` that names it."""
     if not name.endswith(".h5"):
-        raise WeightsUploadError(f"{name!r} is not a .h5 or .weights.h5 file.")
+        raise WeightsUploadError(Phrase("images.weights.not_h5", {"name": repr(name)}))
     _check_size(data, name)
     if not data.startswith(HDF5_SIGNATURE):
-        raise WeightsUploadError(f"{name!r} is not an HDF5 weights file (it does not start with "
-                                 "HDF5's signature); save the weights with "
-                                 "model.save_weights('name.weights.h5').")
+        raise WeightsUploadError(Phrase("images.weights.not_hdf5", {"name": repr(name)}))
     suffix = ".weights.h5" if name.endswith(".weights.h5") else ".h5"
     return files.keep(data, files.WEIGHTS_FOLDER, suffix, root)
 
@@ -58,13 +66,10 @@ def store_model(data: bytes, name: str, root: str | Path | None = None) -> str:
     tflab.weights.WeightsUploadError: mine.keras is not a Keras model file that can be loaded (...).
     """
     if not name.endswith(".keras"):
-        raise WeightsUploadError(f"{name!r} is not a saved Keras model (.keras); save one with "
-                                 "model.save('name.keras').")
+        raise WeightsUploadError(Phrase("images.weights.not_keras", {"name": repr(name)}))
     _check_size(data, name)
     if not data.startswith(ZIP_SIGNATURE):
-        raise WeightsUploadError(f"{name!r} is not a saved Keras model (a .keras file is a zip "
-                                 "archive and this is not one); save one with "
-                                 "model.save('name.keras').")
+        raise WeightsUploadError(Phrase("images.weights.not_zip", {"name": repr(name)}))
     kept = files.keep(data, files.WEIGHTS_FOLDER, ".keras", root)
     path = files.path("base model", kept, root)
     from tflab.predict import PredictionError, load_model  # loads TensorFlow
@@ -74,12 +79,19 @@ def store_model(data: bytes, name: str, root: str | Path | None = None) -> str:
     except PredictionError as error:
         path.unlink(missing_ok=True)
         # The message names the kept copy; the person knows the file by its own name.
-        text = str(error).replace(str(path), name).replace(path.name, name)
-        raise WeightsUploadError(text) from None
+        raise WeightsUploadError(_renamed(error.phrase, path, name)) from None
     return kept
+
+
+def _renamed(phrase: Phrase, path: Path, name: str) -> Phrase:
+    """`phrase` with the kept file's path or name, wherever a value says it, as `name`."""
+    values = {key: value.replace(str(path), name).replace(path.name, name)
+              if isinstance(value, str) else value for key, value in phrase.values.items()}
+    return Phrase(phrase.key, values)
 
 
 def _check_size(data: bytes, name: str) -> None:
     if len(data) > MAX_WEIGHTS_BYTES:
-        raise WeightsUploadError(f"{name!r} is {len(data) / 2**20:.0f} MB; the limit is "
-                                 f"{MAX_WEIGHTS_BYTES // 2**20} MB.")
+        raise WeightsUploadError(Phrase("images.weights.too_big", {
+            "name": repr(name), "megabytes": round(len(data) / 2**20),
+            "limit": MAX_WEIGHTS_BYTES // 2**20}))

@@ -14,6 +14,7 @@ from tflab.profile import (PictureProfile, background, ink_measures, profile_for
                            profile_pictures)
 from tflab.recipes import get_recipe
 from tflab.store import RunStore
+from tflab.words import Words
 
 
 def test_docstring_examples_run():
@@ -115,10 +116,11 @@ def test_a_run_from_before_profiles_is_measured_once_from_its_data(tmp_path, pro
     assert store.get_run(run_id).profile is None  # as every run trained before this
     profile, note = profile_for_run(store, store.get_run(run_id))
     assert profile == profile
-    assert note == ("This run was trained before TF Lab recorded its training pictures: they "
-                    "were measured now, from its data.")
+    assert str(note) == ("This run was trained before TF Lab recorded its training pictures: "
+                         "they were measured now, from its data.")
+    assert Words.load("es").say(note).startswith("Esta ejecución se entrenó antes")
     again, note = profile_for_run(store, store.get_run(run_id))  # kept in the store
-    assert again == profile and note == ""
+    assert again == profile and note is None
 
 
 def test_a_run_whose_data_is_gone_has_no_profile_and_says_what_follows(tmp_path):
@@ -127,6 +129,7 @@ def test_a_run_whose_data_is_gone_has_no_profile_and_says_what_follows(tmp_path)
     run_id = store.create_run("multiclass", spec.to_dict(), 10)  # MNIST is not cached here
     profile, note = profile_for_run(store, store.get_run(run_id))
     assert profile is None
+    note = str(note)  # the English; a page says it in the reader's language
     assert note.startswith("This run kept no record of its training pictures and its data "
                            "cannot be loaded (")
     assert note.endswith("pictures are used as they are, inverted only on request, and marked "
