@@ -158,7 +158,7 @@ def series_ui() -> None:
         np.concatenate([data.x_train[0, :, 0], data.y_train[:, -1, 0]])
     forecast = predictor.forecast(history, steps)
     st.plotly_chart(figures.series_chart(history.tolist(), forecast.tolist(),
-                                         len(history)), key="predict.forecast")
+                                         len(history), words=words()), key="predict.forecast")
 
 
 if summary.image:

@@ -74,7 +74,7 @@ def evaluation_ui(run: Run) -> None:
     wrong = evaluation.misclassified()
     left, right = st.columns([3, 2])
     with left:
-        clicked = st.plotly_chart(figures.confusion_chart(evaluation.matrix, names),
+        clicked = st.plotly_chart(figures.confusion_chart(evaluation.matrix, names, words=words()),
                                   on_select="rerun" if wrong else "ignore",
                                   selection_mode="points", key=f"evaluate.matrix.{run.id}")
     with right:

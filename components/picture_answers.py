@@ -18,7 +18,7 @@ import numpy as np
 import streamlit as st
 
 from components import figures
-from components.language import say, t
+from components.language import say, t, words
 from components.messages import plain, safe
 from components.thumbnails import thumbnail
 from tflab.prepare import COLOURS
@@ -76,7 +76,7 @@ def picture_answer_ui(result, picture_key: str, position: int, can_invert: bool,
         view.image(thumbnail(seen, side=SHOWN_WIDTH), caption=t("predict.model_sees"),
                    width=SHOWN_WIDTH)
         with chart:
-            st.plotly_chart(figures.top_k_chart(result.top), key=f"predict.top.{position}")
+            st.plotly_chart(figures.top_k_chart(result.top, words=words()), key=f"predict.top.{position}")
         if result.unsure_phrase:
             st.warning(safe(t("predict.unsure.warning", reason=say(result.unsure_phrase))),
                        icon=":material/help:")
