@@ -23,7 +23,7 @@ if not runs:
 ids = [r.id for r in runs]
 wanted = st.query_params.get("run")
 run_id = st.selectbox(t("predict.run"), ids, index=ids.index(wanted) if wanted in ids else 0,
-                      format_func={r.id: run_title(r) for r in runs}.get,
+                      format_func={r.id: run_title(r, words()) for r in runs}.get,
                       key="predict.run")
 run = store.get_run(run_id)
 try:
@@ -35,7 +35,7 @@ summary = summarize(spec.data.dataset, dict(spec.data.options))
 
 # The final model, or the model as it was at a kept past epoch (its first, its best).
 choices = model_choices(run.epochs_done, store.weight_epochs(run_id),
-                        spec.data.validation_split > 0)
+                        spec.data.validation_split > 0, words())
 linked = st.query_params.get("epoch", "")
 epoch = None
 if len(choices) > 1:

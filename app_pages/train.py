@@ -44,7 +44,7 @@ if wanted not in ids:
     wanted = ids[0]
 # No status in the label: the page keeps a widget's label until a full rerun, and the run's
 # status changes under it; the progress line below shows the status live.
-labels = {r.id: run_title(r) for r in runs}
+labels = {r.id: run_title(r, words()) for r in runs}
 run_id = pick.selectbox(t("train.run"), ids, index=ids.index(wanted), format_func=labels.get,
                         key=f"train.pick.{wanted}", label_visibility="collapsed")
 if run_id != st.query_params.get("run"):

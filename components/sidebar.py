@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.language import say, t
+from components.language import say, t, words
 from components.messages import plain
 from components.state import run_store
 from tflab.progress import short_status
@@ -66,7 +66,7 @@ def _runs_list() -> None:
     for run in runs:
         place = queued.index(run.id) + 1 if run.id in queued else None
         # The state first: a link is one line, and a long title is cut at its end.
-        text = f"{say(short_status(run, place, training_now))} · {run_title(run)}"
+        text = f"{say(short_status(run, place, training_now))} · {run_title(run, words())}"
         st.page_link("app_pages/train.py", label=plain(text), help=plain(text),
                      icon=":material/play_circle:" if run.status == "running"
                      else ":material/schedule:", query_params={"run": run.id})

@@ -44,15 +44,16 @@ from PIL import Image, ImageFilter
 from tflab.images import gray_array, to_model_array
 from tflab.profile import (INK_LEVELS, PictureProfile, background, ink_measures, ink_of,
                            polarity_name)
+from tflab.words import Phrase
 
 COLOURS = ("auto", "as_is", "invert")
 WORK_SCALE = 4  # strokes are measured and thickened at 4x the model's size: finer steps
 MAX_GROW = 12  # pixels (at the work scale) a stroke may grow on each side
 FAINT = 13.0  # ink (of 255) below this is background when cropping: 5%, paper noise
 SOFTENING = (0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)  # Gaussian sigmas tried, in pixels
-_WORDS = {"light_on_dark": "light on dark", "dark_on_light": "dark on light"}
-_PICTURE = {"light_on_dark": "light on a dark background",
-            "dark_on_light": "dark on a light background"}
+# What a model learned and what a picture is, as said in a note (tflab/locales: prepare).
+_WORDS = {name: Phrase(f"prepare.learned.{name}") for name in ("light_on_dark", "dark_on_light")}
+_PICTURE = {name: Phrase(f"prepare.picture.{name}") for name in ("light_on_dark", "dark_on_light")}
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class Prepared:
 
     view: np.ndarray
     inverted: bool
-    notes: tuple[str, ...]
+    notes: tuple[Phrase, ...]
     polarity: str
     plain: bool
 
@@ -130,33 +131,31 @@ def prepare(image: Image.Image, shape: tuple, profile: PictureProfile | None = N
             if profile.polarity == "dark_on_light":
                 view = 255.0 - view
             return Prepared(view[:, :, None], invert, (*notes, note), picture_polarity, plain)
-        notes = (*notes, "No drawing stands out from the background: the whole picture is "
-                         "used.")
+        notes = (*notes, Phrase("prepare.no_drawing"))
     view = to_model_array(Image.fromarray(np.round(gray).astype(np.uint8)), height, width, 1,
                           autocontrast=autocontrast)
     return Prepared(view, invert, notes, picture_polarity, plain)
 
 
 def _polarity(colours: str, profile: PictureProfile | None, picture: str,
-              plain: bool) -> tuple[bool, tuple[str, ...]]:
+              plain: bool) -> tuple[bool, tuple[Phrase, ...]]:
     """Whether to invert a grayscale picture, and the sentence that says why."""
     if colours == "invert":
-        return True, ("Inverted, as chosen.",)
+        return True, (Phrase("prepare.inverted_as_chosen"),)
     if colours == "as_is":
         return False, ()
     if profile is None or not profile.invertible:
         return False, ()
     if picture == "unclear":
         return False, () if plain else (
-            "Used as it is: without a plain background it cannot be told whether it is "
-            f"{_WORDS[profile.polarity]}.",)
+            Phrase("prepare.used_as_is", {"learned": _WORDS[profile.polarity]}),)
     if picture != profile.polarity:
-        return True, (f"Inverted: it is {_PICTURE[picture]}, and this model learned "
-                      f"{_WORDS[profile.polarity]}.",)
+        return True, (Phrase("prepare.inverted", {"picture": _PICTURE[picture],
+                                                  "learned": _WORDS[profile.polarity]}),)
     return False, ()
 
 
-def _fit_strokes(ink: np.ndarray, profile: PictureProfile) -> tuple[np.ndarray, str]:
+def _fit_strokes(ink: np.ndarray, profile: PictureProfile) -> tuple[np.ndarray, Phrase]:
     """The ink (h, w; 0 background) cropped, thickened, fitted, centred and softened.
 
     Sizes are those of the ink's core (pixels holding at least half the strongest ink),
@@ -177,15 +176,12 @@ def _fit_strokes(ink: np.ndarray, profile: PictureProfile) -> tuple[np.ndarray, 
     view = _centred(_scaled(work, _fit(work, profile)), profile)
     sigma = min(SOFTENING, key=lambda s: abs(_softness(_blurred(view, s)) - profile.softness))
     view = _blurred(view, sigma)
-    done = [f"fitted into the {box_width}x{box_height} pixels the training strokes fill, "
-            f"centred by its {'mass' if profile.centring == 'mass' else 'box'}"]
-    if grow:
-        done.append(f"its lines thickened to about {profile.stroke_width:.0f} pixels")
-    if sigma:
-        done.append("its edges softened like theirs")
-    text = "Cropped to the drawing, " + ", ".join(done[:-1]) + \
-        (" and " if len(done) > 1 else "") + done[-1] + "."
-    return view, text
+    # One sentence per combination of what was done: each language joins the parts its way.
+    key = "prepare.cropped" + ("_thickened" if grow else "") + ("_softened" if sigma else "")
+    centring = "mass" if profile.centring == "mass" else "box"
+    return view, Phrase(key, {"width": box_width, "height": box_height,
+                              "centring": Phrase(f"prepare.by_{centring}"),
+                              "stroke": f"{profile.stroke_width:.0f}"})
 
 
 def _fit(ink: np.ndarray, profile: PictureProfile) -> float:

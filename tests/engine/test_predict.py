@@ -89,7 +89,7 @@ def test_drawn_3_and_7_come_out_3_and_7_and_noise_is_unsure(digits_run):
     assert three.top[0][0] == "3" and seven.top[0][0] == "7"
     assert three.unsure == seven.unsure == ""
     assert three.inverted and seven.inverted
-    assert three.notes[0] == ("Inverted: it is dark on a light background, and this model "
+    assert str(three.notes[0]) == ("Inverted: it is dark on a light background, and this model "
                               "learned light on dark.")
     assert noise.unsure == ("It looks unlike the training pictures: its background is not "
                             "plain, as theirs is.")

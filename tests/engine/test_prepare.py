@@ -40,7 +40,7 @@ def test_preparing_pictures_does_not_load_tensorflow():
 def test_a_drawing_on_paper_is_inverted_for_white_on_black_digits_and_says_so(profile):
     prepared = prepare(drawn_three(), DIGIT, profile)
     assert prepared.inverted and prepared.polarity == "dark_on_light" and prepared.plain
-    assert prepared.notes[0] == ("Inverted: it is dark on a light background, and this model "
+    assert str(prepared.notes[0]) == ("Inverted: it is dark on a light background, and this model "
                                  "learned light on dark.")
     assert prepared.view[0, 0, 0] == 0 and prepared.view.max() > 200  # white ink on black
 
@@ -49,21 +49,21 @@ def test_a_white_on_black_drawing_is_left_as_it_is(profile):
     light_on_dark = Image.fromarray(255 - np.asarray(drawn_three()))
     prepared = prepare(light_on_dark, DIGIT, profile)
     assert not prepared.inverted and prepared.polarity == "light_on_dark"
-    assert not any("Inverted" in note for note in prepared.notes)
+    assert not any("Inverted" in str(note) for note in prepared.notes)
     inverted = prepare(drawn_three(), DIGIT, profile).view
     np.testing.assert_allclose(prepared.view, inverted, atol=2)  # the same digit either way
 
 
 def test_the_choice_as_is_keeps_a_drawing_dark_on_light(profile):
     prepared = prepare(drawn_three(), DIGIT, profile, colours="as_is")
-    assert not prepared.inverted and prepared.notes[0].startswith("No drawing stands out")
+    assert not prepared.inverted and str(prepared.notes[0]).startswith("No drawing stands out")
     assert prepared.view.mean() > 200  # white paper where the model learned black
 
 
 def test_the_choice_invert_turns_a_white_on_black_drawing_over(profile):
     light_on_dark = Image.fromarray(255 - np.asarray(drawn_three()))
     prepared = prepare(light_on_dark, DIGIT, profile, colours="invert")
-    assert prepared.inverted and prepared.notes[0] == "Inverted, as chosen."
+    assert prepared.inverted and str(prepared.notes[0]) == "Inverted, as chosen."
 
 
 def test_without_a_profile_a_picture_is_inverted_only_on_request():
@@ -108,7 +108,7 @@ def test_a_drawing_anywhere_at_any_size_fills_the_training_box_at_its_place(prof
     assert measured["box_column"] == pytest.approx(profile.ink_centre[1], abs=1)
     # A marker shrunk from 280 to 28 pixels is about 1.4 pixels wide; thickened like theirs:
     assert measured["stroke"] == pytest.approx(profile.stroke_width, abs=0.8)
-    assert "Cropped to the drawing, fitted into the 14x20 pixels" in prepared.notes[-1]
+    assert "Cropped to the drawing, fitted into the 14x20 pixels" in str(prepared.notes[-1])
 
 
 def test_the_same_drawing_in_two_places_gives_the_same_view(profile):
@@ -118,8 +118,8 @@ def test_the_same_drawing_in_two_places_gives_the_same_view(profile):
 
 
 def test_a_thin_pen_is_thickened_and_a_thick_one_is_not(profile):
-    thin = prepare(drawn_three(pen=6), DIGIT, profile).notes[-1]
-    thick = prepare(drawn_three(pen=60), DIGIT, profile).notes[-1]
+    thin = str(prepare(drawn_three(pen=6), DIGIT, profile).notes[-1])
+    thick = str(prepare(drawn_three(pen=60), DIGIT, profile).notes[-1])
     assert "its lines thickened to about 3 pixels" in thin
     assert "thickened" not in thick
 
@@ -138,13 +138,34 @@ def test_a_training_digit_comes_out_nearly_as_it_went_in(digits, profile):
 def test_noise_has_no_background_to_crop_to_and_is_used_whole(profile):
     prepared = prepare(noise_photo(), DIGIT, profile)
     assert not prepared.plain and not prepared.inverted
-    assert prepared.notes == ("Used as it is: without a plain background it cannot be told "
+    assert tuple(map(str, prepared.notes)) == ("Used as it is: without a plain background it cannot be told "
                               "whether it is light on dark.",)
     assert prepared.view.mean() == pytest.approx(127, abs=15)
 
 
 def test_a_blank_page_has_no_drawing(profile):
     prepared = prepare(Image.new("L", (200, 200), 255), DIGIT, profile)
-    assert prepared.notes == ("No drawing stands out from the background: the whole picture "
+    assert tuple(map(str, prepared.notes)) == ("No drawing stands out from the background: the whole picture "
                               "is used.",)
     assert prepared.view.min() == 255
+
+
+def test_what_was_done_is_said_in_spanish_too(profile):
+    from tflab.words import Words
+
+    es = Words.load("es")
+    notes = [es.say(note) for note in prepare(drawn_three(pen=6), DIGIT, profile).notes]
+    assert notes[0] == ("Invertida: es oscura sobre un fondo claro, y este modelo aprendió "
+                        "claro sobre oscuro.")
+    assert notes[-1].startswith("Recortada al dibujo, encajada en los 14x20 píxeles")
+    assert "⟦" not in " ".join(notes)
+
+
+def test_every_note_a_picture_can_get_is_in_both_catalogs():
+    from tflab.words import catalog
+
+    keys = [f"prepare.cropped{a}{b}" for a in ("", "_thickened") for b in ("", "_softened")]
+    keys += [f"prepare.{group}.{name}" for group in ("learned", "picture")
+             for name in ("light_on_dark", "dark_on_light")] + ["prepare.by_mass", "prepare.by_box"]
+    for language in ("es", "en"):
+        assert all(key in catalog(language) for key in keys)
