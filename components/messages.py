@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from components.language import say
+from components.language import say, t
 from tflab.spec import SpecError
 from tflab.words import Phrase
 
@@ -67,19 +67,25 @@ def error_text(error: BaseException) -> str:
     """An error's message for `st.error`, in the reader's language where the engine named it.
 
     An engine error a person reads carries `phrase` (a `tflab.words.Phrase`; its
-    `str` is the English): said here in the session's language. A SpecError's field
-    and received value show as code.
+    `str` is the English): said here in the session's language. A SpecError is worded
+    from its parts (`errors.must_be`): its field and received value show as code, what
+    is allowed and the hint are said in the session's language.
 
     Example:
 
     >>> error_text(SpecError("recipe", "x**y**", "a recipe name"))
     "`recipe` must be a recipe name; received `'x**y**'`."
     """
+    if isinstance(error, SpecError):
+        return _spec_error_text(error)
     phrase = getattr(error, "phrase", None)
     if isinstance(phrase, Phrase):  # the engine's structured words: in the reader's language
         return safe(say(phrase))
-    if isinstance(error, SpecError):
-        text = (f"{code(error.field)} must be {safe(error.allowed)}; received "
-                f"{code(repr(error.value))}.")
-        return text + (f" {safe(error.hint)}" if error.hint else "")
     return safe(str(error))
+
+
+def _spec_error_text(error: SpecError) -> str:
+    # The catalog's sentence is ours; every value put into it is escaped or a code span.
+    text = t("errors.must_be", field=code(error.field), allowed=safe(say(error.allowed)),
+             value=code(repr(error.value)))
+    return text + (f" {safe(say(error.hint))}" if error.hint else "")

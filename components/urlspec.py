@@ -23,6 +23,7 @@ import json
 import zlib
 
 from tflab.spec import ExperimentSpec, SpecError
+from tflab.words import Phrase
 
 PARAM = "spec"
 MAX_JSON = 200_000  # bytes; a real spec is a few thousand
@@ -44,6 +45,5 @@ def decode(text: str) -> ExperimentSpec:
         data = json.loads(raw)
     except (binascii.Error, zlib.error, ValueError, UnicodeDecodeError, RecursionError):
         raise SpecError("spec", text[:24] + ("..." if len(text) > 24 else ""),
-                        "an experiment link made by TF Lab", "The link is damaged; "
-                        "open a recipe instead.") from None
+                        Phrase("allowed.tf_lab_link"), Phrase("errors.hint.damaged_link")) from None
     return ExperimentSpec.from_dict(data, older_paths=False)

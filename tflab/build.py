@@ -21,10 +21,20 @@ import numpy as np
 from tflab import files, imagenet
 from tflab.spec import RUN_BASE, BaseSpec, ExperimentSpec, LayerSpec, SpecError
 from tflab.spec.model import MAX_PARAMETERS, head_shapes
+from tflab.spec.params import Amount, said
+from tflab.words import Phrase
 
 
 class BuildError(ValueError):
-    """The spec is valid but its model cannot be made here (missing or wrong weights file)."""
+    """The spec is valid but its model cannot be made here (missing or wrong weights file).
+
+    Raised with a `tflab.words.Phrase`: `str(error)` is its English, `phrase` says it in
+    the reader's language.
+    """
+
+    def __init__(self, phrase: Phrase | str):
+        super().__init__(str(phrase))
+        self.phrase = phrase if isinstance(phrase, Phrase) else None
 
 
 class ShapeMismatch(ValueError):
@@ -89,11 +99,8 @@ def _cached_imagenet(name: str) -> Path:
     """ImageNet weights from the Keras cache; building never downloads them."""
     found = imagenet.cached(name)
     if found is None:
-        raise BuildError(f"ImageNet weights for {name} are not in the Keras cache "
-                         f"({imagenet.path(name)}). Download them on request (Build page, or "
-                         f"`python -m tflab weights {name}`), upload a weights file (.h5 or "
-                         ".weights.h5; `python -m tflab import` on the command line), or use "
-                         "'' for random weights.")
+        raise BuildError(Phrase("errors.build.imagenet_not_cached", {
+            "name": name, "path": str(imagenet.path(name))}))
     return found
 
 
@@ -109,11 +116,9 @@ def weights_file(spec: BaseSpec) -> Path | None:
     try:
         return files.check_size(path, limit, f"`model.base.weights` ({spec.weights})")
     except FileNotFoundError:
-        raise BuildError(f"`model.base.weights`: there is no weights file {spec.weights} in "
-                         "TF Lab's store; upload it again (Build, or `python -m tflab import "
-                         "file.h5`).") from None
+        raise BuildError(Phrase("errors.build.no_weights_file", {"file": spec.weights})) from None
     except files.FileTooLarge as error:
-        raise BuildError(str(error)) from None
+        raise BuildError(said(error)) from None
 
 
 def build_base(spec: BaseSpec, input_shape: tuple) -> keras.Model:
@@ -130,13 +135,14 @@ def build_base(spec: BaseSpec, input_shape: tuple) -> keras.Model:
                 warnings.simplefilter("ignore", UserWarning)
                 base.load_weights(str(path))
         except Exception as error:  # Keras raises ValueError, OSError or KeyError here
-            raise BuildError(f"`model.base.weights`: {spec.weights} does not hold {spec.name} "
-                             f"weights ({type(error).__name__}: {str(error)[:300]})") from None
+            raise BuildError(Phrase("errors.build.wrong_weights", {
+                "file": spec.weights, "name": spec.name,
+                "error": f"{type(error).__name__}: {str(error)[:300]}"})) from None
     names = [layer.name for layer in base.layers]
     if spec.cut_layer not in names:
         near = [n for n in names if n.startswith(spec.cut_layer[:3])][:8]
-        raise BuildError(f"`model.base.cut_layer`: {spec.name} has no layer {spec.cut_layer!r}; "
-                         f"some of its layers: {', '.join(near or names[-8:])}.")
+        raise BuildError(Phrase("errors.build.no_such_layer_some", {
+            "base": spec.name, "layer": repr(spec.cut_layer), "layers": ", ".join(near or names[-8:])}))
     cut = keras.Model(base.input, base.get_layer(spec.cut_layer).output, name=f"{spec.name}_base")
     _freeze(cut, spec.trainable_layers)
     return cut
@@ -177,18 +183,16 @@ def load_base_model(spec: BaseSpec) -> keras.Model:
     the store by its id, checked against the size limit, loaded with safe_mode."""
     from tflab.predict import PredictionError, load_model  # safe_mode, with clear messages
 
-    label = spec.model_label
+    label = spec.model_phrase
     try:
         path = files.check_size(files.path("base model", spec.weights),
-                                files.MAX_WEIGHTS_BYTES, "its file")
+                                files.MAX_WEIGHTS_BYTES, Phrase("errors.build.its_file"))
         return load_model(path)
     except FileNotFoundError:
-        raise BuildError(f"`model.base.weights`: {label} cannot be used as a base: there is no "
-                         "model file for it in TF Lab's store (the run kept no model, or it "
-                         "was deleted).") from None
+        raise BuildError(Phrase("errors.build.no_model_file", {"model": label})) from None
     except (files.FileTooLarge, PredictionError) as error:
-        raise BuildError(f"`model.base.weights`: {label} cannot be used as a base: "
-                         f"{error}") from None
+        raise BuildError(Phrase("errors.build.unusable_base", {
+            "model": label, "error": said(error)})) from None
 
 
 def run_base(spec: BaseSpec, input_shape: tuple) -> tuple[keras.Model, float]:
@@ -199,26 +203,25 @@ def run_base(spec: BaseSpec, input_shape: tuple) -> tuple[keras.Model, float]:
 
     >>> base, scale = run_base(BaseSpec("run", "run:r1", "layer_2_dense", 0), (28, 28, 1))  # doctest: +SKIP
     """
-    label = spec.model_label
+    label = spec.model_phrase
     source = load_base_model(spec)
     expected = tuple(source.input_shape[1:])
     if expected != tuple(input_shape):
-        raise BuildError(f"`model.input_shape`: {label} takes examples of shape "
-                         f"{list(expected)}, this experiment's are {list(input_shape)}; use data "
-                         "of the same shape (image size and channels) as that model's.")
+        raise BuildError(Phrase("errors.build.base_shape", {
+            "model": label, "expected": list(expected), "shape": list(input_shape)}))
     scale, layers = run_layers(source)
     names = [layer.name for layer in layers]
     if spec.cut_layer not in names:
-        raise BuildError(f"`model.base.cut_layer`: {label} has no layer "
-                         f"{spec.cut_layer!r}; its layers: {', '.join(names)}.")
+        raise BuildError(Phrase("errors.build.no_such_layer", {
+            "base": label, "layer": repr(spec.cut_layer), "layers": ", ".join(names)}))
     inputs = x = keras.Input(shape=input_shape, name="base_input")
     try:
         for layer in layers[:names.index(spec.cut_layer) + 1]:
             x = layer(x)
     except Exception as error:  # a model whose layers are not one chain (branches, merges)
-        raise BuildError(f"`model.base.weights`: {label} is not a single chain of "
-                         f"layers up to {spec.cut_layer!r} ({type(error).__name__}: "
-                         f"{str(error)[:200]})") from None
+        raise BuildError(Phrase("errors.build.not_a_chain", {
+            "model": label, "layer": repr(spec.cut_layer),
+            "error": f"{type(error).__name__}: {str(error)[:200]}"})) from None
     cut = keras.Model(inputs, x, name=f"run_{spec.run_id}_base" if spec.run_id else "saved_model_base")
     _freeze(cut, spec.trainable_layers)
     return cut, scale
@@ -236,10 +239,9 @@ def build_model(spec: ExperimentSpec) -> keras.Model:
     if base is not None and base.name == RUN_BASE:
         cut, scale = run_base(base, spec.model.input_shape)
         if not np.isclose(scale, spec.augmentation.rescale, rtol=1e-4):
-            raise BuildError(f"`augmentation.rescale`: {base.model_label} was trained on "
-                             f"inputs multiplied by {scale:.6g}, this experiment multiplies by "
-                             f"{spec.augmentation.rescale:.6g}; set the same rescale so the base "
-                             "sees its inputs as it learned them.")
+            raise BuildError(Phrase("errors.build.rescale", {
+                "model": base.model_phrase, "scale": Amount(scale, ".6g"),
+                "rescale": Amount(spec.augmentation.rescale, ".6g")}))
         # training=False: the reused layers stay in inference mode (no dropout, batch
         # normalization keeps its statistics), as Keras' transfer-learning guide advises.
         x = cut(x, training=False)
@@ -266,8 +268,8 @@ def check_head(spec: ExperimentSpec, cut: keras.Model) -> None:
     held = int(cut.count_params())
     if held > MAX_PARAMETERS:
         raise SpecError("model.base.cut_layer", spec.model.base.cut_layer,
-                        f"a cut that keeps the base within {MAX_PARAMETERS:,} parameters",
-                        f"Up to this layer the base holds {held:,}; cut it lower.")
+                        Phrase("allowed.cut_within", {"limit": Amount(MAX_PARAMETERS, ",")}),
+                        Phrase("errors.hint.cut_lower", {"held": Amount(held, ",")}))
     try:
         head_shapes(spec.model.layers, tuple(cut.output.shape[1:]), held)
     except SpecError as error:

@@ -34,11 +34,12 @@ from datetime import datetime
 from tflab.recipes import RECIPES, get_recipe
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.store import RunNotFound, RunStore
+from tflab.words import Phrase
 
 
 def _parse_setting(text: str) -> tuple[str, object]:
     if "=" not in text:
-        raise SpecError("--set", text, "path=value, like fit.epochs=20")
+        raise SpecError("--set", text, Phrase("allowed.set_option"))
     path, raw = text.split("=", 1)
     try:
         value = json.loads(raw)

@@ -28,6 +28,8 @@ import stat
 from pathlib import Path, PurePath
 
 from tflab.spec.names import BASE_MODEL, CSV_ID, NETWORK_WEIGHTS, RUN_PREFIX, TextPattern
+from tflab.spec.params import Amount
+from tflab.words import Phrase
 
 MB = 1024 * 1024
 MAX_CSV_BYTES = 20 * MB
@@ -43,7 +45,15 @@ _KINDS: dict[str, TextPattern] = {"csv": CSV_ID, "weights": NETWORK_WEIGHTS,
 
 
 class FileTooLarge(ValueError):
-    """A file over its size limit, or not a regular file; the message names both."""
+    """A file over its size limit, or not a regular file; the message names both.
+
+    Raised with a `tflab.words.Phrase`: `str(error)` is its English, `phrase` says it in
+    the reader's language.
+    """
+
+    def __init__(self, phrase: Phrase | str):
+        super().__init__(str(phrase))
+        self.phrase = phrase if isinstance(phrase, Phrase) else None
 
 
 def relative(kind: str, name: str) -> tuple[str, ...]:
@@ -126,19 +136,20 @@ def keep(data: bytes, folder: tuple[str, ...], suffix: str,
     return name
 
 
-def check_size(file: str | Path, limit: int, what: str) -> Path:
+def check_size(file: str | Path, limit: int, what: Phrase | str) -> Path:
     """`file` when it is a regular file of at most `limit` bytes, for a loader that opens it
     itself (Keras); FileTooLarge or FileNotFoundError otherwise."""
     file = Path(file)
     info = file.stat()  # FileNotFoundError when it is not there
     if not stat.S_ISREG(info.st_mode):
-        raise FileTooLarge(f"{what} is not a regular file.")
+        raise FileTooLarge(Phrase("errors.file.not_regular", {"what": what}))
     if info.st_size > limit:
-        raise FileTooLarge(f"{what} is {_size(info.st_size)}; the limit is {_size(limit)}.")
+        raise FileTooLarge(Phrase("errors.file.too_large", {
+            "what": what, "size": _size(info.st_size), "limit": _size(limit)}))
     return file
 
 
-def read_capped(file: str | Path, limit: int, what: str) -> bytes:
+def read_capped(file: str | Path, limit: int, what: Phrase | str) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; FileTooLarge otherwise.
 
     The size is checked on the open file and the read itself stops one byte past the
@@ -156,15 +167,17 @@ def read_capped(file: str | Path, limit: int, what: str) -> bytes:
     """
     with open(file, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise FileTooLarge(f"{what} is not a regular file.")
+            raise FileTooLarge(Phrase("errors.file.not_regular", {"what": what}))
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise FileTooLarge(f"{what} is over the limit of {_size(limit)}.")
+        raise FileTooLarge(Phrase("errors.file.over_limit", {"what": what, "limit": _size(limit)}))
     return data
 
 
-def _size(count: int) -> str:
-    return f"{count / MB:,.0f} MB" if count >= MB else f"{count:,} bytes"
+def _size(count: int) -> Phrase:
+    if count >= MB:
+        return Phrase("errors.size.megabytes", {"n": Amount(count / MB, ",.0f")})
+    return Phrase("errors.size.bytes", {"n": Amount(count, ",")})
 
 
 def _root(root: str | Path | None) -> Path:

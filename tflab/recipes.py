@@ -339,4 +339,5 @@ def get_recipe(name: str) -> Recipe:
     for recipe in RECIPES:
         if recipe.name == name:
             return recipe
-    raise SpecError("recipe", name, "one of " + ", ".join(r.name for r in RECIPES))
+    names = ", ".join(r.name for r in RECIPES)
+    raise SpecError("recipe", name, Phrase("allowed.one_of", {"choices": names}))

@@ -42,7 +42,7 @@ from tflab.data.series import make_series, read_csv_column, time_split, windows
 from tflab.data.shapes import make_shapes
 from tflab.data.split import split
 from tflab.spec.names import CSV_COLUMN, CSV_ID, DATASET_ID
-from tflab.spec.params import MissingInput, Param, SpecError
+from tflab.spec.params import Amount, MissingInput, Param, SpecError, said
 from tflab.words import Phrase
 
 PATTERNS = ("circles", "xor", "moons", "gaussians", "spiral")
@@ -114,8 +114,8 @@ def _load_pair(options: dict, validation_split: float, seed: int) -> Dataset:
 def _check_pair(options: dict) -> None:
     if options["first"] == options["second"]:
         raise SpecError("data.options.second", options["second"],
-                        f"a digit other than `first` ({options['first']})",
-                        "A pair needs two different digits.")
+                        Phrase("allowed.other_digit", {"first": options["first"]}),
+                        Phrase("errors.hint.two_digits"))
 
 
 # mnist and fashion_mnist: Keras's downloads, from its cache.
@@ -152,21 +152,23 @@ def _shapes_summary(options: dict) -> DataSummary:
                        image=True)
 
 
-def _check_data_size(examples: int, values: int, field: str, value, what: str, hint: str) -> None:
+def _check_data_size(examples: int, values: int, field: str, value, what: Phrase,
+                     hint: Phrase) -> None:
     """SpecError on `field` when `examples` of `values` float32 numbers pass MAX_DATA_BYTES."""
     size = examples * values * FLOAT_BYTES
     if size > MAX_DATA_BYTES:
-        raise SpecError(field, value, f"a value that keeps the data within "
-                        f"{MAX_DATA_BYTES // 1024 ** 2:,} MB", f"{what} take "
-                        f"{size / 1024 ** 2:,.0f} MB as float32. {hint}")
+        raise SpecError(field, value, Phrase("allowed.data_within", {
+            "limit": Amount(MAX_DATA_BYTES // 1024 ** 2, ",")}), Phrase("errors.hint.data_takes", {
+                "what": what, "size": Amount(size / 1024 ** 2, ",.0f"), "hint": hint}))
 
 
 def _check_shapes(options: dict) -> None:
     classes, size = len(options["classes"].split(",")), options["image_size"]
     count = options["samples_per_class"] * classes
     _check_data_size(count, size * size * 3, "data.options.samples_per_class",
-                     options["samples_per_class"], f"{count:,} pictures of {size}x{size}",
-                     "Use fewer pictures or smaller ones.")
+                     options["samples_per_class"],
+                     Phrase("errors.hint.pictures_of", {"n": Amount(count, ","), "size": size}),
+                     Phrase("errors.hint.fewer_pictures"))
 
 
 def _load_shapes(options: dict, validation_split: float, seed: int) -> Dataset:
@@ -185,8 +187,9 @@ def _series_summary(options: dict) -> DataSummary:
 def _check_series(options: dict) -> None:
     if not options["csv_id"] and options["length"] < 2 * options["window"]:
         raise SpecError("data.options.window", options["window"],
-                        f"at most {options['length'] // 2}, half the series length "
-                        f"({options['length']})", "Use a smaller window or a longer series.")
+                        Phrase("allowed.window_half", {"half": options["length"] // 2,
+                                                       "length": options["length"]}),
+                        Phrase("errors.hint.longer_series"))
 
 
 def _read_csv_series(csv_id: str, column: str) -> np.ndarray:
@@ -197,15 +200,16 @@ def _read_csv_series(csv_id: str, column: str) -> np.ndarray:
     try:
         return read_csv_column(text, column)
     except ValueError as error:
-        raise DatasetUnavailable(f"The CSV {csv_id} cannot be used: {error}") from None
+        raise DatasetUnavailable(Phrase("errors.csv.unusable", {
+            "csv_id": csv_id, "error": said(error)})) from None
 
 
-def _check_window(window: int, values: int, part: str) -> None:
+def _check_window(window: int, values: int, part: Phrase) -> None:
     """A stretch of `values` values gives windows only if it is longer than `window`."""
     if values <= window:
         raise SpecError("data.options.window", window,
-                        f"less than the {values} values of {part}",
-                        "Use a smaller window, a longer series or another validation split.")
+                        Phrase("allowed.window_below", {"n": values, "part": part}),
+                        Phrase("errors.hint.window_or_split"))
 
 
 def _load_series(options: dict, validation_split: float, seed: int) -> Dataset:
@@ -217,16 +221,16 @@ def _load_series(options: dict, validation_split: float, seed: int) -> Dataset:
     window = options["window"]
     if len(series) < 2 * window:
         raise SpecError("data.options.window", window,
-                        f"at most {len(series) // 2} for a series of {len(series)} values "
-                        "(it needs at least twice the window)",
-                        "Use a smaller window or a longer series.")
+                        Phrase("allowed.window_twice", {"half": len(series) // 2, "n": len(series)}),
+                        Phrase("errors.hint.longer_series"))
     train, val = time_split(series, validation_split)
+    # Inputs and targets: twice the windows' values.
     _check_data_size(2 * max(len(series) - window, 0), window, "data.options.window", window,
-                     f"The windows of a series of {len(series):,} values",  # inputs and targets
-                     "Use a smaller window or a shorter series.")
-    _check_window(window, len(train), "the training part")
+                     Phrase("errors.hint.series_windows", {"n": Amount(len(series), ",")}),
+                     Phrase("errors.hint.shorter_series"))
+    _check_window(window, len(train), Phrase("errors.part.training"))
     if len(val):
-        _check_window(window, len(val), "the validation part")
+        _check_window(window, len(val), Phrase("errors.part.validation"))
     x_train, y_train = windows(train, window)
     x_val, y_val = windows(val, window)
     return Dataset(x_train, y_train, x_val, y_val, _series_summary(options))
@@ -237,13 +241,13 @@ def _load_series(options: dict, validation_split: float, seed: int) -> Dataset:
 def _folder_summary(options: dict) -> DataSummary:
     dataset_id = options["dataset_id"]
     if not dataset_id:
-        raise MissingInput("data.options.dataset_id", dataset_id, "the id of an uploaded dataset",
-                           "Upload a zip of class folders first (cats/1.jpg, dogs/2.png).")
+        raise MissingInput("data.options.dataset_id", dataset_id, Phrase("allowed.uploaded_dataset"),
+                           Phrase("errors.hint.upload_zip_first"))
     try:
         record = read_record(dataset_id)
     except DatasetUnavailable as error:
-        raise SpecError("data.options.dataset_id", dataset_id, "the id of an uploaded dataset",
-                        str(error)) from None
+        raise SpecError("data.options.dataset_id", dataset_id, Phrase("allowed.uploaded_dataset"),
+                        said(error)) from None
     _check_folder_size(record, options["image_size"])
     return folder_summary(record, options["image_size"])
 
@@ -363,7 +367,8 @@ def dataset_description(name: str) -> Phrase:
 def get_dataset(name: str) -> DatasetInfo:
     """The catalog entry called `name`, or SpecError on `data.dataset` listing the names."""
     if not isinstance(name, str) or name not in CATALOG:
-        raise SpecError("data.dataset", name, "one of " + ", ".join(repr(n) for n in CATALOG))
+        raise SpecError("data.dataset", name,
+                        Phrase("allowed.one_of", {"choices": ", ".join(repr(n) for n in CATALOG)}))
     return CATALOG[name]
 
 
@@ -377,12 +382,12 @@ def check_options(name: str, options: Mapping[str, Any] | None = None) -> dict:
     info = get_dataset(name)
     options = {} if options is None else options
     if not isinstance(options, Mapping):
-        raise SpecError("data.options", options, "an object of settings")
+        raise SpecError("data.options", options, Phrase("allowed.settings_object"))
     declared = {p.name: p for p in info.options}
     unknown = sorted(set(options) - set(declared))
     if unknown:
-        allowed = (f"an option of dataset {name!r}: " + ", ".join(declared)) if declared \
-            else f"left out: dataset {name!r} has no options"
+        allowed = Phrase("allowed.dataset_option", {"name": repr(name), "known": ", ".join(declared)}) \
+            if declared else Phrase("allowed.no_options", {"name": repr(name)})
         raise SpecError(f"data.options.{unknown[0]}", options[unknown[0]], allowed)
     checked = {p.name: p.check(options.get(p.name, p.default), f"data.options.{p.name}")
                for p in info.options}
@@ -420,5 +425,5 @@ def load_dataset(name: str, options: Mapping[str, Any] | None = None,
     info = get_dataset(name)
     checked = check_options(name, options)
     if isinstance(validation_split, bool) or not 0.0 <= validation_split < 1.0:
-        raise SpecError("validation_split", validation_split, "a number from 0 to below 1")
+        raise SpecError("validation_split", validation_split, Phrase("allowed.split_share"))
     return info.load(checked, float(validation_split), seed)

@@ -20,28 +20,38 @@ from pathlib import Path
 from tflab import files
 from tflab.data.dataset import DatasetUnavailable
 from tflab.files import MAX_CSV_BYTES
+from tflab.spec.params import Amount, said
+from tflab.words import Phrase
 
 
 class CsvUploadError(ValueError):
-    """An upload that cannot be a series: the message names the file and the reason."""
+    """An upload that cannot be a series: the message names the file and the reason.
+
+    Raised with a `tflab.words.Phrase`: `str(error)` is its English, `phrase` says it in
+    the reader's language.
+    """
+
+    def __init__(self, phrase: Phrase | str):
+        super().__init__(str(phrase))
+        self.phrase = phrase if isinstance(phrase, Phrase) else None
 
 
 def store_csv(data: bytes, name: str, root: str | Path | None = None) -> str:
     """Check an uploaded CSV and keep it under `<root>/datasets/csv/`; returns its id."""
     if not data:
-        raise CsvUploadError(f"{name!r} is empty.")
+        raise CsvUploadError(Phrase("errors.csv.empty", {"name": repr(name)}))
     if len(data) > MAX_CSV_BYTES:
-        raise CsvUploadError(f"{name!r} is {len(data) / 2**20:.1f} MB; the limit for a CSV is "
-                             f"{MAX_CSV_BYTES // 2**20} MB.")
+        raise CsvUploadError(Phrase("errors.csv.too_large", {
+            "name": repr(name), "size": Amount(len(data) / 2**20, ".1f"),
+            "limit": MAX_CSV_BYTES // 2**20}))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CsvUploadError(f"{name!r} is not UTF-8 text: save it as CSV (UTF-8) and upload "
-                             "it again.") from None
+        raise CsvUploadError(Phrase("errors.csv.not_utf8", {"name": repr(name)})) from None
     if "\x00" in text:
-        raise CsvUploadError(f"{name!r} is not a text file (it holds binary data).")
+        raise CsvUploadError(Phrase("errors.csv.binary", {"name": repr(name)}))
     if not csv_columns(text):
-        raise CsvUploadError(f"{name!r} has no rows.")
+        raise CsvUploadError(Phrase("errors.csv.no_rows", {"name": repr(name)}))
     return Path(files.keep(data, files.CSV_FOLDER, ".csv", root)).stem
 
 
@@ -52,13 +62,14 @@ def read_csv_text(csv_id: str, root: str | Path | None = None) -> str:
         DatasetUnavailable: no such CSV in the store, or one too large or not text.
     """
     try:
-        data = files.read_capped(files.path("csv", csv_id, root), MAX_CSV_BYTES, f"The CSV {csv_id}")
+        data = files.read_capped(files.path("csv", csv_id, root), MAX_CSV_BYTES,
+                                 Phrase("errors.csv.the_csv", {"csv_id": csv_id}))
         return data.decode("utf-8-sig")
     except FileNotFoundError:
-        raise DatasetUnavailable(f"There is no CSV {csv_id} in TF Lab's store: upload the file "
-                                 "again (Build, or `python -m tflab import file.csv`).") from None
+        raise DatasetUnavailable(Phrase("errors.csv.not_kept", {"csv_id": csv_id})) from None
     except (OSError, ValueError) as error:  # FileTooLarge and UnicodeDecodeError are ValueErrors
-        raise DatasetUnavailable(f"The CSV {csv_id} cannot be read: {error}") from None
+        raise DatasetUnavailable(Phrase("errors.csv.unreadable", {
+            "csv_id": csv_id, "error": said(error)})) from None
 
 
 def csv_columns(text: str) -> list[str]:

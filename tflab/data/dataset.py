@@ -17,6 +17,7 @@ from typing import Callable
 import numpy as np
 
 from tflab.spec.params import Param
+from tflab.words import Phrase
 
 KINDS = ("regression", "binary", "multiclass", "series")
 
@@ -90,4 +91,12 @@ class DatasetInfo:
 
 
 class DatasetUnavailable(RuntimeError):
-    """A dataset cannot be had here (no network, no cached copy, unreadable file)."""
+    """A dataset cannot be had here (no network, no cached copy, unreadable file).
+
+    Raised with a `tflab.words.Phrase`: `str(error)` is its English, `phrase` says it in
+    the reader's language.
+    """
+
+    def __init__(self, phrase: Phrase | str):
+        super().__init__(str(phrase))
+        self.phrase = phrase if isinstance(phrase, Phrase) else None

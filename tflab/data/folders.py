@@ -54,6 +54,8 @@ import numpy as np
 from tflab.data.dataset import DataSummary, Dataset, DatasetUnavailable
 from tflab.data.split import split
 from tflab.images import ImageInputError, read_image, to_model_array
+from tflab.spec.params import Amount, said
+from tflab.words import Phrase
 
 MB = 1024 * 1024
 RECORD_FILE = "dataset.json"
@@ -72,7 +74,15 @@ RATIO_FREE_BYTES = 16 * MB
 
 
 class UploadError(ValueError):
-    """An uploaded zip that cannot become a dataset; the message says why, for people."""
+    """An uploaded zip that cannot become a dataset; the message says why, for people.
+
+    Raised with a `tflab.words.Phrase`: `str(error)` is its English, `phrase` says it in
+    the reader's language.
+    """
+
+    def __init__(self, phrase: Phrase | str):
+        super().__init__(str(phrase))
+        self.phrase = phrase if isinstance(phrase, Phrase) else None
 
 
 @dataclass(frozen=True)
@@ -138,8 +148,8 @@ def import_zip(data: bytes, name: str, root: Path | None = None, *, max_bytes: i
                         f"{type(data).__name__}")
     data = bytes(data)
     if len(data) > max_bytes:
-        raise UploadError(f"{name!r} is {_megabytes(len(data))} MB; the limit is "
-                          f"{_megabytes(max_bytes)} MB.")
+        raise UploadError(Phrase("errors.upload.too_large", {
+            "name": repr(name), "size": _megabytes(len(data)), "limit": _megabytes(max_bytes)}))
     dataset_id = hashlib.sha256(data).hexdigest()[:12]
     datasets = _datasets_folder(root)
     target = datasets / dataset_id
@@ -148,8 +158,7 @@ def import_zip(data: bytes, name: str, root: Path | None = None, *, max_bytes: i
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        raise UploadError(f"{name!r} is not a zip file, or a damaged one; upload a .zip "
-                          "of class folders (cats/1.jpg, dogs/2.png).") from None
+        raise UploadError(Phrase("errors.upload.not_zip", {"name": repr(name)})) from None
     with archive:
         members = _check_members(archive, name, max_files, max_total_uncompressed, max_ratio)
         datasets.mkdir(parents=True, exist_ok=True)
@@ -178,20 +187,20 @@ def read_record(dataset_id: str, root: Path | None = None) -> DatasetRecord:
         DatasetUnavailable: no dataset with this id (never imported, or deleted).
     """
     if not isinstance(dataset_id, str) or not _ID.fullmatch(dataset_id):
-        raise DatasetUnavailable(f"{dataset_id!r} is not a dataset id (12 hex digits); "
-                                 "upload the zip to get one.")
+        raise DatasetUnavailable(Phrase("errors.dataset.not_an_id", {"id": repr(dataset_id)}))
     path = _datasets_folder(root) / dataset_id / RECORD_FILE
     try:
         from tflab.files import MAX_RECORD_BYTES, read_capped  # a spec names it: read capped
 
-        text = read_capped(path, MAX_RECORD_BYTES, f"The record of dataset {dataset_id!r}")
+        text = read_capped(path, MAX_RECORD_BYTES,
+                           Phrase("errors.dataset.the_record", {"id": repr(dataset_id)}))
         return DatasetRecord.from_dict(json.loads(text.decode("utf-8")))
     except FileNotFoundError:
-        raise DatasetUnavailable(f"There is no uploaded dataset {dataset_id!r} (looked in "
-                                 f"{path.parent}); upload its zip again.") from None
+        raise DatasetUnavailable(Phrase("errors.dataset.not_uploaded", {
+            "id": repr(dataset_id), "folder": str(path.parent)})) from None
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise DatasetUnavailable(f"The record of dataset {dataset_id!r} cannot be read: "
-                                 f"{error}") from None
+        raise DatasetUnavailable(Phrase("errors.dataset.record_unreadable", {
+            "id": repr(dataset_id), "error": said(error)})) from None
 
 
 def list_records(root: Path | None = None) -> list[DatasetRecord]:
@@ -242,15 +251,16 @@ def load_folder(dataset_id: str, image_size: int, validation_split: float, seed:
         files = sorted((p for p in (folder / class_name).glob("*") if p.stem.isdigit()),
                        key=lambda p: int(p.stem))
         if len(files) != record.counts[class_name]:
-            raise DatasetUnavailable(f"Dataset {dataset_id!r} has {len(files)} pictures of "
-                                     f"{class_name!r}, not {record.counts[class_name]}; "
-                                     "upload its zip again.")
+            raise DatasetUnavailable(Phrase("errors.dataset.pictures_missing", {
+                "id": repr(dataset_id), "found": len(files), "class_name": repr(class_name),
+                "expected": record.counts[class_name]}))
         for path in files:
             try:
                 image = read_image(path.read_bytes(), name=f"{class_name}/{path.name}")
                 arrays.append(to_model_array(image, image_size, image_size, 3))
             except (OSError, ImageInputError) as error:
-                raise DatasetUnavailable(f"Dataset {dataset_id!r}: {error}") from None
+                raise DatasetUnavailable(Phrase("errors.dataset.picture_unreadable", {
+                    "id": repr(dataset_id), "error": said(error)})) from None
             labels.append(label)
     summary = folder_summary(record, image_size)
     x = np.stack(arrays).astype(np.float32)
@@ -273,35 +283,36 @@ def _check_members(archive: zipfile.ZipFile, name: str, max_files: int,
     """The archive's files, after the checks that need no decompression."""
     files = [info for info in archive.infolist() if not info.is_dir()]
     if len(files) > max_files:
-        raise UploadError(f"{name!r} holds {len(files)} files; the limit is {max_files}.")
+        raise UploadError(Phrase("errors.upload.too_many_files", {
+            "name": repr(name), "n": len(files), "limit": max_files}))
     declared = sum(info.file_size for info in files)
     if declared > max_total:
-        raise UploadError(f"{name!r} would unpack to {_megabytes(declared)} MB; the limit is "
-                          f"{_megabytes(max_total)} MB.")
+        raise UploadError(Phrase("errors.upload.unpacks_too_large", {
+            "name": repr(name), "size": _megabytes(declared), "limit": _megabytes(max_total)}))
     for info in files:
         reason = _unsafe(info)
         if reason:
-            raise UploadError(f"{name!r} holds {info.filename!r}, {reason}; nothing was "
-                              "imported.")
+            raise UploadError(Phrase("errors.upload.unsafe_member", {
+                "name": repr(name), "member": repr(info.filename), "reason": reason}))
         if info.file_size > _ratio_limit(info, max_ratio):
             raise UploadError(_ratio_message(name, info.filename, max_ratio))
     return sorted(files, key=lambda info: info.filename)
 
 
-def _unsafe(info: zipfile.ZipInfo) -> str:
-    """Why a member's name or type is unsafe to honour, or "" when it is safe."""
+def _unsafe(info: zipfile.ZipInfo) -> Phrase | None:
+    """Why a member's name or type is unsafe to honour (`errors.unsafe`), or None when safe."""
     path = info.filename
     if stat.S_ISLNK(info.external_attr >> 16):
-        return "a link (links are not accepted)"
+        return Phrase("errors.unsafe.link")
     if "\\" in path or _DRIVE.match(path):
-        return "a Windows path (use / between folders)"
+        return Phrase("errors.unsafe.windows_path")
     if path.startswith("/"):
-        return "an absolute path"
+        return Phrase("errors.unsafe.absolute_path")
     if ".." in path.split("/"):
-        return "a path that leaves its folder (..)"
+        return Phrase("errors.unsafe.leaves_folder")
     if "\x00" in path:
-        return "a name with a NUL character"
-    return ""
+        return Phrase("errors.unsafe.nul_character")
+    return None
 
 
 def _extract(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], name: str,
@@ -327,8 +338,9 @@ def _extract(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], name: str
             continue
         class_name = _class_folder(parts[0])
         if folders.setdefault(class_name, parts[0]) != parts[0]:
-            raise UploadError(f"{name!r} has class folders {folders[class_name]!r} and "
-                              f"{parts[0]!r}, which both become {class_name!r}; rename one.")
+            raise UploadError(Phrase("errors.upload.folders_clash", {
+                "name": repr(name), "first": repr(folders[class_name]), "second": repr(parts[0]),
+                "class_name": repr(class_name)}))
         counts.setdefault(class_name, 0)
         content = _read_member(archive, info, name, max_total - unpacked, max_total, max_ratio)
         unpacked += len(content)
@@ -344,13 +356,13 @@ def _extract(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], name: str
         counts[class_name] += 1
 
     if len(counts) < 2:
-        found = ", ".join(repr(c) for c in sorted(counts)) or "none"
-        raise UploadError(f"{name!r} needs at least 2 class folders, one per class "
-                          f"(cats/1.jpg, dogs/2.png); found {len(counts)} ({found}).")
+        found = ", ".join(repr(c) for c in sorted(counts))
+        raise UploadError(Phrase("errors.upload.few_classes" if found else "errors.upload.no_classes",
+                                 {"name": repr(name), "n": len(counts), "found": found}))
     empty = sorted(c for c, n in counts.items() if n == 0)
     if empty:
-        raise UploadError(f"{name!r}: class folder {empty[0]!r} has no readable picture; add "
-                          "pictures to it or remove it.")
+        raise UploadError(Phrase("errors.upload.empty_class", {
+            "name": repr(name), "class_name": repr(empty[0])}))
     class_names = tuple(sorted(counts))
     return DatasetRecord(id=dataset_id, name=name, class_names=class_names,
                          counts={c: counts[c] for c in class_names}, skipped=tuple(skipped))
@@ -373,17 +385,16 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, bud
                 size += len(chunk)
                 if size > limit:
                     if size > budget:
-                        raise UploadError(f"{name!r} unpacks to more than "
-                                          f"{_megabytes(max_total)} MB; the limit is "
-                                          f"{_megabytes(max_total)} MB.")
+                        raise UploadError(Phrase("errors.upload.unpacks_over", {
+                            "name": repr(name), "limit": _megabytes(max_total)}))
                     raise UploadError(_ratio_message(name, info.filename, max_ratio))
                 chunks.append(chunk)
     except UploadError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
             RuntimeError, ValueError) as error:
-        raise UploadError(f"{name!r} is damaged: {info.filename!r} cannot be unpacked "
-                          f"({error}).") from None
+        raise UploadError(Phrase("errors.upload.damaged", {
+            "name": repr(name), "member": repr(info.filename), "error": str(error)})) from None
     return b"".join(chunks)
 
 
@@ -393,10 +404,14 @@ def _ratio_limit(info: zipfile.ZipInfo, max_ratio: int) -> int:
     return max(max_ratio * max(info.compress_size, 1), RATIO_FREE_BYTES)
 
 
-def _ratio_message(name: str, member: str, max_ratio: int) -> str:
-    return (f"{name!r} holds {member!r}, which unpacks to more than {max_ratio} times its "
-            f"packed size (a zip bomb?); the limit is {max_ratio} times.")
+def _ratio_message(name: str, member: str, max_ratio: int) -> Phrase:
+    return Phrase("errors.upload.zip_bomb", {"name": repr(name), "member": repr(member),
+                                             "ratio": max_ratio})
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / MB:,.1f}".removesuffix(".0")
+def _megabytes(size: int) -> Amount:
+    """Megabytes with one decimal, none when it is .0 ("2.5", "8")."""
+    megabytes = size / MB
+    if f"{megabytes:.1f}".endswith(".0"):
+        return Amount(round(megabytes), ",")
+    return Amount(megabytes, ",.1f")

@@ -22,6 +22,7 @@ import os
 import numpy as np
 
 from tflab.data.dataset import DatasetUnavailable
+from tflab.words import Phrase
 
 FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
@@ -83,10 +84,8 @@ def _download(name: str) -> tuple[np.ndarray, np.ndarray]:
         module = keras.datasets.mnist if name == "mnist" else keras.datasets.fashion_mnist
         (x_train, y_train), (x_test, y_test) = module.load_data()
     except Exception as error:  # keras raises a bare Exception for a failed fetch
-        raise DatasetUnavailable(
-            f"Downloading {title} failed (no network?): {error}. "
-            "Try again with a network, or use the offline `digits` dataset."
-        ) from error
+        raise DatasetUnavailable(Phrase("errors.dataset.download_failed", {
+            "title": title, "error": str(error)})) from error
     return np.concatenate([x_train, x_test]), np.concatenate([y_train, y_test])
 
 
@@ -115,20 +114,16 @@ def load_keras_images(name: str, allow_download: bool = False) -> tuple[np.ndarr
             try:
                 images, labels = _read_cached(name, paths)
             except (OSError, ValueError, KeyError, EOFError) as error:
-                raise DatasetUnavailable(
-                    f"The cached {title} files in {datasets_dir} cannot be read ({error}). "
-                    "Delete them and turn on `allow_download` with a network, "
-                    "or use the offline `digits` dataset."
-                ) from error
+                raise DatasetUnavailable(Phrase("errors.dataset.cache_unreadable", {
+                    "title": title, "folder": datasets_dir, "error": str(error)})) from error
             break
     else:
         if not allow_download:
             wanted = ", ".join(os.path.relpath(p, dirs[0]) for p in _cached_files(name, dirs[0]))
-            raise DatasetUnavailable(
-                f"{title} is not in the Keras cache: looked for {wanted} in "
-                f"{' and '.join(dirs)}. Turn on `allow_download` (needs a network) to "
-                "fetch it once, or use the offline `digits` dataset."
-            )
+            folders = dirs[0] if len(dirs) == 1 else Phrase(
+                "errors.dataset.folders_and", {"first": ", ".join(dirs[:-1]), "last": dirs[-1]})
+            raise DatasetUnavailable(Phrase("errors.dataset.not_cached", {
+                "title": title, "wanted": wanted, "folders": folders}))
         images, labels = _download(name)
     x = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
     return x, np.asarray(labels, dtype=np.int32)

@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from tflab.spec.params import Param, SpecError
+from tflab.words import Phrase
 
 VALIDATION_SPLIT = Param("validation_split", 0.2, low=0.0, high=0.9, step=0.05)
 
@@ -33,7 +34,7 @@ class DataSpec:
         from tflab.data.catalog import check_options  # the catalog declares each dataset's options
 
         if not isinstance(self.options, Mapping):
-            raise SpecError("options", self.options, "an object of dataset options")
+            raise SpecError("options", self.options, Phrase("allowed.options_object"))
         options = check_options(self.dataset, dict(self.options))
         object.__setattr__(self, "options", MappingProxyType(options))
         object.__setattr__(self, "validation_split",

@@ -30,6 +30,7 @@ from tflab.spec.model import ModelSpec
 from tflab.spec.names import RECIPE_NAME
 from tflab.spec.params import SpecError, check_declared, from_plain, param
 from tflab.spec.training import CLASSIFICATION_LOSSES, REGRESSION_LOSSES, CompileSpec, FitSpec
+from tflab.words import Phrase
 
 SECTIONS = ("recipe", "data", "model", "compile", "fit", "augmentation", "seed")
 
@@ -61,17 +62,17 @@ class ExperimentSpec:
         model = self.model
         if not _same_shape(model.input_shape, summary.input_shape):
             raise SpecError("model.input_shape", list(model.input_shape),
-                            f"the shape of one example of `{self.data.dataset}`: "
-                            f"{list(summary.input_shape)} (without the batch axis)",
-                            "The notes' last section: the input shape is the data's shape "
-                            "without the batch coordinate.")
+                            Phrase("allowed.example_shape", {
+                                "dataset": self.data.dataset, "shape": list(summary.input_shape)}),
+                            Phrase("errors.hint.input_shape_notes"))
         if self.augmentation.active and not summary.image:
-            raise SpecError("augmentation", "on", f"off for `{self.data.dataset}`, which is not "
-                            "an image dataset", "Augmentation moves and flips pixels; it needs images.")
+            raise SpecError("augmentation", "on",
+                            Phrase("allowed.augmentation_off", {"dataset": self.data.dataset}),
+                            Phrase("errors.hint.augmentation_needs_images"))
         for i, layer in enumerate(model.layers):
             if layer.info.augmentation and not summary.image:
-                raise SpecError(f"model.layers[{i}].type", layer.type, "a layer for this data",
-                                f"`{self.data.dataset}` is not an image dataset.")
+                raise SpecError(f"model.layers[{i}].type", layer.type, Phrase("allowed.layer_for_data"),
+                                Phrase("errors.hint.not_images", {"dataset": self.data.dataset}))
         self._check_output(summary)
 
     def _check_output(self, summary) -> None:
@@ -79,52 +80,51 @@ class ExperimentSpec:
         found = model.output_layer
         if found is None:
             raise SpecError("model.layers", [l.type for l in model.layers],
-                            "a list ending in a Dense or LSTM layer that gives the output")
+                            Phrase("allowed.output_layer_last"))
         index, out = found
         units, activation = out.args["units"], out.args.get("activation", "linear")
         where = f"model.layers[{index}]"
         if activation == "softmax" and units == 1:
-            raise SpecError(f"{where}.units", units, "at least 2 with softmax",
-                            "Softmax over one unit always outputs 1. For two classes use one "
-                            "sigmoid unit, or softmax over 2 units.")
+            raise SpecError(f"{where}.units", units, Phrase("allowed.softmax_units"),
+                            Phrase("errors.hint.softmax_one_unit"))
         if summary.is_classification:
             if loss not in CLASSIFICATION_LOSSES:
-                raise SpecError("compile.loss", loss, "one of " + ", ".join(CLASSIFICATION_LOSSES)
-                                + f" for the {summary.kind} task of `{self.data.dataset}`")
+                raise SpecError("compile.loss", loss, Phrase("allowed.classification_loss", {
+                    "losses": ", ".join(CLASSIFICATION_LOSSES),
+                    "task": Phrase(f"allowed.task.{summary.kind}"), "dataset": self.data.dataset}))
             if loss == "binary_crossentropy":
                 if summary.kind != "binary":
-                    raise SpecError("compile.loss", loss, "sparse_categorical_crossentropy for "
-                                    f"{summary.num_classes} classes")
+                    raise SpecError("compile.loss", loss,
+                                    Phrase("allowed.sparse_loss", {"n": summary.num_classes}))
                 if units != 1:
-                    raise SpecError(f"{where}.units", units, "1 with binary cross-entropy",
-                                    "A binary model outputs one probability: Dense(1, sigmoid). "
-                                    "(The notes' Dense(10, sigmoid) would give ten.)")
+                    raise SpecError(f"{where}.units", units, Phrase("allowed.binary_units"),
+                                    Phrase("errors.hint.binary_one_output"))
                 if activation != "sigmoid":
-                    raise SpecError(f"{where}.activation", activation, "'sigmoid' with binary "
-                                    "cross-entropy", "The loss expects a probability between 0 and 1.")
+                    raise SpecError(f"{where}.activation", activation, Phrase("allowed.binary_sigmoid"),
+                                    Phrase("errors.hint.loss_wants_probability"))
             else:
                 if units != summary.num_classes:
-                    raise SpecError(f"{where}.units", units, f"{summary.num_classes}, one per class "
-                                    f"of `{self.data.dataset}`")
+                    raise SpecError(f"{where}.units", units, Phrase("allowed.units_per_class", {
+                        "n": summary.num_classes, "dataset": self.data.dataset}))
                 if activation != "softmax":
-                    raise SpecError(f"{where}.activation", activation, "'softmax' with sparse "
-                                    "categorical cross-entropy", "The loss expects one probability "
-                                    "per class, summing to 1.")
+                    raise SpecError(f"{where}.activation", activation, Phrase("allowed.sparse_softmax"),
+                                    Phrase("errors.hint.loss_wants_distribution"))
         else:
             if loss not in REGRESSION_LOSSES:
-                raise SpecError("compile.loss", loss, "one of " + ", ".join(REGRESSION_LOSSES)
-                                + f" for predicting numbers (`{self.data.dataset}`)")
+                raise SpecError("compile.loss", loss, Phrase("allowed.regression_loss", {
+                    "losses": ", ".join(REGRESSION_LOSSES), "dataset": self.data.dataset}))
             if "accuracy" in self.compile.metrics:
                 raise SpecError("compile.metrics", list(self.compile.metrics),
-                                "metrics for numbers (mae, mse)", "Accuracy counts right classes; "
-                                "this task predicts numbers.")
+                                Phrase("allowed.number_metrics"),
+                                Phrase("errors.hint.accuracy_counts_classes"))
         shapes = model.shapes()
         if shapes is not None:
             final = shapes[-1]
             expected = _output_shape(summary)
             if not _same_shape(final, expected):
                 raise SpecError(f"model.layers[{len(model.layers) - 1}]", list(final),
-                                f"an output of shape {list(expected)} for `{self.data.dataset}`",
+                                Phrase("allowed.output_shape", {
+                                    "shape": list(expected), "dataset": self.data.dataset}),
                                 _output_hint(summary))
 
     # -- plain data --------------------------------------------------------------------
@@ -156,10 +156,10 @@ class ExperimentSpec:
         if older_paths:
             data = upgrade_paths(data)
         if not isinstance(data, dict):
-            raise SpecError("spec", data, "an object with data, model, compile, fit, augmentation, seed")
+            raise SpecError("spec", data, Phrase("allowed.spec_object"))
         unknown = sorted(set(data) - set(SECTIONS))
         if unknown:
-            raise SpecError(unknown[0], data[unknown[0]], "one of " + ", ".join(SECTIONS))
+            raise SpecError(unknown[0], data[unknown[0]], Phrase("allowed.one_of", {"choices": ", ".join(SECTIONS)}))
         if "recipe" in data:  # first: a hostile name is refused before any data is looked at
             RECIPE_NAME.check(data["recipe"], "recipe")
         parts: dict[str, Any] = {
@@ -182,7 +182,7 @@ class ExperimentSpec:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise SpecError("spec", text[:40], "JSON text", str(error)) from None
+            raise SpecError("spec", text[:40], Phrase("allowed.json_text"), str(error)) from None
         return cls.from_dict(data)
 
     def with_setting(self, path: str, value: Any) -> "ExperimentSpec":
@@ -198,17 +198,18 @@ class ExperimentSpec:
             try:
                 target = target[key]
             except (KeyError, IndexError, TypeError):
-                raise SpecError(path, value, "a setting path like fit.epochs or model.layers[0].units",
-                                f"`{'.'.join(map(str, keys[:i + 1]))}` does not exist.") from None
+                raise SpecError(path, value, Phrase("allowed.setting_path_long"), Phrase(
+                    "errors.hint.no_such_path", {"path": ".".join(map(str, keys[:i + 1]))})) from None
         last = keys[-1] if keys else path
         if isinstance(target, list):
             if not isinstance(last, int) or not 0 <= last < len(target):
-                raise SpecError(path, value, f"an index below {len(target)}")
+                raise SpecError(path, value, Phrase("allowed.index_below", {"n": len(target)}))
         elif isinstance(target, dict):
             if last not in target and not (len(keys) == 3 and keys[:2] == ["data", "options"]):
-                raise SpecError(path, value, "a known setting; known here: " + ", ".join(map(str, target)))
+                raise SpecError(path, value, Phrase("allowed.known_setting_here",
+                                                    {"known": ", ".join(map(str, target))}))
         else:
-            raise SpecError(path, value, "a setting path like fit.epochs")
+            raise SpecError(path, value, Phrase("allowed.setting_path"))
         target[last] = value
         return ExperimentSpec.from_dict(data)
 
@@ -232,8 +233,7 @@ def _output_shape(summary) -> tuple:
     return tuple(summary.target_shape)
 
 
-def _output_hint(summary) -> str:
+def _output_hint(summary) -> Phrase:
     if summary.kind == "series":
-        return ("A series model predicts every step of its window: keep return_sequences=True "
-                "on the LSTMs and end with Dense(1).")
-    return "Add a Flatten before the Dense layers so each example gives one output."
+        return Phrase("errors.hint.series_output")
+    return Phrase("errors.hint.flatten_before_dense")

@@ -63,10 +63,13 @@ def _dims(shape: tuple) -> str:
     return "x".join("?" if d is None else str(d) for d in shape)
 
 
-def _need_rank(shape: tuple, rank: int, what: str) -> None:
+def _need_rank(shape: tuple, rank: int, layer: str, takes: str) -> None:
+    """SpecError unless `shape` has `rank` axes; `takes` names what `layer` takes, in
+    `errors.takes` (images, sequences, augmentation)."""
     if len(shape) != rank:
-        raise SpecError("type", what.split(" ")[0], f"a layer that takes input of shape {_dims(shape)}",
-                        f"{what}; its input here is {_dims(shape)}.")
+        what = Phrase(f"errors.takes.{takes}", {"layer": layer})
+        raise SpecError("type", layer, Phrase("allowed.layer_for_shape", {"shape": _dims(shape)}),
+                        Phrase("errors.hint.input_here", {"what": what, "shape": _dims(shape)}))
 
 
 def _window(size: int | None, kernel: int, stride: int, padding: str, field_name: str,
@@ -77,57 +80,58 @@ def _window(size: int | None, kernel: int, stride: int, padding: str, field_name
     if padding in ("same", "causal"):
         return math.ceil(size / stride)
     if kernel > size:
-        raise SpecError(field_name, kernel, f"at most {size} (the layer's input is {_dims(shape)})",
-                        "Lower it, pad with padding='same', or remove a pooling layer before it.")
+        raise SpecError(field_name, kernel,
+                        Phrase("allowed.window_fits", {"size": size, "shape": _dims(shape)}),
+                        Phrase("errors.hint.window_too_big"))
     return (size - kernel) // stride + 1
 
 
 def _dense(shape, args):
     if not shape or shape[-1] is None:
-        raise SpecError("type", "Dense", "a layer whose input has a known last axis",
-                        f"Dense's input here is {_dims(shape)}.")
+        raise SpecError("type", "Dense", Phrase("allowed.known_last_axis"),
+                        Phrase("errors.hint.layer_input_here", {"layer": "Dense", "shape": _dims(shape)}))
     return shape[:-1] + (args["units"],)
 
 
 def _conv2d(shape, args):
-    _need_rank(shape, 3, "Conv2D takes images (height x width x channels)")
+    _need_rank(shape, 3, "Conv2D", "images")
     h = _window(shape[0], args["kernel_size"], args["strides"], args["padding"], "kernel_size", shape)
     w = _window(shape[1], args["kernel_size"], args["strides"], args["padding"], "kernel_size", shape)
     return (h, w, args["filters"])
 
 
 def _pool2d(shape, args):
-    _need_rank(shape, 3, "MaxPooling2D takes images (height x width x channels)")
+    _need_rank(shape, 3, "MaxPooling2D", "images")
     p = args["pool_size"]
     return (_window(shape[0], p, p, "valid", "pool_size", shape),
             _window(shape[1], p, p, "valid", "pool_size", shape), shape[2])
 
 
 def _conv1d(shape, args):
-    _need_rank(shape, 2, "Conv1D takes sequences (steps x features)")
+    _need_rank(shape, 2, "Conv1D", "sequences")
     steps = _window(shape[0], args["kernel_size"], args["strides"], args["padding"], "kernel_size", shape)
     return (steps, args["filters"])
 
 
 def _lstm(shape, args):
-    _need_rank(shape, 2, "LSTM takes sequences (steps x features)")
+    _need_rank(shape, 2, "LSTM", "sequences")
     return (shape[0], args["units"]) if args["return_sequences"] else (args["units"],)
 
 
 def _flatten(shape, args):
     if any(d is None for d in shape):
-        raise SpecError("type", "Flatten", "a layer whose input has a fixed size",
-                        f"Flatten's input here is {_dims(shape)}.")
+        raise SpecError("type", "Flatten", Phrase("allowed.fixed_size_input"),
+                        Phrase("errors.hint.layer_input_here", {"layer": "Flatten", "shape": _dims(shape)}))
     return (math.prod(shape),)
 
 
 def _global_pool(shape, args):
-    _need_rank(shape, 3, "GlobalAveragePooling2D takes images (height x width x channels)")
+    _need_rank(shape, 3, "GlobalAveragePooling2D", "images")
     return (shape[2],)
 
 
 def _image_same(shape, args):
-    _need_rank(shape, 3, "augmentation layers take images (height x width x channels)")
+    _need_rank(shape, 3, "augmentation", "augmentation")
     return shape
 
 
@@ -218,13 +222,14 @@ class LayerSpec:
     def __post_init__(self):
         kind = LAYER_TYPES.get(self.type) if isinstance(self.type, str) else None
         if kind is None:
-            raise SpecError("type", self.type, "one of " + ", ".join(LAYER_TYPES))
+            raise SpecError("type", self.type, Phrase("allowed.one_of", {"choices": ", ".join(LAYER_TYPES)}))
         given = dict(self.args)
         known = {p.name for p in kind.params}
         for name in given:
             if name not in known:
-                allowed = ", ".join(sorted(known)) if known else "none"
-                raise SpecError(name, given[name], f"a setting of {self.type} (its settings: {allowed})")
+                allowed = Phrase("allowed.layer_setting", {"layer": self.type, "known": ", ".join(sorted(known))}) \
+                    if known else Phrase("allowed.layer_setting_none", {"layer": self.type})
+                raise SpecError(name, given[name], allowed)
         checked = {p.name: p.check(given.get(p.name, p.default), p.name) for p in kind.params}
         object.__setattr__(self, "args", MappingProxyType(checked))
 
@@ -238,7 +243,8 @@ class LayerSpec:
     @classmethod
     def from_dict(cls, data: Any) -> "LayerSpec":
         if not isinstance(data, dict) or "type" not in data:
-            raise SpecError("type", data, "an object with a `type`, like {'type': 'Dense', 'units': 8}")
+            raise SpecError("type", data, Phrase("allowed.layer_object",
+                                                 {"example": "{'type': 'Dense', 'units': 8}"}))
         args = {k: v for k, v in data.items() if k != "type"}
         return cls(data["type"], args)
 

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from tflab.spec.params import SpecError
+from tflab.words import Phrase
 
-_IMPORT = ("Bring the file into TF Lab's store (upload it in Build, or `python -m tflab import "
-           "<file>`) and use the id it gets.")
+_IMPORT = Phrase("errors.hint.bring_file_in")
 
 
 def upgrade_paths(data: Any, root: str | Path | None = None) -> Any:
@@ -56,16 +56,15 @@ def upgrade_paths(data: Any, root: str | Path | None = None) -> Any:
         if path:
             csv_id = id_of_path("csv", path, root)
             if csv_id is None:
-                raise SpecError("data.options.csv_path", path, "a CSV kept by TF Lab (files "
-                                "are named by id now)", _IMPORT)
+                raise SpecError("data.options.csv_path", path, Phrase("allowed.kept_csv"), _IMPORT)
             options["csv_id"] = csv_id
     if old_weights:
         base = data["model"]["base"]
         kind = "base model" if base.get("name") == "run" else "weights"
         name = id_of_path(kind, base["weights"], root)
         if name is None:
-            raise SpecError("model.base.weights", base["weights"], f"a {kind} file kept by TF Lab "
-                            "(files are named by id now)", _IMPORT)
+            kept = "allowed.kept_base_model" if kind == "base model" else "allowed.kept_weights"
+            raise SpecError("model.base.weights", base["weights"], Phrase(kept), _IMPORT)
         base["weights"] = name
     return data
 

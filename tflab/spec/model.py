@@ -15,7 +15,8 @@ from typing import Any
 
 from tflab.spec.layers import LayerSpec, output_shape, parameter_count
 from tflab.spec.names import BASE_MODEL, LAYER_NAME, NETWORK_WEIGHTS, RUN_PREFIX
-from tflab.spec.params import SpecError, check_declared, from_plain, param
+from tflab.spec.params import Amount, SpecError, check_declared, from_plain, param
+from tflab.words import Phrase
 
 BASE_MODELS = ("InceptionV3", "MobileNetV2", "run")
 DEFAULT_CUT = {"InceptionV3": "mixed7", "MobileNetV2": "block_13_expand_relu"}
@@ -71,9 +72,14 @@ class BaseSpec:
     @property
     def model_label(self) -> str:
         """How messages name a saved-model base: "run r1's model" or "the uploaded model x.keras"."""
+        return str(self.model_phrase)
+
+    @property
+    def model_phrase(self) -> Phrase:
+        """`model_label` as a phrase, for messages said in the reader's language."""
         if self.run_id is not None:
-            return f"run {self.run_id}'s model"
-        return f"the uploaded model {self.weights}"
+            return Phrase("errors.base.run_model", {"run": self.run_id})
+        return Phrase("errors.base.uploaded_model", {"file": self.weights})
 
     def to_dict(self) -> dict:
         return {"name": self.name, "weights": self.weights, "cut_layer": self.cut_layer,
@@ -96,20 +102,18 @@ class ModelSpec:
         if not isinstance(shape, (list, tuple)) or not shape or not all(
                 d is None or (isinstance(d, int) and not isinstance(d, bool) and 0 < d <= 100_000)
                 for d in shape):
-            raise SpecError("input_shape", shape, "a list of positive whole numbers (None for a "
-                            "free-length axis), like [28, 28, 1] or [None, 1]")
+            raise SpecError("input_shape", shape, Phrase("allowed.input_shape"))
         object.__setattr__(self, "input_shape", tuple(shape))
         layers = tuple(self.layers)
         if not layers:
-            raise SpecError("layers", [], "at least one layer")
+            raise SpecError("layers", [], Phrase("allowed.some_layer"))
         for i, layer in enumerate(layers):
             if not isinstance(layer, LayerSpec):
-                raise SpecError(f"layers[{i}]", layer, "a LayerSpec")
+                raise SpecError(f"layers[{i}]", layer, Phrase("allowed.layer_spec"))
         _check_count(layers)
         object.__setattr__(self, "layers", layers)
         if self.base is not None and self.base.name != RUN_BASE and len(self.input_shape) != 3:
-            raise SpecError("input_shape", self.input_shape, "an image shape (height, width, 3) "
-                            "for a pretrained base")
+            raise SpecError("input_shape", self.input_shape, Phrase("allowed.base_image_shape"))
         self.shapes()
 
     def shapes(self) -> list[tuple] | None:
@@ -141,13 +145,14 @@ class ModelSpec:
     @classmethod
     def from_dict(cls, data: Any) -> "ModelSpec":
         if not isinstance(data, dict):
-            raise SpecError("model", data, "an object with input_shape and layers")
+            raise SpecError("model", data, Phrase("allowed.model_object"))
         unknown = sorted(set(data) - {"input_shape", "layers", "base"})
         if unknown:
-            raise SpecError(unknown[0], data[unknown[0]], "one of input_shape, layers, base")
+            raise SpecError(unknown[0], data[unknown[0]],
+                            Phrase("allowed.one_of", {"choices": "input_shape, layers, base"}))
         raw_layers = data.get("layers", [])
         if not isinstance(raw_layers, list):
-            raise SpecError("layers", raw_layers, "a list of layers")
+            raise SpecError("layers", raw_layers, Phrase("allowed.layer_list"))
         _check_count(raw_layers)  # before any is read: a link may list thousands
         layers = []
         for i, raw in enumerate(raw_layers):
@@ -164,7 +169,7 @@ class ModelSpec:
 
 def _check_count(layers) -> None:
     if len(layers) > MAX_LAYERS:
-        raise SpecError("layers", f"{len(layers)} layers", f"at most {MAX_LAYERS} layers")
+        raise SpecError("layers", f"{len(layers)} layers", Phrase("allowed.layers_at_most", {"n": MAX_LAYERS}))
 
 
 def head_shapes(layers, input_shape: tuple, base_parameters: int = 0) -> list[tuple]:
@@ -191,10 +196,10 @@ def head_shapes(layers, input_shape: tuple, base_parameters: int = 0) -> list[tu
             raise error.under(f"layers[{i}]") from None
         total += count
         if total > MAX_PARAMETERS:
-            raise SpecError(f"layers[{i}]", count, f"a layer that keeps the model within "
-                            f"{MAX_PARAMETERS:,} parameters",
-                            f"This {layer.type} layer holds {count:,} parameters, bringing the "
-                            f"model to {total:,}. Use fewer units or filters, or shrink its "
-                            "input (a pooling layer before Flatten).")
+            raise SpecError(f"layers[{i}]", count,
+                            Phrase("allowed.within_parameters", {"limit": Amount(MAX_PARAMETERS, ",")}),
+                            Phrase("errors.hint.too_many_parameters", {
+                                "layer": layer.type, "count": Amount(count, ","),
+                                "total": Amount(total, ",")}))
         shapes.append(shape)
     return shapes

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tflab.spec.params import SpecError
+from tflab.words import Phrase
 
 CONTENT_ID = r"[0-9a-f]{12}"  # the first 12 hex digits of a kept file's sha256
 RUN_ID = r"[0-9a-z]{1,40}"   # the store's run ids: "r" + base-36 time + hex
@@ -33,10 +34,10 @@ RUN_PREFIX = "run:"
 @dataclass(frozen=True)
 class TextPattern:
     """An alphabet for a text setting: a regular expression the whole value must match,
-    and the same rule in words for the message."""
+    and the same rule in words for the message (a phrase, said in the reader's language)."""
 
     regex: str
-    words: str
+    words: Phrase
 
     def matches(self, value: Any) -> bool:
         return isinstance(value, str) and re.fullmatch(self.regex, value) is not None
@@ -50,30 +51,25 @@ class TextPattern:
 
 RECIPE_NAME = TextPattern(
     r"[a-z][a-z0-9_-]{0,39}",
-    "a name of lowercase letters, digits, _ and - (1 to 40 characters, starting with a "
-    "letter), like 'time_series'")
+    Phrase("allowed.recipe_name"))
 # Keras' own names (mixed7, block_13_expand_relu, Conv_1, layer_2_dense) fit this.
 LAYER_NAME = TextPattern(
     r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}",
-    "a layer name of letters, digits, _, . and - (1 to 100 characters), like 'mixed7'")
+    Phrase("allowed.layer_name"))
 CSV_ID = TextPattern(
     f"(?:{CONTENT_ID})?",
-    "'' (generate the series) or the id of a CSV kept by TF Lab: 12 hex digits, like "
-    "'3fa2b1c4d5e6' (upload it in Build, or `python -m tflab import file.csv`)")
+    Phrase("allowed.csv_id"))
 DATASET_ID = TextPattern(
     f"(?:{CONTENT_ID})?",
-    "'' or the id of an uploaded dataset: 12 hex digits, like '3fa2b1c4d5e6'")
+    Phrase("allowed.dataset_id"))
 # A column is chosen by its header, which is free text; it only ever reaches code through
 # repr. One line of printable characters: csv_columns splits lines on every line break.
 CSV_COLUMN = TextPattern(
     r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]{1,200}",
-    "a header name or a 0-based column index, one line of up to 200 printable characters")
+    Phrase("allowed.csv_column"))
 NETWORK_WEIGHTS = TextPattern(
     f"|imagenet|{CONTENT_ID}(?:\\.weights)?\\.h5",
-    "'' (random), 'imagenet' (the Keras cache) or the id of a weights file kept by TF Lab, "
-    "like '3fa2b1c4d5e6.weights.h5' (upload it in Build, or `python -m tflab import "
-    "file.h5`)")
+    Phrase("allowed.network_weights"))
 BASE_MODEL = TextPattern(
     f"{RUN_PREFIX}{RUN_ID}|{CONTENT_ID}\\.keras",
-    "a finished run's model, like 'run:r0abc1234ef01', or the id of a model kept by TF Lab, "
-    "like '3fa2b1c4d5e6.keras' (upload it in Build, or `python -m tflab import file.keras`)")
+    Phrase("allowed.base_model"))

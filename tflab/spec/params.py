@@ -30,10 +30,22 @@ class SpecError(ValueError):
     """An invalid setting: names the field, the value received and what is allowed.
 
     `field` is the dotted path of the setting (for example `fit.epochs`), so a form
-    can show the message beside the widget that holds it.
+    can show the message beside the widget that holds it. `allowed` and `hint` are
+    `tflab.words.Phrase`s (a plain str is still taken), so a page says them in the
+    reader's language; `str(error)` reads in English.
+
+    Example:
+
+    >>> from tflab.words import Words
+    >>> error = SpecError("fit.epochs", 0, Param("epochs", 20, "", low=1).describe())
+    >>> str(error)
+    '`fit.epochs` must be a whole number at least 1; received 0.'
+    >>> Words.load("es").say(error.allowed)
+    'un número entero mayor o igual que 1'
     """
 
-    def __init__(self, field: str, value: Any, allowed: str, hint: str = ""):
+    def __init__(self, field: str, value: Any, allowed: Phrase | str,
+                 hint: Phrase | str = ""):
         self.field = field
         self.value = value
         self.allowed = allowed
@@ -53,6 +65,43 @@ class SpecError(ValueError):
         return type(self)(f"{prefix}.{self.field}", self.value, self.allowed, self.hint)
 
 
+def said(error: BaseException) -> Phrase | str:
+    """What `error` says, to put into another error's words: its phrase when it has one
+    (said in the reader's language then), else its English text."""
+    phrase = getattr(error, "phrase", None)
+    return phrase if isinstance(phrase, Phrase) else str(error)
+
+
+_SPANISH_MARKS = str.maketrans(",.", ".,")
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number put into an error's words, written the reader's way.
+
+    `spec` is its Python format ("g" for a bound, "," for a count grouped by thousands,
+    ".1f"); in English it reads exactly so. A Spanish catalog text asks for `{name:es}`,
+    which swaps the decimal and thousands marks ("0,5", "64.000.000").
+
+    Example:
+
+    >>> "{n} / {n:es}".format(n=Amount(64_000_000, ","))
+    '64,000,000 / 64.000.000'
+    >>> str(Amount(0.5)), format(Amount(1e-05), "es")
+    ('0.5', '1e-05')
+    """
+
+    value: float
+    spec: str = "g"
+
+    def __str__(self) -> str:
+        return format(self.value, self.spec)
+
+    def __format__(self, language: str) -> str:
+        text = str(self)
+        return text.translate(_SPANISH_MARKS) if language == "es" else text
+
+
 class MissingInput(SpecError):
     """A setting the person has not given yet (a file still to upload), not a wrong one.
 
@@ -60,7 +109,7 @@ class MissingInput(SpecError):
 
     Example:
 
-    >>> isinstance(MissingInput("data.options.dataset_id", "", "an uploaded dataset"), SpecError)
+    >>> isinstance(MissingInput("data.options.dataset_id", "", Phrase("allowed.uploaded_dataset")), SpecError)
     True
     """
 
@@ -128,31 +177,47 @@ class Param:
             return type(self.choices[0])
         return type(self.default)
 
-    def describe(self) -> str:
-        """What is allowed, in words: 'a number greater than 0 and at most 10'."""
+    def describe(self) -> Phrase:
+        """What is allowed, in words: 'a finite number greater than 0 and at most 10'.
+
+        Example:
+
+        >>> from tflab.words import Words
+        >>> str(Param("units", 32, "", low=1, high=8192).describe())
+        'a whole number from 1 to 8192'
+        >>> Words.load("es").say(Param("rate", 0.5, "", low=0, high=1, high_open=True).describe())
+        'un número finito mayor o igual que 0 y menor que 1'
+        """
         if self.choices is not None:
-            text = ("any of " if self.multiple else "one of ") + ", ".join(repr(c) for c in self.choices)
+            key = "allowed.any_of" if self.multiple else "allowed.one_of"
+            text = Phrase(key, {"choices": ", ".join(repr(c) for c in self.choices)})
         elif self.type is bool:
-            text = "true or false"
+            text = Phrase("allowed.true_or_false")
         elif self.pattern is not None:
             text = self.pattern.words
         elif self.type is str:
-            text = "text"
+            text = Phrase("allowed.text")
         else:
-            noun = "a whole number" if self.type is int else "a finite number"
-            text = noun + self._bounds_text()
-        return text + (" (or empty)" if self.optional else "")
+            text = self._number_phrase("whole" if self.type is int else "finite")
+        return Phrase("allowed.or_empty", {"allowed": text}) if self.optional else text
 
-    def _bounds_text(self) -> str:
+    def _number_phrase(self, noun: str) -> Phrase:
+        """`allowed.<noun>_...`: the number's kind and its bounds, in one sentence each way."""
         low, high = self.low, self.high
         if low is not None and high is not None and not self.low_open and not self.high_open:
-            return f" from {_num(low)} to {_num(high)}"
+            return Phrase(f"allowed.{noun}_between", {"low": Amount(low), "high": Amount(high)})
         parts = []
         if low is not None:
-            parts.append(f"greater than {_num(low)}" if self.low_open else f"at least {_num(low)}")
+            key = "allowed.bound.greater_than" if self.low_open else "allowed.bound.at_least"
+            parts.append(Phrase(key, {"n": Amount(low)}))
         if high is not None:
-            parts.append(f"less than {_num(high)}" if self.high_open else f"at most {_num(high)}")
-        return (" " + " and ".join(parts)) if parts else ""
+            key = "allowed.bound.less_than" if self.high_open else "allowed.bound.at_most"
+            parts.append(Phrase(key, {"n": Amount(high)}))
+        if not parts:
+            return Phrase(f"allowed.{noun}")
+        bounds = parts[0] if len(parts) == 1 else Phrase("allowed.bound.both",
+                                                          {"low": parts[0], "high": parts[1]})
+        return Phrase(f"allowed.{noun}_bounded", {"bounds": bounds})
 
     def check(self, value: Any, field: str | None = None) -> Any:
         """Return `value` in this setting's kind, or raise SpecError naming `field`."""
@@ -183,7 +248,7 @@ class Param:
 
     def _check_many(self, value: Any, field: str) -> tuple:
         if isinstance(value, str) or not isinstance(value, (list, tuple)):
-            raise SpecError(field, value, "a list of " + self.describe())
+            raise SpecError(field, value, Phrase("allowed.list_of", {"allowed": self.describe()}))
         for item in value:
             if item not in self.choices:
                 raise SpecError(field, item, self.describe())
@@ -219,10 +284,6 @@ def _coerce(value: Any, kind: type) -> Any:
     return value
 
 
-def _num(x: float) -> str:
-    return f"{x:g}"
-
-
 def param(default: Any, text: str = "", **bounds: Any) -> Any:
     """A dataclass field declared by a Param (name filled in by `declared`)."""
     return dataclasses.field(default=default, metadata={"param": Param("", default, text, **bounds)})
@@ -254,12 +315,12 @@ def check_declared(spec: Any) -> None:
 def from_plain(cls: type, data: Any, field: str) -> Any:
     """Build a flat spec class from a dict, refusing unknown keys by name."""
     if not isinstance(data, dict):
-        raise SpecError(field, data, "an object of settings")
+        raise SpecError(field, data, Phrase("allowed.settings_object"))
     names = {f.name for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - names)
     if unknown:
         raise SpecError(f"{field}.{unknown[0]}" if field else unknown[0], data[unknown[0]],
-                        "a known setting; known: " + ", ".join(sorted(names)))
+                        Phrase("allowed.known_setting", {"known": ", ".join(sorted(names))}))
     try:
         return cls(**data)
     except SpecError as error:
