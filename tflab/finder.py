@@ -11,9 +11,9 @@ says which rate to train with, and why, as a `tflab.words.Phrase`.
 Example:
 
 >>> from tflab.recipes import get_recipe
->>> test = range_test(get_recipe("linear").spec, steps=30)    # doctest: +SKIP
->>> test.suggestion.value                                     # doctest: +SKIP
-0.017
+>>> test = range_test(get_recipe("linear").spec)     # doctest: +SKIP
+>>> test.suggestion.value, test.suggestion.reason.key  # doctest: +SKIP
+(0.021, 'finder.reason.steepest')
 """
 
 from __future__ import annotations
@@ -134,8 +134,10 @@ def suggest(lrs: Sequence[float], losses: Sequence[float]) -> Suggestion:
 
     The moving average lags behind the loss, which pushes the steepest point towards the
     edge on curves that fall late and steeply; the tenth then is the safer of the two.
-    Taking the lower one has trained every recipe of TF Lab at least as well as its own
-    rate (tests/engine/test_finder.py). The value is rounded to two significant digits.
+    On the multi-class recipe the lower one, 0.0046 (a tenth), trains to 0.95 validation
+    accuracy in the recipe's 10 epochs (tests/engine/test_finder.py); on the line, the
+    curve and the two-class points it trained as well as the recipes' own rates. The
+    value is rounded to two significant digits.
 
     Args:
         lrs: the learning rates, growing.
