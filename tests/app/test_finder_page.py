@@ -6,6 +6,7 @@ import time
 import pytest
 
 from apptest_support import TIMEOUT, no_exception, open_page
+from every_text import every_text, missing_keys
 from components.urlspec import decode
 
 BUILD = "app_pages/build.py"
@@ -32,17 +33,6 @@ def rate_input(at):
 
 def charts(at) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def shown_texts(at) -> list[str]:
-    """Every text the page shows: markdown, captions, messages, widgets' labels and help,
-    and the charts' words."""
-    found = [e.value for kind in ("title", "subheader", "markdown", "caption", "info", "warning",
-                                  "error", "success") for e in getattr(at, kind)]
-    for widget in [*at.button, *at.number_input, *at.selectbox, *at.toggle, *at.text_input]:
-        found += [widget.label, widget.help or ""]
-    found += [json.dumps(spec, ensure_ascii=False) for spec in charts(at)]
-    return found
 
 
 def test_find_a_learning_rate_and_use_it(lab):
@@ -85,8 +75,8 @@ def test_the_finder_speaks_spanish(lab):
     at.button(key="finder.find").click().run()
     finish(at, lab)
     no_exception(at)
-    shown = shown_texts(at)
-    assert not [text for text in shown if "⟦" in text]
+    assert missing_keys(at) == []
+    shown = every_text(at)
     assert "Buscar una tasa de aprendizaje" in shown
     assert any(text.startswith("Tasa de aprendizaje sugerida: **0,") for text in shown)
     assert any(text.startswith("Usar 0,") for text in shown)
