@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.compare import without_augmentation
 from components.draft import current_draft, remember
+from components.finder_ui import finder_ui
 from components.language import say, t
 from components.messages import error_text, safe
 from components.previews import augmentation_preview_ui, data_preview_ui, model_summary_ui
@@ -26,6 +27,7 @@ except SpecError as error:
 # Something still to give (pictures to upload) is not a mistake: a prompt, not red.
 waiting = problem if isinstance(problem, MissingInput) else None
 hint = safe(say(waiting.hint)) if waiting is not None else ""
+finder_ui(spec, places["seed"])  # after the fit settings; a seed error replaces it
 
 if waiting is not None:
     places[section_of(waiting)].info(hint, icon=":material/upload:")

@@ -81,3 +81,10 @@ def draft_spec() -> ExperimentSpec | None:
         return ExperimentSpec.from_dict(st.session_state["draft"])
     except SpecError:
         return None
+
+
+def load_draft(spec: ExperimentSpec) -> None:
+    """Open `spec` as the draft, in the URL too: its widgets start again from its values
+    (a new version), as when a link or a recipe opens it."""
+    _load(spec.to_dict())
+    remember(spec)

@@ -21,6 +21,7 @@ import shutil
 import time
 from typing import Callable
 
+from tflab.finder import range_test
 from tflab.saving import save_model
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.store import RunStore
@@ -117,3 +118,30 @@ def run_job(store: RunStore, run_id: str, should_stop: Callable[[], bool] = lamb
         shutil.rmtree(store.weights_folder(run_id), ignore_errors=True)
     store.finish(run_id, result.status, result.message, result.final_metrics)
     return result
+
+
+def run_finder(store: RunStore, job_id: str, interval: float = 0.2,
+               clock: Callable[[], float] = time.monotonic) -> str:
+    """Run the queued learning-rate finder job `job_id` (`tflab.finder.range_test`) and
+    record its curve and suggestion, or why it failed; returns its status.
+
+    Its progress is written at most every `interval` seconds, for the page that waits.
+    """
+    last = [clock()]
+
+    def progress(done: int, steps: int) -> None:
+        if clock() - last[0] >= interval:
+            store.finder_progress(job_id, done / steps)
+            last[0] = clock()
+
+    try:
+        spec = ExperimentSpec.from_dict(store.finder(job_id).spec)
+        result = range_test(spec, on_step=progress)
+    except Exception as error:  # a job must end with a status, whatever Keras raised
+        phrase = getattr(error, "phrase", None)
+        store.finish_finder(job_id, "failed", {"phrase": {"key": phrase.key,
+                                                          "values": dict(phrase.values)}}
+                            if phrase is not None else {}, str(error) or type(error).__name__)
+        return "failed"
+    store.finish_finder(job_id, "completed", result.to_dict())
+    return "completed"

@@ -44,8 +44,9 @@ from typing import Any, Iterable, Iterator
 
 STATUSES = ("queued", "running", "completed", "stopped", "failed", "diverged", "interrupted")
 FINISHED = STATUSES[2:]
+FINDER_STATUSES = ("queued", "running", "completed", "failed", "interrupted")
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_SECONDS = 10.0
 
 _SCHEMA = (
@@ -91,6 +92,18 @@ _SCHEMA = (
         epoch INTEGER NOT NULL,
         payload TEXT NOT NULL,
         PRIMARY KEY (run_id, kind, epoch)
+    )""",
+    # Learning-rate finder jobs (tflab.finder): queued by Build, done by the worker.
+    """CREATE TABLE IF NOT EXISTS finder_jobs (
+        id TEXT PRIMARY KEY,
+        spec TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created REAL NOT NULL,
+        pid INTEGER,
+        pid_started REAL,
+        progress REAL NOT NULL DEFAULT 0,
+        result TEXT NOT NULL DEFAULT '{}',
+        message TEXT NOT NULL DEFAULT ''
     )""",
 )
 
@@ -155,6 +168,29 @@ class Run:
         if self.started is None:
             return None
         return (self.ended if self.ended is not None else time.time()) - self.started
+
+
+@dataclass(frozen=True)
+class FinderJob:
+    """One learning-rate finder job as stored (`RunStore.queue_finder`).
+
+    `status` is one of `FINDER_STATUSES`; `progress` the share of its batches done (0..1);
+    `result` the range test as `tflab.finder.RangeTest.to_dict` gives it ({} until it is
+    done); `message` what went wrong when it failed, and `result` then may hold the
+    error's phrase as {"phrase": {"key": ..., "values": {...}}}.
+    """
+
+    id: str
+    spec: dict[str, Any]
+    status: str
+    created: float
+    progress: float
+    result: dict[str, Any]
+    message: str
+
+    @property
+    def done(self) -> bool:
+        return self.status in FINDER_STATUSES[2:]
 
 
 @dataclass(frozen=True)
@@ -760,6 +796,72 @@ class RunStore:
                 connection.close()
             self._connections.clear()
 
+    # -- learning-rate finder jobs ---------------------------------------------
+    # A range test is not a run: it keeps no model and no epochs, and lists of runs
+    # (Runs, the sidebar) must not show it. It has its own small table, and the worker
+    # takes these jobs before queued runs: they last seconds and a person is waiting.
+
+    def queue_finder(self, spec: dict[str, Any]) -> str:
+        """Queue a learning-rate finder job for `spec` (a JSON-ready dict); returns its id.
+
+        Example:
+
+        >>> import tempfile
+        >>> with RunStore(tempfile.mkdtemp()) as store:
+        ...     job_id = store.queue_finder({"recipe": "linear"})
+        ...     store.finder(job_id).status, store.claim_finder() == job_id
+        ('queued', True)
+        """
+        spec_json = _to_json("spec", spec)
+        job_id = "f" + _new_run_id()[1:]
+        with self._transaction() as db:
+            db.execute("INSERT INTO finder_jobs (id, spec, status, created, pid, pid_started)"
+                       " VALUES (?, ?, 'queued', ?, ?, ?)",
+                       (job_id, spec_json, time.time(), self._pid, self._pid_started))
+        return job_id
+
+    def claim_finder(self) -> str | None:
+        """Take the oldest queued finder job for this process, marked running; None when
+        none. Atomic, as `claim_next`."""
+        with self._transaction() as db:
+            row = db.execute("SELECT id FROM finder_jobs WHERE status = 'queued'"
+                             " ORDER BY created, id LIMIT 1").fetchone()
+            if row is None:
+                return None
+            db.execute("UPDATE finder_jobs SET status = 'running', pid = ?, pid_started = ?"
+                       " WHERE id = ?", (self._pid, self._pid_started, row["id"]))
+            return row["id"]
+
+    def finder_progress(self, job_id: str, share: float) -> None:
+        """Record the share (0..1) of a running finder job's batches done."""
+        with self._transaction() as db:
+            db.execute("UPDATE finder_jobs SET progress = ? WHERE id = ? AND status = 'running'",
+                       (min(1.0, max(0.0, float(share))), job_id))
+
+    def finish_finder(self, job_id: str, status: str, result: dict[str, Any] | None = None,
+                      message: str = "") -> None:
+        """Record how a finder job ended: `status` "completed" (with `result`) or "failed"
+        (with `message`)."""
+        if status not in FINDER_STATUSES[2:]:
+            raise ValueError(f"`status` must be one of {', '.join(FINDER_STATUSES[2:])}; "
+                             f"received {status!r}.")
+        result_json = _to_json("result", result or {})
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE finder_jobs SET status = ?, result = ?, message = ?, progress = ?"
+                " WHERE id = ?", (status, result_json, message,
+                                  1.0 if status == "completed" else 0.0, job_id))
+            _require_row(cursor, job_id)
+
+    def finder(self, job_id: str) -> FinderJob:
+        """The finder job `job_id`; `RunNotFound` if there is none."""
+        row = self._db().execute("SELECT * FROM finder_jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise RunNotFound(f"no finder job with id {job_id!r}")
+        return FinderJob(id=row["id"], spec=json.loads(row["spec"]), status=row["status"],
+                         created=row["created"], progress=row["progress"],
+                         result=json.loads(row["result"]), message=row["message"])
+
     # -- internals -----------------------------------------------------------
 
     def _db(self) -> sqlite3.Connection:
@@ -829,6 +931,7 @@ class RunStore:
 
     def recover(self) -> None:
         """Mark `interrupted` the unfinished runs whose process has ended."""
+        self._recover_finder_jobs()
         rows = self._db().execute(
             _SELECT_RUNS + " WHERE r.status IN ('running', 'queued')").fetchall()
         orphans = [row for row in rows
@@ -842,6 +945,18 @@ class RunStore:
                 db.execute("UPDATE runs SET status = 'interrupted', message = ?, ended = ?"
                            " WHERE id = ? AND status = ?",
                            (_interrupted_message(row), now, row["id"], row["status"]))
+
+
+    def _recover_finder_jobs(self) -> None:
+        """Mark `interrupted` the unfinished finder jobs whose process has ended."""
+        rows = self._db().execute("SELECT id, status, pid, pid_started FROM finder_jobs"
+                                  " WHERE status IN ('running', 'queued')").fetchall()
+        orphans = [row for row in rows
+                   if row["pid"] is None or not _process_alive(row["pid"], row["pid_started"])]
+        if orphans:
+            with self._transaction() as db:
+                db.executemany("UPDATE finder_jobs SET status = 'interrupted' WHERE id = ?"
+                               " AND status = ?", [(row["id"], row["status"]) for row in orphans])
 
 
 def _interrupted_message(row: sqlite3.Row) -> str:

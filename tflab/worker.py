@@ -35,8 +35,9 @@ NICENESS = 10
 def serve(store: RunStore, parent: int | None = None, poll: float = 0.2,
           once: bool = False, idle_exit: float | None = None) -> None:
     """Train queued runs until the parent process ends, or the queue is empty (`once`), or
-    nothing was queued for `idle_exit` seconds."""
-    from tflab.job import run_job  # loads TensorFlow once, for every run of this worker
+    nothing was queued for `idle_exit` seconds. Learning-rate finder jobs go first: they
+    last seconds, and a person is waiting for them on Build."""
+    from tflab.job import run_finder, run_job  # loads TensorFlow once, for every job here
 
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
@@ -46,6 +47,11 @@ def serve(store: RunStore, parent: int | None = None, poll: float = 0.2,
 
     idle_since = time.monotonic()
     while not stopping and not orphaned():
+        finder_id = store.claim_finder()
+        if finder_id is not None:
+            run_finder(store, finder_id)
+            idle_since = time.monotonic()
+            continue
         run_id = store.claim_next()
         if run_id is None:
             if once or (idle_exit is not None and time.monotonic() - idle_since > idle_exit):
