@@ -27,7 +27,7 @@ except SpecError as error:
 # Something still to give (pictures to upload) is not a mistake: a prompt, not red.
 waiting = problem if isinstance(problem, MissingInput) else None
 hint = safe(say(waiting.hint)) if waiting is not None else ""
-finder_ui(spec, places["seed"])  # after the fit settings; a seed error replaces it
+finding = finder_ui(spec, places["seed"])  # after the fit settings; a seed error replaces it
 
 if waiting is not None:
     places[section_of(waiting)].info(hint, icon=":material/upload:")
@@ -56,8 +56,9 @@ with actions:
     left, middle, right = st.columns([1, 2, 3])
     reason = hint if waiting is not None else t("build.fix_first")
     if left.button(t("build.train"), type="primary", icon=":material/play_arrow:",
-                   disabled=spec is None, key="build.train",
-                   help=reason if spec is None else t("build.train_help")):
+                   disabled=spec is None or finding, key="build.train",
+                   help=reason if spec is None else t("build.wait_for_finder") if finding
+                   else t("build.train_help")):
         run_id = executor().submit(spec)
         st.switch_page("app_pages/train.py", query_params={"run": run_id})
     if spec is not None and spec.augmentation.random and middle.button(

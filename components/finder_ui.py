@@ -33,10 +33,13 @@ JOB = "finder.job"  # session_state: the id of this session's latest finder job
 REFRESH = 0.5  # seconds between reads of a running job's progress
 
 
-def finder_ui(spec: ExperimentSpec | None, place=None) -> None:
+def finder_ui(spec: ExperimentSpec | None, place=None) -> bool:
     """The finder for `spec` (None while a setting is wrong: the button is then off),
     drawn in `place` (a placeholder or container; Build gives the slot after the fit
-    settings). Defaults to None: where it is called."""
+    settings). Defaults to None: where it is called.
+
+    Returns whether a test is running: Build keeps Train off meanwhile, since opening
+    Train while this part's timer runs could blank it (components/sidebar.py)."""
     with (place if place is not None else st).container(border=True):
         st.markdown(f"**{t('finder.title')}**")
         st.caption(t("finder.intro", steps=STEPS, start=rate_text(START), end=rate_text(END)))
@@ -51,6 +54,7 @@ def finder_ui(spec: ExperimentSpec | None, place=None) -> None:
             st.fragment(run_every=REFRESH)(_progress)(job.id)
         elif job is not None:
             _outcome(job, spec)
+    return busy
 
 
 def _find(spec: ExperimentSpec) -> None:

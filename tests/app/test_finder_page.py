@@ -44,6 +44,8 @@ def test_find_a_learning_rate_and_use_it(lab):
     find.click().run()
     no_exception(at)
     assert at.button(key="finder.find").disabled  # one test at a time
+    train = at.button(key="build.train")  # opening Train while the finder's timer runs
+    assert train.disabled and train.help.startswith("Wait for the learning-rate finder")
     assert at.get("progress") or any(c.value.startswith("Waiting for the training worker")
                                      for c in at.caption)
     job = finish(at, lab)
