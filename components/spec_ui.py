@@ -50,7 +50,8 @@ def param_input(p: Param, value: Any, key: str, label: str | None = None) -> Any
     label = label or say(p.label)
     hint = say(p.help)
     if p.multiple:
-        return tuple(st.multiselect(label, list(p.choices), default=list(value), key=key, help=hint))
+        return tuple(st.multiselect(label, list(p.choices), default=list(value), key=key, help=hint,
+                                    placeholder=t("common.choose")))
     if p.choices is not None:
         options = list(p.choices)
         return st.selectbox(label, options, index=options.index(value) if value in options else 0,

@@ -82,7 +82,7 @@ NOTES_AUGMENTATION = AugmentationSpec(rescale=1 / 255, rotation_range=40, width_
 RECIPES: tuple[Recipe, ...] = (
     Recipe(
         "linear",
-        "Construir, compilar y entrenar modelos de ML / Predecir resultados",
+        "Construir, compilar y entrenar modelos de ML usando TensorFlow / Predecir resultados",
         "Construir, compilar y entrenar modelos de ML usando TensorFlow",
         (
             "Para construir un modelo de ML para una regresión primero crearemos "
