@@ -22,28 +22,34 @@ import streamlit as st
 
 from components.language import language, t
 
-# Each of Streamlit's texts: where it is drawn, and what to hide there. The upload button
-# keeps its frame (only its label hides); the camera's button holds its text directly.
+# Each of Streamlit's texts: where it is drawn, and how it is replaced. The upload button
+# (only the one shown before any file: with files, a "+" icon adds more) keeps its frame
+# and takes the width of its new label; the camera's button holds its text directly, so
+# the text hides and the new one is drawn over it.
+_CHILDREN, _OVER = "children", "over"
 _PLACES = {
-    "upload": ('[data-testid="stFileUploaderDropzone"] button', " > *"),
-    "per_file": ('[data-testid="stFileUploaderDropzoneInstructions"]', ""),
-    "take_photo": ('[data-testid="stCameraInputButton"]', ""),
-    "skip_to_content": ('[data-testid="stSkipToContent"]', ""),  # read by screen readers
+    "upload": ('[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"]',
+               _CHILDREN),
+    "per_file": ('[data-testid="stFileUploaderDropzoneInstructions"]', _CHILDREN),
+    "take_photo": ('[data-testid="stCameraInputButton"]', _OVER),
+    "skip_to_content": ('[data-testid="stSkipToContent"]', _OVER),  # read by screen readers
 }
 
 
 def style_sheet(texts: dict[str, str]) -> str:
     """The CSS that draws `texts` (by place name) over Streamlit's English."""
     rules = []
-    for name, (selector, hide) in _PLACES.items():
+    for name, (selector, how) in _PLACES.items():
         content = json.dumps(texts[name])  # a CSS string: quotes and backslashes escaped
-        rules.append(
-            f"{selector}{hide} {{ visibility: hidden; }}\n"
-            f"{selector} {{ position: relative; }}\n"
-            f"{selector}::after {{ content: {content}; visibility: visible; position: absolute;"
-            f" inset: 0; display: flex; align-items: center; justify-content: center;"
-            f" white-space: nowrap; }}")
-    rules.append(f'{_PLACES["per_file"][0]}::after {{ justify-content: flex-start; }}')
+        if how == _CHILDREN:
+            rules.append(f"{selector} > * {{ display: none; }}\n"
+                         f"{selector}::after {{ content: {content}; white-space: nowrap; }}")
+        else:
+            rules.append(
+                f"{selector} {{ visibility: hidden; position: relative; }}\n"
+                f"{selector}::after {{ content: {content}; visibility: visible; position: absolute;"
+                f" inset: 0; display: flex; align-items: center; justify-content: center;"
+                f" white-space: nowrap; }}")
     return "\n".join(rules)
 
 
