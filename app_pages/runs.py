@@ -9,7 +9,7 @@ from components.messages import safe
 from components.runs_table import (chart_name, differences, file_stem, history_csv, run_rows,
                                    spec_json)
 from components.state import run_store
-from tflab.progress import run_message
+from tflab.progress import said_of
 from tflab.store import MAX_LABEL
 from tflab.titles import run_title
 
@@ -61,7 +61,7 @@ st.text_input(t("runs.label"), run.label, max_chars=MAX_LABEL, key=label_key,
               on_change=save_label, args=(run.id, label_key),
               placeholder=t("runs.label_placeholder"), help=t("runs.label_help"))
 if run.message:  # the app's own sentences read back as phrases, in the reader's language
-    st.caption(safe(" ".join(say(part) for part in run_message(run.message))))
+    st.caption(safe(" ".join(say(part) for part in said_of(run))))
 stem = file_stem(run, w)
 cells = st.columns(5)
 model = store.model_path(run.id)

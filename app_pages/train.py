@@ -17,7 +17,7 @@ from components.live_chart import live_chart
 from components.messages import code, safe
 from components.sidebar import WATCH_REFRESH, active_runs_ui
 from components.state import executor, run_store
-from tflab.progress import epoch_in_progress, progress, run_message, status_word, waiting_text
+from tflab.progress import epoch_in_progress, progress, said_of, status_word, waiting_text
 from tflab.so_far import RunSoFar, read_newer
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.store import FINISHED, RunNotFound
@@ -70,8 +70,8 @@ def progress_ui(snap, epoch_times) -> None:
     st.progress(shown.fraction, text=say(shown.text()))
     status = say(status_word(run.status)).capitalize()
     # The worker writes the message in English; the sentences it is made of are read back
-    # as phrases (tflab.progress.run_message), an error's own words stay as written.
-    message = " ".join(say(part) for part in run_message(run.message))
+    # as phrases (tflab.progress.said_of), an error's own words stay as written.
+    message = " ".join(say(part) for part in said_of(run))
     if run.status in ("failed", "diverged", "interrupted"):
         st.error(safe(f"{status}: {message}"))
     elif message:

@@ -22,19 +22,15 @@ from tflab import files, imagenet
 from tflab.spec import RUN_BASE, BaseSpec, ExperimentSpec, LayerSpec, SpecError
 from tflab.spec.model import MAX_PARAMETERS, head_shapes
 from tflab.spec.params import Amount, said
-from tflab.words import Phrase
+from tflab.words import Phrase, PhrasedError
 
 
-class BuildError(ValueError):
+class BuildError(PhrasedError, ValueError):
     """The spec is valid but its model cannot be made here (missing or wrong weights file).
 
     Raised with a `tflab.words.Phrase`: `str(error)` is its English, `phrase` says it in
     the reader's language.
     """
-
-    def __init__(self, phrase: Phrase | str):
-        super().__init__(str(phrase))
-        self.phrase = phrase if isinstance(phrase, Phrase) else None
 
 
 class ShapeMismatch(ValueError):

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from tflab.spec import ExperimentSpec, declared
-from tflab.words import Phrase, Words
+from tflab.words import Amount, Phrase, Words
 
 KINDS = ("diverged", "overfitting", "underfitting", "plateau", "learning_rate_too_small",
          "class_imbalance")
@@ -65,35 +65,6 @@ WHY_KEYS = KINDS + ("exploded", "underfitting_val")
 # The changes a finding offers; each label is `coach.variant.<name>`.
 VARIANTS = ("early_stopping", "dropout", "augmentation", "lower_rate", "higher_rate",
             "more_epochs", "wider")
-
-
-@dataclass(frozen=True)
-class Amount:
-    """A number in a finding's sentence, and how it reads.
-
-    Args:
-        value: the number.
-        style: "value" (three significant digits, as a loss reads), "percent" (a share,
-            written as a percentage) or "fixed" (`digits` decimals). Defaults to "value".
-        digits: decimals of "percent" and "fixed". Defaults to 0.
-
-    Example:
-
-    >>> Amount(0.4367).said(Words.load("es")), Amount(0.099, "percent").said(Words.load("en"))
-    ('0,437', '10%')
-    """
-
-    value: float
-    style: str = "value"
-    digits: int = 0
-
-    def said(self, words: Words) -> str:
-        if self.style == "percent":
-            return words.percent(self.value, self.digits)
-        if self.style == "fixed":
-            return words.number(self.value, self.digits)
-        text = f"{self.value:.3g}"
-        return text.replace(".", ",") if words.language == "es" else text
 
 
 @dataclass(frozen=True)
@@ -146,13 +117,16 @@ class Finding:
 
     def why_in(self, words: Words) -> str:
         """The sentence in `words`' language, its numbers written that language's way."""
-        values = {name: value.said(words) if isinstance(value, Amount) else value
-                  for name, value in self.reason.values.items()}
-        return words(self.reason.key, **values)
+        return words.say(self.reason)
 
     def title_in(self, words: Words) -> str:
         """The finding's heading: "Overfitting"."""
         return words(f"coach.title.{self.kind}")
+
+
+def _read(value: float) -> Amount:
+    """A loss or a metric as a finding writes it: three significant digits."""
+    return Amount(value, ".3g")
 
 
 def apply_variant(spec: ExperimentSpec, finding: Finding) -> ExperimentSpec:
@@ -239,7 +213,7 @@ def _diverged(loss, val, spec) -> Finding | None:
     for name, points in (("loss", loss), ("val_loss", val)):
         for epoch, value in points:
             if not math.isfinite(value):
-                why = _why("diverged", name=Phrase(f"coach.metric.{name}"), value=Amount(value),
+                why = _why("diverged", name=Phrase(f"coach.metric.{name}"), value=_read(value),
                            epoch=epoch, rate=_rate(spec))
                 return Finding("diverged", epoch, why, _lower_rate(spec))
     if not loss:
@@ -247,9 +221,9 @@ def _diverged(loss, val, spec) -> Finding | None:
     first, lowest = loss[0][1], loss[0][1]
     for epoch, value in loss[1:]:
         if lowest > 0 and value > EXPLODED * lowest and value > EXPLODED * first:
-            why = _why("exploded", name=Phrase("coach.metric.loss"), value=Amount(value),
-                       epoch=epoch, times=Amount(value / lowest, "fixed"),
-                       lowest=Amount(lowest), rate=_rate(spec))
+            why = _why("exploded", name=Phrase("coach.metric.loss"), value=_read(value),
+                       epoch=epoch, times=Amount(value / lowest, ",.0f"),
+                       lowest=_read(lowest), rate=_rate(spec))
             return Finding("diverged", epoch, why, _lower_rate(spec))
         lowest = min(lowest, value)
     return None
@@ -270,9 +244,9 @@ def _overfitting(loss, val, spec) -> Finding | None:
     # It began where validation loss left its best for good.
     began = next(epoch for i, (epoch, _) in enumerate(val) if i > best_i and all(
         value >= best_value * (1 + OVERFIT_RISE) for _, value in val[i:]))
-    why = _why("overfitting", best=best, best_value=Amount(best_value),
-               rise=Amount(OVERFIT_RISE, "percent"), epoch=began, last_value=Amount(last_value),
-               last=last, train_then=Amount(train[best]), train_last=Amount(train[last]))
+    why = _why("overfitting", best=best, best_value=_read(best_value),
+               rise=Amount(OVERFIT_RISE, ".0%"), epoch=began, last_value=_read(last_value),
+               last=last, train_then=_read(train[best]), train_last=_read(train[last]))
     return Finding("overfitting", began, why, _against_overfitting(spec, val[:best_i + 1]))
 
 
@@ -293,13 +267,13 @@ def _underfitting(loss, val, spec) -> Finding | None:
     first, end = loss[0][1], loss[-1][1]
     if end < HIGH_LOSS * first or not _is_flat(loss, stretch):
         return None
-    values = dict(loss=Amount(end), share=Amount(end / first, "percent"), first=Amount(first),
-                  flat=Amount(FLAT, "percent"), stretch=stretch)
+    values = dict(loss=_read(end), share=Amount(end / first, ".0%"), first=_read(first),
+                  flat=Amount(FLAT, ".0%"), stretch=stretch)
     key = "underfitting"
     if len(val) > stretch:
         if not _is_flat(val, stretch) or val[-1][1] < HIGH_LOSS * val[0][1]:
             return None
-        key, values["val_loss"] = "underfitting_val", Amount(val[-1][1])
+        key, values["val_loss"] = "underfitting_val", _read(val[-1][1])
     why = _why(key, **values)
     return Finding("underfitting", loss[-stretch][0], why, _wider(spec))
 
@@ -313,8 +287,8 @@ def _plateau(points, spec) -> Finding | None:
         return None
     before = points[:-stretch]
     epoch, value = min(before, key=lambda point: point[1])
-    why = _why("plateau", epoch=epoch, value=Amount(value), stretch=stretch,
-               flat=Amount(FLAT, "percent"))
+    why = _why("plateau", epoch=epoch, value=_read(value), stretch=stretch,
+               flat=Amount(FLAT, ".0%"))
     return Finding("plateau", epoch, why, _lower_rate(spec))
 
 
@@ -327,8 +301,8 @@ def _learning_rate_too_small(loss, spec) -> Finding | None:
     # Steady but tiny steps: it falls in most epochs, yet hardly at all in total.
     if not 0 < change < BARELY_MOVED or falling < 0.8 * (len(loss) - 1):
         return None
-    why = _why("learning_rate_too_small", epochs=len(loss), first=Amount(first),
-               last=Amount(last), change=Amount(change, "percent", 1), rate=_rate(spec))
+    why = _why("learning_rate_too_small", epochs=len(loss), first=_read(first),
+               last=_read(last), change=Amount(change, ".1%"), rate=_rate(spec))
     return Finding("learning_rate_too_small", loss[-1][0], why, _higher_rate(spec))
 
 
@@ -345,7 +319,7 @@ def _class_imbalance(class_counts: Mapping[str, int]) -> list[Finding]:
     if most < IMBALANCE * max(fewest, 1) and fewest > 0:
         return []
     why = _why("class_imbalance", largest=largest, most=most, smallest=smallest,
-               fewest=fewest, times=Amount(most / max(fewest, 1), "fixed", 1))
+               fewest=fewest, times=Amount(most / max(fewest, 1), ",.1f"))
     # No setting weighs classes yet: the fix is more examples of the small classes.
     return [Finding("class_imbalance", 0, why, None)]
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tflab.words import Phrase
+from tflab.words import Phrase, PhrasedError
 
 
-class EvaluationError(ValueError):
+class EvaluationError(PhrasedError, ValueError):
     """A run that cannot be evaluated; `phrase` says why in any language, `str` in English.
 
     Example:
@@ -31,10 +31,6 @@ class EvaluationError(ValueError):
     >>> str(EvaluationError(Phrase("evaluation.errors.no_validation")))
     'This run has no validation examples (validation_split is 0).'
     """
-
-    def __init__(self, phrase: Phrase):
-        super().__init__(str(phrase))
-        self.phrase = phrase
 
 
 @dataclass(frozen=True)

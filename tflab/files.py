@@ -29,7 +29,7 @@ from pathlib import Path, PurePath
 
 from tflab.spec.names import BASE_MODEL, CSV_ID, NETWORK_WEIGHTS, RUN_PREFIX, TextPattern
 from tflab.spec.params import Amount
-from tflab.words import Phrase
+from tflab.words import Phrase, PhrasedError
 
 MB = 1024 * 1024
 MAX_CSV_BYTES = 20 * MB
@@ -44,16 +44,12 @@ _KINDS: dict[str, TextPattern] = {"csv": CSV_ID, "weights": NETWORK_WEIGHTS,
                                   "base model": BASE_MODEL}
 
 
-class FileTooLarge(ValueError):
+class FileTooLarge(PhrasedError, ValueError):
     """A file over its size limit, or not a regular file; the message names both.
 
     Raised with a `tflab.words.Phrase`: `str(error)` is its English, `phrase` says it in
     the reader's language.
     """
-
-    def __init__(self, phrase: Phrase | str):
-        super().__init__(str(phrase))
-        self.phrase = phrase if isinstance(phrase, Phrase) else None
 
 
 def relative(kind: str, name: str) -> tuple[str, ...]:

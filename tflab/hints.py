@@ -27,6 +27,7 @@ import numpy as np
 
 from tflab.data import Dataset
 from tflab.spec import ExperimentSpec
+from tflab.words import Amount, Phrase
 
 FEW_UNITS = 16        # a hidden layer narrower than this draws few bends
 SMALL_RATE = 1e-4     # below this, adam's and rmsprop's steps barely move the weights
@@ -85,8 +86,10 @@ def baseline(spec: ExperimentSpec, data: Dataset) -> Baseline | None:
 
 
 def near_chance_hint(spec: ExperimentSpec, history: dict[str, list[float]],
-                     base: Baseline | None) -> str:
-    """A hint when the run ended near `base`; "" when it learned, or cannot be judged.
+                     base: Baseline | None) -> Phrase | None:
+    """A hint when the run ended near `base`; None when it learned, or cannot be judged.
+
+    The hint is a `Phrase` (catalog section `hints`): its `str` is the English.
 
     Args:
         spec: the run's experiment.
@@ -94,29 +97,30 @@ def near_chance_hint(spec: ExperimentSpec, history: dict[str, list[float]],
         base: what guessing scores (see `baseline`).
     """
     if base is None:
-        return ""
+        return None
     name = f"val_{base.metric}" if f"val_{base.metric}" in history else base.metric
     values = [v for v in history.get(name, []) if np.isfinite(v)]
     if not values:
-        return ""
-    final, split = values[-1], "Validation" if name.startswith("val_") else "Training"
+        return None
+    final, split = values[-1], "validation" if name.startswith("val_") else "training"
     if base.metric == "accuracy":
         if final >= base.value + (1 - base.value) / 3:  # a third of the way to perfect
-            return ""
-        guess = (f"{base.value:.0%} for {base.classes} classes"
+            return None
+        guess = (Phrase("hints.guess_classes", {"base": Amount(base.value, ".0%"),
+                                                 "classes": base.classes})
                  if np.isclose(base.value, 1 / base.classes, atol=0.005) else
-                 f"{base.value:.0%}, what always answering the largest class scores")
-        what = f"{split} accuracy ended at {final:.0%}, near chance ({guess})"
+                 Phrase("hints.guess_largest", {"base": Amount(base.value, ".0%")}))
+        what = Phrase(f"hints.accuracy.{split}", {"final": Amount(final, ".0%"), "guess": guess})
     else:
         if final < 0.9 * base.value:
-            return ""
-        what = (f"{split} loss ended at {final:.4g}, no better than always predicting the "
-                f"mean ({base.value:.4g})")
+            return None
+        what = Phrase(f"hints.loss.{split}", {"final": Amount(final, ".4g"),
+                                               "base": Amount(base.value, ".4g")})
     advice = _advice(spec, history.get("loss", []))
-    return f"{what}: the model learned little. What to change: {'; '.join(advice)}."
+    return Phrase("hints.near_chance", {"what": what, "advice": tuple(advice)})
 
 
-def _advice(spec: ExperimentSpec, losses: list[float]) -> list[str]:
+def _advice(spec: ExperimentSpec, losses: list[float]) -> list[Phrase]:
     """The changes worth trying, from the spec and the training loss by epoch."""
     advice = []
     layers = spec.model.layers
@@ -127,35 +131,25 @@ def _advice(spec: ExperimentSpec, losses: list[float]) -> list[str]:
     # A regression may well be a line (the notes' y = 2x - 1): only a boundary needs bends.
     if classifier and spec.model.base is None and not any(
             layer.type in _WEIGHTED + ("LSTM",) for layer in layers[:output]):
-        advice.append("a hidden layer before the output (for example Dense(32, relu)): one "
-                      "layer alone draws a straight boundary")
+        advice.append(Phrase("hints.advice.hidden_layer"))
     elif hidden and all(layer.args["activation"] == "linear" for _, layer in hidden):
-        first = hidden[0][0]
-        advice.append("a non-linear activation such as relu in the hidden layers (they have "
-                      "none, so together they still draw a straight line: "
-                      f"`model.layers[{first}].activation`)")
+        advice.append(Phrase("hints.advice.activation", {"first": hidden[0][0]}))
     widths = [(layer.args["units"], i) for i, layer in enumerate(layers[:output])
               if layer.type in ("Dense", "LSTM")]
     if widths and max(widths)[0] < FEW_UNITS:
         units, i = max(widths, key=lambda width: width[0])  # the first of the widest
-        advice.append(f"more units (the widest hidden layer has {units}: try 32 or 64, "
-                      f"`model.layers[{i}].units`)")
+        advice.append(Phrase("hints.advice.units", {"units": units, "layer": i}))
     rate, optimizer = spec.compile.learning_rate, spec.compile.optimizer
     if rate < (SMALL_SGD_RATE if optimizer == "sgd" else SMALL_RATE):
-        advice.append(f"a higher learning rate (`compile.learning_rate` is {rate:g}: steps that "
-                      "small barely move the weights; try 0.001 to 0.01)")
+        advice.append(Phrase("hints.advice.higher_rate", {"rate": Amount(rate)}))
     elif rate > LARGE_RATE:
-        advice.append(f"a lower learning rate (`compile.learning_rate` is {rate:g}: steps that "
-                      "large jump over the best weights; try 0.001 to 0.01)")
+        advice.append(Phrase("hints.advice.lower_rate", {"rate": Amount(rate)}))
     done = sum(1 for v in losses if np.isfinite(v))
     if 0 < done < FEW_EPOCHS:
-        advice.append(f"more epochs (it trained for {done}: too few to judge, "
-                      f"`fit.epochs`)")
+        advice.append(Phrase("hints.advice.few_epochs", {"done": done}))
     elif _still_falling(losses):
-        advice.append(f"more epochs (the loss was still falling when the run ended; "
-                      f"`fit.epochs` is {spec.fit.epochs})")
-    return advice or ["more units or layers, more epochs, or another learning rate "
-                      "(`compile.learning_rate`)"]
+        advice.append(Phrase("hints.advice.still_falling", {"epochs": spec.fit.epochs}))
+    return advice or [Phrase("hints.advice.anything")]
 
 
 def _still_falling(losses: list[float]) -> bool:

@@ -26,7 +26,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from tflab.weights import HDF5_SIGNATURE
-from tflab.words import Phrase
+from tflab.words import Phrase, PhrasedError
 
 ORIGIN = "https://storage.googleapis.com/tensorflow/keras-applications/"
 
@@ -56,17 +56,13 @@ MAX_BYTES = 400 * 1024 * 1024
 CHUNK = 1 << 20
 
 
-class DownloadError(RuntimeError):
+class DownloadError(PhrasedError, RuntimeError):
     """The weights could not be fetched; the message says why and what to do instead.
 
     Args:
         phrase: why, as a `tflab.words.Phrase` (catalog section `images.imagenet`): a page
             says it in the reader's language; `str(error)` is the English.
     """
-
-    def __init__(self, phrase: Phrase):
-        super().__init__(str(phrase))
-        self.phrase = phrase
 
 
 def path(name: str) -> Path:

@@ -33,7 +33,7 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from tflab.words import Phrase
+from tflab.words import Phrase, PhrasedError
 
 # Pillow's format names we decode. MPO is how Pillow names the multi-picture JPEGs
 # that phones write, so it is a JPEG to the user.
@@ -69,7 +69,7 @@ _ORIENTATION = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_18
                 8: Image.Transpose.ROTATE_90}
 
 
-class ImageInputError(ValueError):
+class ImageInputError(PhrasedError, ValueError):
     """An uploaded file that cannot be used as a model input; the message says why.
 
     Args:
@@ -84,10 +84,6 @@ class ImageInputError(ValueError):
     ...     print(error)  # doctest: +ELLIPSIS
     'empty.png' is empty (0 bytes); upload an image file (accepted: PNG, JPEG, ...).
     """
-
-    def __init__(self, phrase: Phrase):
-        super().__init__(str(phrase))
-        self.phrase = phrase
 
 
 def read_image(

@@ -22,10 +22,12 @@ import time
 from typing import Callable
 
 from tflab.finder import range_test
+from tflab.progress import run_message
 from tflab.saving import save_model
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.store import RunStore
 from tflab.train import TrainingResult, train
+from tflab.words import Phrase
 
 
 class StoreSink:
@@ -112,11 +114,14 @@ def run_job(store: RunStore, run_id: str, should_stop: Callable[[], bool] = lamb
         try:
             save_model(result.model, store.model_path(run_id))
         except Exception as error:  # disk full, permissions: the metrics are still worth keeping
+            before = result.said or run_message(result.message)
             result.message = (result.message + f" The model could not be saved: {error}").strip()
+            result.said = (*(part for part in before if part),
+                           Phrase("hints.not_saved", {"error": str(error)}))
     if not store.model_path(run_id).is_file():
         # Past weights are put back into the kept model: without it they are of no use.
         shutil.rmtree(store.weights_folder(run_id), ignore_errors=True)
-    store.finish(run_id, result.status, result.message, result.final_metrics)
+    store.finish(run_id, result.status, result.message, result.final_metrics, result.said)
     return result
 
 

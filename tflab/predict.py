@@ -32,10 +32,10 @@ from tflab.saving import repaired_copy
 from tflab.spec import ExperimentSpec
 from tflab.store import RunStore, weights_file
 from tflab.unsure import unsure_phrase
-from tflab.words import Phrase
+from tflab.words import Phrase, PhrasedError
 
 
-class PredictionError(ValueError):
+class PredictionError(PhrasedError, ValueError):
     """The input or the model cannot give a prediction; the message says why, for people.
 
     Args:
@@ -47,10 +47,6 @@ class PredictionError(ValueError):
     >>> str(PredictionError(Phrase("predict.errors.finite")))
     'Inputs must be finite numbers; received NaN or infinity.'
     """
-
-    def __init__(self, phrase: Phrase):
-        super().__init__(str(phrase))
-        self.phrase = phrase
 
 
 def load_model(path: str | Path) -> keras.Model:

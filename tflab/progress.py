@@ -298,3 +298,16 @@ def run_message(message: str) -> tuple[Phrase | str, ...]:
         rest = message[found.end():].strip()
         return (said, rest) if rest else (said,)
     return (message,)
+
+
+def said_of(run) -> tuple[Phrase | str, ...]:
+    """A stored run's message in parts to say: the phrases kept with it (`Run.said`), else
+    its English message read back (`run_message`; runs from before phrases were kept).
+
+    Example:
+
+    >>> from types import SimpleNamespace
+    >>> [part.key for part in said_of(SimpleNamespace(said=(), message="Stopped on request during epoch 2."))]
+    ['progress.message.stopped_on_request']
+    """
+    return tuple(run.said) if run.said else run_message(run.message)

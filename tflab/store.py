@@ -42,11 +42,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from tflab.words import from_data, to_data
+
 STATUSES = ("queued", "running", "completed", "stopped", "failed", "diverged", "interrupted")
 FINISHED = STATUSES[2:]
 FINDER_STATUSES = ("queued", "running", "completed", "failed", "interrupted")
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_SECONDS = 10.0
 
 _SCHEMA = (
@@ -65,7 +67,8 @@ _SCHEMA = (
         pid_started REAL,
         stop_requested INTEGER NOT NULL DEFAULT 0,
         label TEXT NOT NULL DEFAULT '',
-        profile TEXT NOT NULL DEFAULT '{}'
+        profile TEXT NOT NULL DEFAULT '{}',
+        said TEXT NOT NULL DEFAULT '[]'
     )""",
     """CREATE TABLE IF NOT EXISTS metrics (
         run_id TEXT NOT NULL,
@@ -112,6 +115,7 @@ _ADDED_COLUMNS = (
     (3, "runs", "label", "TEXT NOT NULL DEFAULT ''"),
     (3, "runs", "profile", "TEXT NOT NULL DEFAULT '{}'"),
     (3, "metrics", "time", "REAL"),  # when an epoch was written (unix s), for the time left
+    (6, "runs", "said", "TEXT NOT NULL DEFAULT '[]'"),  # the message's phrases (tflab.words)
 )
 MAX_LABEL = 60
 MAX_VIEW_SNAPSHOTS = 200  # past views kept per run and kind: every epoch up to this many
@@ -161,6 +165,7 @@ class Run:
     pid: int | None
     label: str = ""
     profile: dict[str, Any] | None = None
+    said: tuple = ()  # the message as phrases (tflab.words), to say in any language
 
     @property
     def duration(self) -> float | None:
@@ -380,14 +385,7 @@ class RunStore:
 
         Atomic: two workers never take the same run.
         """
-        with self._transaction() as db:
-            row = db.execute("SELECT id FROM runs WHERE status = 'queued'"
-                             " ORDER BY created, id LIMIT 1").fetchone()
-            if row is None:
-                return None
-            db.execute("UPDATE runs SET status = 'running', started = ?, pid = ?, pid_started = ?"
-                       " WHERE id = ?", (time.time(), self._pid, self._pid_started, row["id"]))
-            return row["id"]
+        return self._claim_oldest("runs", {"started": time.time()})
 
     def cancel_queued(self, run_id: str, message: str) -> bool:
         """Stop a run that has not started; False when it already has (ask it to stop)."""
@@ -397,23 +395,26 @@ class RunStore:
             return cursor.rowcount == 1
 
     def finish(self, run_id: str, status: str, message: str = "",
-               final_metrics: dict[str, Any] | None = None) -> None:
+               final_metrics: dict[str, Any] | None = None, said: tuple = ()) -> None:
         """Record how the run ended.
 
         Args:
             run_id: the run's id.
             status: one of `FINISHED`.
-            message: a line for the user, such as the error. Defaults to "".
+            message: a line for the user, such as the error, in English. Defaults to "".
             final_metrics: metrics of the finished model. Defaults to None (none).
+            said: the same message as phrases and text (`tflab.words.Phrase`), which
+                pages say in the reader's language. Defaults to () (only `message`).
         """
         if status not in FINISHED:
             raise ValueError(
                 f"`status` must be one of {', '.join(FINISHED)}; received {status!r}.")
         metrics_json = _to_json("final_metrics", final_metrics or {})
+        said_json = json.dumps(to_data(tuple(said)))
         with self._transaction() as db:
             cursor = db.execute(
-                "UPDATE runs SET status = ?, message = ?, ended = ?, final_metrics = ?"
-                " WHERE id = ?", (status, message, time.time(), metrics_json, run_id))
+                "UPDATE runs SET status = ?, message = ?, ended = ?, final_metrics = ?, said = ?"
+                " WHERE id = ?", (status, message, time.time(), metrics_json, said_json, run_id))
             _require_row(cursor, run_id)
 
     def add_epochs(self, run_id: str, rows: Iterable[tuple[int, dict[str, float]]],
@@ -823,13 +824,20 @@ class RunStore:
     def claim_finder(self) -> str | None:
         """Take the oldest queued finder job for this process, marked running; None when
         none. Atomic, as `claim_next`."""
-        with self._transaction() as db:
-            row = db.execute("SELECT id FROM finder_jobs WHERE status = 'queued'"
+        return self._claim_oldest("finder_jobs")
+
+    def _claim_oldest(self, table: str, also: dict | None = None) -> str | None:
+        """Mark the oldest queued row of `table` (runs, finder_jobs) running for this
+        process, setting the columns in `also` too; its id, or None when none waits."""
+        sets = {"status": "running", **(also or {}), "pid": self._pid,
+                "pid_started": self._pid_started}
+        with self._transaction() as db:  # one transaction: two workers never take one row
+            row = db.execute(f"SELECT id FROM {table} WHERE status = 'queued'"
                              " ORDER BY created, id LIMIT 1").fetchone()
             if row is None:
                 return None
-            db.execute("UPDATE finder_jobs SET status = 'running', pid = ?, pid_started = ?"
-                       " WHERE id = ?", (self._pid, self._pid_started, row["id"]))
+            db.execute(f"UPDATE {table} SET {', '.join(f'{name} = ?' for name in sets)}"
+                       " WHERE id = ?", (*sets.values(), row["id"]))
             return row["id"]
 
     def finder_progress(self, job_id: str, share: float) -> None:
@@ -974,7 +982,7 @@ def _run_from_row(row: sqlite3.Row) -> Run:
                started=row["started"], ended=row["ended"], epochs=row["epochs"],
                final_metrics=json.loads(row["final_metrics"]),
                epochs_done=row["epochs_done"], pid=row["pid"], label=row["label"],
-               profile=json.loads(row["profile"]) or None)
+               profile=json.loads(row["profile"]) or None, said=from_data(json.loads(row["said"])))
 
 
 def _series(rows: Iterable[sqlite3.Row], x: str) -> dict[str, list[tuple[int, float]]]:

@@ -26,6 +26,7 @@ from tflab.data import Dataset, DatasetUnavailable, load_dataset
 from tflab.hints import baseline, near_chance_hint
 from tflab.kept import KeepWeights
 from tflab.profile import profile_pictures
+from tflab.progress import run_message
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.stream import Diverged, ListSink, Sink, StopRequested, StreamCallback
 from tflab.views import ViewCallback, view_kind
@@ -44,6 +45,7 @@ class TrainingResult:
     model: keras.Model | None = None
     seconds: float = 0.0
     profile: dict | None = None  # an image run's training pictures (tflab.profile), as JSON
+    said: tuple = ()  # the message as phrases (tflab.words), said in the reader's language
 
 
 def pipelines(x_train, y_train, x_val, y_val, batch_size, seed):
@@ -108,27 +110,31 @@ def train(spec: ExperimentSpec, sink: Sink | None = None,
             callbacks.append(early)
         fitted = model.fit(train_ds, epochs=spec.fit.epochs, steps_per_epoch=steps,
                            validation_data=val_ds, callbacks=callbacks, verbose=0, shuffle=False)
-        message = ""
+        message, said = "", ()
         if early is not None and early.stopped_epoch:
             message = (f"Stopped early after epoch {stream.epochs_done}: {early.monitor} did not "
                        f"improve for {spec.fit.patience} epochs; the best weights were kept.")
         # A run that learned next to nothing says what to change (issue 8: the spiral at 66%).
         hint = near_chance_hint(spec, fitted.history, baseline(spec, data))
-        message = f"{message} {hint}".strip()
+        if hint is not None:
+            said = (*run_message(message), hint) if message else (hint,)
+            message = f"{message} {hint}".strip()
         status = "completed"
     except StopRequested:
+        said = ()
         status, message = "stopped", f"Stopped on request during epoch {stream.epoch_index + 1}."
     except Diverged as error:
-        status, message = "diverged", str(error)
+        status, message, said = "diverged", str(error), ()
     except (SpecError, ShapeMismatch, DatasetUnavailable, BuildError) as error:
         status, message = "failed", str(error)
+        said = (error.phrase,) if getattr(error, "phrase", None) is not None else ()
     except Exception as error:  # a run must end with a status, whatever Keras raised
         log.exception("run failed")
-        status, message = "failed", f"{type(error).__name__}: {error}"
+        status, message, said = "failed", f"{type(error).__name__}: {error}", ()
     finally:
         sink.flush()
     return TrainingResult(status, message, getattr(stream, "epochs_done", 0),
                           getattr(stream, "last_logs", {}),
                           model if status in ("completed", "stopped") else None,
-                          time.monotonic() - started, profile=profile)
+                          time.monotonic() - started, profile=profile, said=said)
 

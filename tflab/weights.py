@@ -22,23 +22,19 @@ from pathlib import Path
 
 from tflab import files
 from tflab.files import MAX_WEIGHTS_BYTES
-from tflab.words import Phrase
+from tflab.words import Phrase, PhrasedError
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 ZIP_SIGNATURE = b"PK\x03\x04"  # a .keras file is a zip archive
 
 
-class WeightsUploadError(ValueError):
+class WeightsUploadError(PhrasedError, ValueError):
     """An upload that cannot be a weights file; the message names it and says why.
 
     Args:
         phrase: why, as a `tflab.words.Phrase` (catalog section `images.weights`): a page
             says it in the reader's language; `str(error)` is the English.
     """
-
-    def __init__(self, phrase: Phrase):
-        super().__init__(str(phrase))
-        self.phrase = phrase
 
 
 def store_weights(data: bytes, name: str, root: str | Path | None = None) -> str:

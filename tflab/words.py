@@ -74,6 +74,85 @@ class Phrase:
         return Words.load("en").say(self)
 
 
+@dataclass(frozen=True)
+class Amount:
+    """A number put into a sentence, written the reader's way.
+
+    `spec` is its Python format as English writes it ("g" for a bound, "," for a count
+    grouped by thousands, ".1f", ".3g", ".0%"); Spanish swaps the decimal and thousands
+    marks and puts a space before %. Any value with a `said(words)` method is said so.
+
+    Example:
+
+    >>> es = Words.load("es")
+    >>> str(Amount(64_000_000, ",")), Amount(64_000_000, ",").said(es), Amount(0.25).said(es)
+    ('64,000,000', '64.000.000', '0,25')
+    >>> Amount(0.6, ".0%").said(Words.load("en")), Amount(0.6, ".0%").said(es)
+    ('60%', '60\\xa0%')
+    """
+
+    value: float
+    spec: str = "g"
+
+    def __str__(self) -> str:
+        return format(self.value, self.spec)
+
+    def said(self, words: "Words") -> str:
+        text = str(self)
+        if words.language != "es":
+            return text
+        text = text.translate(str.maketrans(",.", ".,"))
+        return text[:-1] + "\u00a0%" if text.endswith("%") else text
+
+
+def to_data(value: object) -> object:
+    """A phrase (or an amount, or the parts of a message) as JSON-ready data, to store.
+
+    Example:
+
+    >>> said = (Phrase("common.epoch_of", {"epoch": 1, "epochs": Amount(2.0, ".0f")}), "as is")
+    >>> from_data(to_data(said)) == said
+    True
+    """
+    if isinstance(value, Phrase):
+        return {"key": value.key, "values": {k: to_data(v) for k, v in value.values.items()}}
+    if isinstance(value, Amount):
+        return {"amount": value.value, "spec": value.spec}
+    if isinstance(value, (tuple, list)):
+        return [to_data(item) for item in value]
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+
+
+def from_data(data: object) -> object:
+    """What `to_data` stored, back as phrases, amounts and tuples."""
+    if isinstance(data, dict) and "key" in data:
+        return Phrase(str(data["key"]), {k: from_data(v) for k, v in
+                                         dict(data.get("values") or {}).items()})
+    if isinstance(data, dict) and "amount" in data:
+        return Amount(float(data["amount"]), str(data.get("spec", "g")))
+    if isinstance(data, list):
+        return tuple(from_data(item) for item in data)
+    return data
+
+
+class PhrasedError(Exception):
+    """An error a person reads: `phrase` is said in the page's language, `str(error)` is
+    its English. A plain string (from a caller not yet giving a phrase) is kept as the
+    message, with no phrase. Mixed in before the built-in error it is:
+    `class UploadError(PhrasedError, ValueError)`.
+
+    Example:
+
+    >>> error = PhrasedError(Phrase("common.epoch_of", {"epoch": 1, "epochs": 2}))
+    >>> str(error), Words.load("es").say(error.phrase)
+    ('Epoch 1 of 2', 'Época 1 de 2')
+    """
+
+    def __init__(self, phrase: "Phrase | str"):
+        super().__init__(str(phrase))
+        self.phrase = phrase if isinstance(phrase, Phrase) else None
+
+
 @functools.cache  # a catalog is read once per process; the mapping is read-only
 def catalog(language: str) -> Mapping[str, object]:
     """Every key of one language's catalog, flattened (`train.completed`), read-only."""
@@ -154,6 +233,10 @@ class Words:
     def _value(self, value: object) -> object:
         if isinstance(value, Phrase):
             return self.say(value)
+        if hasattr(value, "said"):  # an Amount: a number written the reader's way
+            return value.said(self)
+        if isinstance(value, tuple) and value and all(isinstance(v, Phrase) for v in value):
+            return "; ".join(self.say(item) for item in value)  # things said one after another
         if isinstance(value, float) and self.language == "es":
             return repr(value).replace(".", ",")
         return value

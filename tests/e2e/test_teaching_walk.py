@@ -15,6 +15,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from components.urlspec import PARAM, encode
+from made_specs import overfitting_spec
 from test_walkthrough import main, screenshot, top_k_charts, upload, wait_until_idle
 from tflab.data.shapes import make_shapes
 from tflab.recipes import get_recipe
@@ -67,15 +68,6 @@ def test_the_finder_suggests_a_rate_and_one_click_uses_it(new_user):
     assert float(rate.input_value()) == pytest.approx(float(suggested), rel=0.05)
 
 
-def overfitting_spec():
-    """100 noisy XOR points, two layers of 256 units, no dropout: it learns the noise."""
-    spec = get_recipe("binary_points").spec
-    for path, value in [("data.options.pattern", "xor"), ("data.options.samples", 100),
-                        ("data.options.noise", 0.5), ("model.layers[0].units", 256),
-                        ("model.layers[1].units", 256), ("compile.learning_rate", 0.01),
-                        ("fit.epochs", 150)]:
-        spec = spec.with_setting(path, value)
-    return spec
 
 
 @pytest.mark.slow

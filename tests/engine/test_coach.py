@@ -4,9 +4,9 @@ import math
 
 import pytest
 
+from made_specs import overfitting_spec
 from tflab.coach import Finding, Variant, apply_variant, diagnose
 from tflab.recipes import get_recipe
-from tflab.spec import ExperimentSpec
 
 
 def curve(*values, start=1):
@@ -149,15 +149,6 @@ def trained(spec):
     return result, history
 
 
-def overfitting_spec() -> ExperimentSpec:
-    """80 noisy XOR points, two layers of 256 units, no dropout: it learns the noise."""
-    spec = get_recipe("binary_points").spec
-    for path, value in [("data.options.pattern", "xor"), ("data.options.samples", 100),
-                        ("data.options.noise", 0.5), ("model.layers[0].units", 256),
-                        ("model.layers[1].units", 256), ("compile.learning_rate", 0.01),
-                        ("fit.epochs", 150)]:
-        spec = spec.with_setting(path, value)
-    return spec
 
 
 def test_real_runs_overfit_is_found_and_its_early_stopping_keeps_the_best_model():

@@ -26,13 +26,18 @@ def hidden(units=32, activation="relu") -> ExperimentSpec:
                      for name, value in (("units", units), ("activation", activation))})
 
 
+def _said(*args) -> str:
+    """The hint in English, as the command line and the run's message have it."""
+    return str(near_chance_hint(*args))
+
+
 def test_a_run_that_learned_gets_no_hint():
-    assert near_chance_hint(points(), {"loss": FLAT, "val_accuracy": [0.6, 0.9, 0.97]}, COIN) == ""
+    assert near_chance_hint(points(), {"loss": FLAT, "val_accuracy": [0.6, 0.9, 0.97]}, COIN) is None
 
 
 def test_the_spiral_as_it_was_names_the_units_to_add():
     """Issue 8.3: 2 x 8 tanh units left the spiral at 66% with a flat loss, and no hint."""
-    hint = near_chance_hint(hidden(8, "tanh"), {"loss": FLAT, "val_accuracy": [0.6, 0.66]}, COIN)
+    hint = _said(hidden(8, "tanh"), {"loss": FLAT, "val_accuracy": [0.6, 0.66]}, COIN)
 
     assert hint.startswith("Validation accuracy ended at 66%, near chance (50% for 2 classes)")
     assert "more units (the widest hidden layer has 8: try 32 or 64, `model.layers[0].units`)" \
@@ -41,26 +46,26 @@ def test_the_spiral_as_it_was_names_the_units_to_add():
 
 
 def test_a_third_of_the_way_to_perfect_is_no_longer_near_chance():
-    assert near_chance_hint(hidden(8), {"loss": FLAT, "val_accuracy": [0.66]}, COIN) != ""
-    assert near_chance_hint(hidden(8), {"loss": FLAT, "val_accuracy": [0.67]}, COIN) == ""
+    assert near_chance_hint(hidden(8), {"loss": FLAT, "val_accuracy": [0.66]}, COIN) is not None
+    assert near_chance_hint(hidden(8), {"loss": FLAT, "val_accuracy": [0.67]}, COIN) is None
 
 
 def test_chance_is_the_largest_class_when_classes_are_unequal():
     """Always answering the class of 80% of the examples scores 80%: 82% is near that."""
-    hint = near_chance_hint(points(), {"loss": FLAT, "val_accuracy": [0.82]},
+    hint = _said(points(), {"loss": FLAT, "val_accuracy": [0.82]},
                             Baseline("accuracy", 0.8, 3))
     assert "near chance (80%, what always answering the largest class scores)" in hint
 
 
 def test_linear_hidden_layers_are_told_to_bend():
-    hint = near_chance_hint(hidden(32, "linear"), {"loss": FLAT, "val_accuracy": [0.5]}, COIN)
+    hint = _said(hidden(32, "linear"), {"loss": FLAT, "val_accuracy": [0.5]}, COIN)
     assert "a non-linear activation such as relu" in hint and "`model.layers[0].activation`" in hint
 
 
 def test_a_single_output_layer_is_told_to_get_a_hidden_layer():
     spec = ExperimentSpec.from_dict({**points().to_dict(), "model": {
         "input_shape": [2], "layers": [{"type": "Dense", "units": 1, "activation": "sigmoid"}]}})
-    hint = near_chance_hint(spec, {"loss": FLAT, "val_accuracy": [0.5]}, COIN)
+    hint = _said(spec, {"loss": FLAT, "val_accuracy": [0.5]}, COIN)
     assert "a hidden layer before the output" in hint
 
 
@@ -71,30 +76,30 @@ def test_a_single_output_layer_is_told_to_get_a_hidden_layer():
 ])
 def test_a_learning_rate_far_off_is_named(optimizer, rate, advice):
     spec = points(compile__optimizer=optimizer, compile__learning_rate=rate)
-    hint = near_chance_hint(spec, {"loss": FLAT, "val_accuracy": [0.5]}, COIN)
+    hint = _said(spec, {"loss": FLAT, "val_accuracy": [0.5]}, COIN)
     assert advice in hint
 
 
 def test_a_falling_loss_asks_for_more_epochs():
     falling = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4]
-    hint = near_chance_hint(points(fit__epochs=6), {"loss": falling, "val_accuracy": [0.55]}, COIN)
+    hint = _said(points(fit__epochs=6), {"loss": falling, "val_accuracy": [0.55]}, COIN)
     assert "more epochs (the loss was still falling when the run ended; `fit.epochs` is 6)" in hint
 
 
 def test_a_very_short_run_asks_for_more_epochs():
-    hint = near_chance_hint(points(fit__epochs=2), {"loss": [0.7, 0.7], "val_accuracy": [0.5]},
+    hint = _said(points(fit__epochs=2), {"loss": [0.7, 0.7], "val_accuracy": [0.5]},
                             COIN)
     assert "more epochs (it trained for 2" in hint
 
 
 def test_without_anything_to_point_at_it_still_says_what_to_try():
-    hint = near_chance_hint(points(), {"loss": FLAT, "val_accuracy": [0.5]}, COIN)
+    hint = _said(points(), {"loss": FLAT, "val_accuracy": [0.5]}, COIN)
     assert hint.endswith("What to change: more units or layers, more epochs, or another "
                          "learning rate (`compile.learning_rate`).")
 
 
 def test_without_validation_the_training_accuracy_is_judged():
-    hint = near_chance_hint(hidden(8), {"loss": FLAT, "accuracy": [0.5, float("nan")]}, COIN)
+    hint = _said(hidden(8), {"loss": FLAT, "accuracy": [0.5, float("nan")]}, COIN)
     assert hint.startswith("Training accuracy ended at 50%")
 
 
@@ -103,17 +108,17 @@ def test_a_regression_no_better_than_the_mean_gets_the_hint():
         .with_setting("model.layers[1].activation", "linear")
     base = Baseline("loss", 0.5)
 
-    hint = near_chance_hint(spec, {"loss": FLAT, "val_loss": [0.48]}, base)
+    hint = _said(spec, {"loss": FLAT, "val_loss": [0.48]}, base)
 
     assert hint.startswith("Validation loss ended at 0.48, no better than always predicting "
                            "the mean (0.5)")
     assert "a non-linear activation" in hint
-    assert near_chance_hint(spec, {"loss": FLAT, "val_loss": [0.2]}, base) == ""
+    assert near_chance_hint(spec, {"loss": FLAT, "val_loss": [0.2]}, base) is None
 
 
 def test_nothing_to_judge_gives_no_hint():
-    assert near_chance_hint(points(), {"loss": FLAT}, COIN) == ""
-    assert near_chance_hint(points(), {"loss": FLAT, "val_accuracy": [0.5]}, None) == ""
+    assert near_chance_hint(points(), {"loss": FLAT}, COIN) is None
+    assert near_chance_hint(points(), {"loss": FLAT, "val_accuracy": [0.5]}, None) is None
 
 
 def test_the_baseline_of_balanced_points_is_a_coin_toss():
@@ -175,3 +180,33 @@ def test_docstring_examples_run_as_written():
     import tflab.hints
 
     assert doctest.testmod(tflab.hints, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+def test_the_hint_is_said_in_spanish_with_its_numbers_the_spanish_way():
+    from tflab.words import Words
+
+    hint = near_chance_hint(hidden(8, "tanh"), {"loss": FLAT, "val_accuracy": [0.6, 0.66]}, COIN)
+    said = Words.load("es").say(hint)
+    assert said.startswith("La precisión de validación terminó en 66\u00a0%, cerca del azar "
+                           "(50\u00a0% con 2 clases): el modelo aprendió poco. Qué cambiar: ")
+    assert "más neuronas (la capa oculta más ancha tiene 8" in said and "⟦" not in said
+
+
+def test_a_run_near_chance_keeps_its_hint_as_phrases_the_pages_say(tmp_path):
+    """The worker writes the message in English and keeps its phrases beside it, so a
+    Spanish page says the hint in Spanish (tflab.progress.said_of)."""
+    from tflab.job import run_job
+    from tflab.progress import said_of
+    from tflab.store import RunStore
+    from tflab.words import Words
+
+    spec = points(compile__learning_rate=1e-7, fit__epochs=2)  # steps too small to learn
+    with RunStore(tmp_path / "home") as store:
+        run_id = store.create_run(spec.recipe, spec.to_dict(), spec.fit.epochs)
+        run_job(store, run_id)
+        run = store.get_run(run_id)
+    [hint] = run.said
+    assert hint.key == "hints.near_chance" and run.message == str(hint)
+    said = " ".join(Words.load("es").say(part) for part in said_of(run))
+    assert said.startswith("La precisión de validación terminó en ") and "⟦" not in said
+    assert "una tasa de aprendizaje mayor (`compile.learning_rate` es 1e-07" in said

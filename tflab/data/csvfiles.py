@@ -21,19 +21,15 @@ from tflab import files
 from tflab.data.dataset import DatasetUnavailable
 from tflab.files import MAX_CSV_BYTES
 from tflab.spec.params import Amount, said
-from tflab.words import Phrase
+from tflab.words import Phrase, PhrasedError
 
 
-class CsvUploadError(ValueError):
+class CsvUploadError(PhrasedError, ValueError):
     """An upload that cannot be a series: the message names the file and the reason.
 
     Raised with a `tflab.words.Phrase`: `str(error)` is its English, `phrase` says it in
     the reader's language.
     """
-
-    def __init__(self, phrase: Phrase | str):
-        super().__init__(str(phrase))
-        self.phrase = phrase if isinstance(phrase, Phrase) else None
 
 
 def store_csv(data: bytes, name: str, root: str | Path | None = None) -> str:

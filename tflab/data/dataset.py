@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 
 from tflab.spec.params import Param
-from tflab.words import Phrase
+from tflab.words import PhrasedError
 
 KINDS = ("regression", "binary", "multiclass", "series")
 
@@ -90,13 +90,9 @@ class DatasetInfo:
     tags: tuple[str, ...] = field(default=())
 
 
-class DatasetUnavailable(RuntimeError):
+class DatasetUnavailable(PhrasedError, RuntimeError):
     """A dataset cannot be had here (no network, no cached copy, unreadable file).
 
     Raised with a `tflab.words.Phrase`: `str(error)` is its English, `phrase` says it in
     the reader's language.
     """
-
-    def __init__(self, phrase: Phrase | str):
-        super().__init__(str(phrase))
-        self.phrase = phrase if isinstance(phrase, Phrase) else None

@@ -55,7 +55,7 @@ from tflab.data.dataset import DataSummary, Dataset, DatasetUnavailable
 from tflab.data.split import split
 from tflab.images import ImageInputError, read_image, to_model_array
 from tflab.spec.params import Amount, said
-from tflab.words import Phrase
+from tflab.words import Phrase, PhrasedError
 
 MB = 1024 * 1024
 RECORD_FILE = "dataset.json"
@@ -73,16 +73,12 @@ _CHUNK = 1 * MB
 RATIO_FREE_BYTES = 16 * MB
 
 
-class UploadError(ValueError):
+class UploadError(PhrasedError, ValueError):
     """An uploaded zip that cannot become a dataset; the message says why, for people.
 
     Raised with a `tflab.words.Phrase`: `str(error)` is its English, `phrase` says it in
     the reader's language.
     """
-
-    def __init__(self, phrase: Phrase | str):
-        super().__init__(str(phrase))
-        self.phrase = phrase if isinstance(phrase, Phrase) else None
 
 
 @dataclass(frozen=True)

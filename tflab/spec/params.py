@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from tflab.words import Phrase
+from tflab.words import Amount, Phrase  # Amount: said here before
 
 
 class SpecError(ValueError):
@@ -70,36 +70,6 @@ def said(error: BaseException) -> Phrase | str:
     (said in the reader's language then), else its English text."""
     phrase = getattr(error, "phrase", None)
     return phrase if isinstance(phrase, Phrase) else str(error)
-
-
-_SPANISH_MARKS = str.maketrans(",.", ".,")
-
-
-@dataclass(frozen=True)
-class Amount:
-    """A number put into an error's words, written the reader's way.
-
-    `spec` is its Python format ("g" for a bound, "," for a count grouped by thousands,
-    ".1f"); in English it reads exactly so. A Spanish catalog text asks for `{name:es}`,
-    which swaps the decimal and thousands marks ("0,5", "64.000.000").
-
-    Example:
-
-    >>> "{n} / {n:es}".format(n=Amount(64_000_000, ","))
-    '64,000,000 / 64.000.000'
-    >>> str(Amount(0.5)), format(Amount(1e-05), "es")
-    ('0.5', '1e-05')
-    """
-
-    value: float
-    spec: str = "g"
-
-    def __str__(self) -> str:
-        return format(self.value, self.spec)
-
-    def __format__(self, language: str) -> str:
-        text = str(self)
-        return text.translate(_SPANISH_MARKS) if language == "es" else text
 
 
 class MissingInput(SpecError):
