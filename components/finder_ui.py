@@ -104,16 +104,16 @@ def _outcome(job: FinderJob, spec: ExperimentSpec | None) -> None:
     st.caption(count("finder.batches", len(test.lrs), seconds=words().number(test.seconds, 1)))
     value = test.suggestion.value
     if value is not None:
-        st.markdown(t("finder.suggested", lr=rate_text(value)))
+        st.markdown(t("finder.suggested", rate=rate_text(value)))
     st.write(safe(reason_text(test.suggestion.reason)))
     if value is None or spec is None:
         return
     if math.isclose(spec.compile.learning_rate, value):
-        st.caption(t("finder.in_use", lr=rate_text(value)))
+        st.caption(t("finder.in_use", rate=rate_text(value)))
     else:
-        st.button(t("finder.use", lr=rate_text(value)), key="finder.use", type="primary",
+        st.button(t("finder.use", rate=rate_text(value)), key="finder.use", type="primary",
                   icon=":material/check:", on_click=_use, args=(spec, value),
-                  help=t("finder.use_help", lr=rate_text(value)))
+                  help=t("finder.use_help", rate=rate_text(value)))
 
 
 def _use(spec: ExperimentSpec, value: float) -> None:

@@ -178,8 +178,8 @@ def suggest(lrs: Sequence[float], losses: Sequence[float]) -> Suggestion:
     values = {"steepest": _round(steepest), "lowest": _round(lrs[lowest])}
     if steepest <= tenth:
         return Suggestion(_round(steepest), Phrase("finder.reason.steepest",
-                                                   {"lr": _round(steepest), **values}))
-    return Suggestion(_round(tenth), Phrase("finder.reason.tenth", {"lr": _round(tenth), **values}))
+                                                   {"rate": _round(steepest), **values}))
+    return Suggestion(_round(tenth), Phrase("finder.reason.tenth", {"rate": _round(tenth), **values}))
 
 
 def _round(value: float) -> float:

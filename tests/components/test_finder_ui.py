@@ -14,7 +14,7 @@ EN, ES = Words.load("en"), Words.load("es")
 
 
 def blown_up(suggestion=0.01) -> RangeTest:
-    reason = Phrase("finder.reason.tenth", {"lr": 0.01, "lowest": 0.1, "steepest": 0.05})
+    reason = Phrase("finder.reason.tenth", {"rate": 0.01, "lowest": 0.1, "steepest": 0.05})
     return RangeTest((1e-3, 1e-2, 1e-1, 1.0), (2.0, 1.0, 0.5, math.nan),
                      (2.0, 0.8, 0.4, math.inf), True, Suggestion(suggestion, reason), 1.2)
 
@@ -33,7 +33,7 @@ def test_a_rate_is_written_with_its_own_digits(value, english, spanish):
 
 
 def test_a_reason_writes_its_rates_the_language_s_way():
-    reason = Phrase("finder.reason.steepest", {"lr": 9.5e-05, "steepest": 9.5e-05, "lowest": 0.28})
+    reason = Phrase("finder.reason.steepest", {"rate": 9.5e-05, "steepest": 9.5e-05, "lowest": 0.28})
     assert "0,000095" in reason_text(reason, ES) and "0,28" in reason_text(reason, ES)
     assert "0.000095" in reason_text(reason, EN) and "e-05" not in reason_text(reason, EN)
     steps = Phrase("finder.reason.too_short", {"steps": 5, "high": 0.001})

@@ -50,7 +50,7 @@ def test_a_fall_well_before_the_edge_is_suggested_at_its_steepest():
     suggestion = suggest(lrs, curve(lrs, fall_at=1e-4, blow_up_at=0.3))
     assert suggestion.reason.key == "finder.reason.steepest"
     assert 5e-5 <= suggestion.value <= 2e-4
-    assert suggestion.reason.values["lr"] == suggestion.value
+    assert suggestion.reason.values["rate"] == suggestion.value
 
 
 def test_a_fall_right_before_the_edge_is_suggested_at_a_tenth_of_the_lowest_loss():
