@@ -30,6 +30,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.components.v2 import component
 
+from components.language import language
+
 NAME = "tflab.live_chart"
 PLOTLY_FILE = "plotly.min.js"
 _SCRIPT = (Path(__file__).parent / "live_chart.js").read_text(encoding="utf-8")
@@ -86,10 +88,13 @@ def live_chart(figure: go.Figure | Callable[[], go.Figure], *, key: str, follow:
         follow: whether an x range the person set slides to the newest point.
             Defaults to False.
         signature: what the chart is drawn from (for example the run and its newest
-            epoch). When it is the one last drawn under `key` in this session, the figure
-            is not built again: the last one is sent. Defaults to None: always built.
+            epoch). When it is the one last drawn under `key` in this session, in the
+            same language, the figure is not built again: the last one is sent.
+            Defaults to None: always built.
     """
     _serve_plotly()
+    if signature is not None:  # the same data says other words after a language switch
+        signature = (signature, language())
     memo = f"live_chart.sent.{key}"
     held = st.session_state.get(memo) if signature is not None else None
     if held is not None and held[0] == signature:

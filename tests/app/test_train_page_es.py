@@ -115,3 +115,17 @@ def test_a_queued_run_and_the_sidebar_say_their_state_in_spanish(tflab_home):
     assert [label.split(" · ")[0] for label in labels] == [
         "en cola, puesto 3", "en cola, puesto 2", "arrancando"]
     assert "⟦" not in every_text(at)
+
+
+def test_switching_language_redraws_a_finished_run_s_charts_in_the_new_one(tflab_home):
+    """A chart's figure is kept per session while its data stays the same: the language is
+    part of what it was drawn from, or a switch would leave the old words on it."""
+    with RunStore(tflab_home) as store:
+        run_id = overfit_run(store)
+        store.finish(run_id, "completed")
+        at = no_exception(open_page(TRAIN, run=run_id, lang="en"))
+        before = figures(at)["train.metric.loss"]["layout"]["xaxis"]["title"]["text"]
+        at.sidebar.button_group[0].set_value("es").run()
+        no_exception(at)
+        after = figures(at)["train.metric.loss"]["layout"]["xaxis"]["title"]["text"]
+    assert (before, after) == ("epoch", "época")
