@@ -85,6 +85,15 @@ def import_ray():
     return ray
 
 
+def runtime_env() -> dict:
+    """What Ray needs to run TF Lab's trials: this copy of tflab, shipped to every worker
+    (a cluster's machines need only the requirements installed), and TensorFlow quiet.
+    `RayExecutor` gives it to `ray.init` when it starts Ray; a program that starts Ray
+    itself passes it: `ray.init(runtime_env=runtime_env())`."""
+    return {"py_modules": [str(PACKAGE)],
+            "env_vars": {"TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}}
+
+
 class Relay:
     """Where trials post their progress and the executor drains it; and the stop flags.
 
@@ -277,7 +286,8 @@ class RayExecutor:
         address: "local" starts a Ray on this machine with all its CPUs; otherwise the
             address of a running cluster ("10.0.0.5:6379", "auto", "ray://host:10001").
             Defaults to None: `TFLAB_RAY_ADDRESS`, else "local". When this process
-            already started Ray (`ray.init`), that Ray is used and `address` is not.
+            already started Ray, that Ray is used and `address` is not (start it with
+            `ray.init(runtime_env=runtime_env())` so its workers can import tflab).
         cpus_per_trial: CPUs Ray reserves for each trial, and TensorFlow's threads in it.
             Defaults to 1: as many trials at once as the cluster has CPUs.
         poll: seconds between two drains of the relay into the store. Defaults to 0.1.
@@ -301,14 +311,9 @@ class RayExecutor:
         self._owns_ray = False
         if not ray.is_initialized():
             self._start_ray(ray)
-        # The workers import tflab from this copy of it: a cluster's machines need only
-        # the requirements installed.
-        runtime_env = {"py_modules": [str(PACKAGE)],
-                       "env_vars": {"TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}}
-        self.relay = ray.remote(num_cpus=0, runtime_env=runtime_env)(Relay).remote()
+        self.relay = ray.remote(num_cpus=0)(Relay).remote()
         # No retry: a trial whose worker died would train its run again from epoch 1.
-        self._trial = ray.remote(num_cpus=cpus_per_trial, max_retries=0,
-                                 runtime_env=runtime_env)(run_trial)
+        self._trial = ray.remote(num_cpus=cpus_per_trial, max_retries=0)(run_trial)
         self._lock = threading.Lock()
         self._tasks: dict[str, Any] = {}  # run id -> its trial's ObjectRef, oldest first
         self._workers: dict[str, dict] = {}  # run id -> where its trial runs, once begun
@@ -321,7 +326,8 @@ class RayExecutor:
         self.ensure_worker()
 
     def _start_ray(self, ray) -> None:
-        options = {"include_dashboard": False, "logging_level": logging.WARNING}
+        options = {"include_dashboard": False, "logging_level": logging.WARNING,
+                   "runtime_env": runtime_env()}
         try:
             if self.address == LOCAL:
                 ray.init(num_cpus=os.cpu_count(), **options)

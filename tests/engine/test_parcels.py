@@ -30,13 +30,17 @@ def _pets_zip():
     return upload.getvalue()
 
 
+def _spec(dataset, options, base=None):
+    """What `needed` reads of a spec (a real one checks that the files it names exist)."""
+    return SimpleNamespace(data=SimpleNamespace(dataset=dataset, options=options),
+                           model=SimpleNamespace(base=base))
+
+
 def test_an_uploaded_picture_dataset_loads_the_same_from_its_parcel(tmp_path, monkeypatch):
     store, trial = tmp_path / "store", tmp_path / "trial"
     record = import_zip(_pets_zip(), "pets.zip", store)
     monkeypatch.setenv("TFLAB_HOME", str(store))
-    spec = get_recipe("binary_images").spec.with_setting("data.dataset", "folder") \
-        .with_setting("data.options", {"dataset_id": record.id, "image_size": 32})
-    items = needed(spec)
+    items = needed(_spec("folder", {"dataset_id": record.id, "image_size": 32}))
     assert items == [Needed("folder", record.id)]
 
     parcels = [pack(item, store) for item in items]
@@ -62,9 +66,7 @@ def test_a_file_not_kept_packs_as_nothing(tmp_path):
 
 
 def _spec_with_base(name, weights):
-    """What `needed` reads of a spec, for a base whose file the spec's checks would look for."""
-    return SimpleNamespace(data=SimpleNamespace(dataset="digits", options={}),
-                           model=SimpleNamespace(base=SimpleNamespace(name=name, weights=weights)))
+    return _spec("digits", {}, SimpleNamespace(name=name, weights=weights))
 
 
 def test_a_base_ships_its_saved_model_or_weights_file(tmp_path):

@@ -21,14 +21,15 @@ from tflab.words import Phrase, Words
 
 ray = pytest.importorskip("ray", reason="the dev requirements install Ray (requirements-ray.txt)")
 
-from tflab.ray_executor import RayExecutor, RayMissing, import_ray  # noqa: E402
+from tflab.ray_executor import RayExecutor, RayMissing, import_ray, runtime_env  # noqa: E402
 
 MULTICLASS = get_recipe("multiclass").spec.with_setting("fit.epochs", 2)
 
 
 @pytest.fixture(scope="module", autouse=True)
 def cluster():
-    ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING")
+    ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING",
+             runtime_env=runtime_env())
     yield
     ray.shutdown()
 
