@@ -33,6 +33,7 @@ Example:
 
 from __future__ import annotations
 
+import collections
 import logging
 import os
 import tempfile
@@ -289,7 +290,12 @@ class RayExecutor:
             already started Ray, that Ray is used and `address` is not (start it with
             `ray.init(runtime_env=runtime_env())` so its workers can import tflab).
         cpus_per_trial: CPUs Ray reserves for each trial, and TensorFlow's threads in it.
-            Defaults to 1: as many trials at once as the cluster has CPUs.
+            Defaults to 1: as many trials at once as the cluster has CPUs. The executor
+            sends Ray no more trials than fit (the cluster's CPUs / cpus_per_trial, read
+            again as machines join) and keeps the others waiting in order: Ray lends a
+            CPU of a task waiting in `ray.get` to another task, and a trial waits so for
+            its stop flag after every batch, so Ray alone would start more trials than
+            there are CPUs.
         poll: seconds between two drains of the relay into the store. Defaults to 0.1.
 
     Raises:
@@ -315,7 +321,9 @@ class RayExecutor:
         # No retry: a trial whose worker died would train its run again from epoch 1.
         self._trial = ray.remote(num_cpus=cpus_per_trial, max_retries=0)(run_trial)
         self._lock = threading.Lock()
+        self._waiting: collections.deque[tuple[str, dict, list]] = collections.deque()
         self._tasks: dict[str, Any] = {}  # run id -> its trial's ObjectRef, oldest first
+        self._capacity = (0, 0.0)  # trials the cluster holds at once, and when it was read
         self._workers: dict[str, dict] = {}  # run id -> where its trial runs, once begun
         self._cancelled: set[str] = set()
         self._forwarded: set[str] = set()  # runs whose stop from the store reached the relay
@@ -345,12 +353,29 @@ class RayExecutor:
                 raise RuntimeError("This executor is shut down; start a new one to train.")
         run_id = self.store.create_run(spec.recipe, spec.to_dict(), spec.fit.epochs)
         parcels = [self._parcel(item) for item in needed(spec)]
-        ref = self._trial.options(name=f"tflab run {run_id}").remote(
-            run_id, spec.to_dict(), parcels, self.relay, self.cpus_per_trial)
         with self._lock:
-            self._tasks[run_id] = ref
+            self._waiting.append((run_id, spec.to_dict(), parcels))
+        self._dispatch()
         self.ensure_worker()
         return run_id
+
+    def _dispatch(self) -> None:
+        """Send Ray the oldest waiting runs' trials while the cluster has room for them."""
+        room = self._room()
+        with self._lock:
+            while self._waiting and len(self._tasks) < room:
+                run_id, spec, parcels = self._waiting.popleft()
+                self._tasks[run_id] = self._trial.options(name=f"tflab run {run_id}").remote(
+                    run_id, spec, parcels, self.relay, self.cpus_per_trial)
+
+    def _room(self) -> int:
+        """How many trials the cluster runs at once, read again every few seconds."""
+        count, read = self._capacity
+        if time.monotonic() - read > 5:
+            cpus = import_ray().cluster_resources().get("CPU", 0)
+            count = max(1, int(cpus // self.cpus_per_trial))
+            self._capacity = (count, time.monotonic())
+        return count
 
     def _parcel(self, item) -> Any:
         """The ObjectRef of the file `item` names, put in Ray's object store once."""
@@ -368,6 +393,12 @@ class RayExecutor:
         ray = import_ray()
         with self._lock:
             ours = run_id in self._tasks
+            waiting = [item for item in self._waiting if item[0] == run_id]
+            for item in waiting:
+                self._waiting.remove(item)
+        if waiting:
+            self.store.cancel_queued(run_id, STOPPED_QUEUED)
+            return
         if not ours:  # queued by another executor, or already over
             if not self.store.cancel_queued(run_id, STOPPED_QUEUED):
                 self.store.request_stop(run_id)
@@ -381,15 +412,14 @@ class RayExecutor:
             self.store.request_stop(run_id)
 
     def position(self, run_id: str) -> int | None:
-        """0 while training, 1.. for the place among this executor's waiting runs, None
-        when not here (Ray starts waiting trials about in the order they were sent)."""
+        """0 while training, 1.. for the place among this executor's waiting runs (those
+        sent to Ray first), None when not here."""
         with self._lock:
-            if run_id not in self._tasks or run_id in self._cancelled:
-                return None
             if run_id in self._workers:
                 return 0
             waiting = [r for r in self._tasks if r not in self._workers and r not in self._cancelled]
-        return waiting.index(run_id) + 1
+            waiting += [item[0] for item in self._waiting]
+        return waiting.index(run_id) + 1 if run_id in waiting else None
 
     def worker(self, run_id: str) -> dict | None:
         """Where the run's trial trains ({"pid", "node"}: its Ray worker's process id and
@@ -399,9 +429,10 @@ class RayExecutor:
         return dict(found) if found is not None else None
 
     def in_flight(self) -> list[str]:
-        """The runs whose trials Ray still holds (waiting, training, or ending), oldest first."""
+        """The runs not yet recorded as ended: sent to Ray (waiting there, training or
+        ending), then waiting here, oldest first."""
         with self._lock:
-            return list(self._tasks)
+            return [*self._tasks, *(item[0] for item in self._waiting)]
 
     def wait(self, run_id: str, timeout: float | None = None) -> str:
         """Block until the run has finished; returns its status (TimeoutError past timeout)."""
@@ -425,6 +456,9 @@ class RayExecutor:
         with self._lock:
             self._closed = True
             runs = list(self._tasks)
+            waiting, self._waiting = [item[0] for item in self._waiting], collections.deque()
+        for run_id in waiting:
+            self.store.cancel_queued(run_id, "Stopped before it started: the app shut down.")
         for run_id in runs:
             if ray.get(self.relay.cancel.remote(run_id)):
                 with self._lock:
@@ -469,6 +503,7 @@ class RayExecutor:
                 self._record(ray.get(self.relay.drain.remote()))
                 for ref in ended:
                     self._end(refs[ref], ref)
+                self._dispatch()
                 if time.monotonic() - checked > 0.5:
                     self._forward_stops()
                     checked = time.monotonic()
@@ -501,6 +536,14 @@ class RayExecutor:
         ray = import_ray()
         with self._lock:
             runs = [run_id for run_id in self._tasks if run_id not in self._forwarded]
+            waiting = [item[0] for item in self._waiting]
+        for run_id in waiting:
+            try:
+                gone = self.store.get_run(run_id).status in FINISHED
+            except RunNotFound:
+                gone = True
+            if gone or self.store.stop_requested(run_id):
+                self.stop(run_id)
         for run_id in runs:
             try:
                 asked = self.store.stop_requested(run_id) or \

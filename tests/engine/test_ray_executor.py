@@ -98,8 +98,9 @@ def test_stop_reaches_a_training_trial_at_its_next_batch(executor, store):
     assert store.model_path(run.id).is_file()  # a stopped run keeps its model, as locally
     assert seconds < 10
 
-    executor.stop(training[1])
+    store.request_stop(training[1])  # as another page, or the command line, asks
     assert executor.wait(training[1], timeout=60) == "stopped"
+    assert ray.get(executor.relay.answers_since_stop.remote(training[1])) == 1
     _until(lambda: waiting not in executor.in_flight(), what="the waiting run's trial to end")
     run = store.get_run(waiting)
     assert run.status == "stopped" and run.epochs_done == 0 and run.started is None
