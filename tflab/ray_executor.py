@@ -366,16 +366,17 @@ class RayExecutor:
     Args:
         store: where runs are queued, followed and recorded; only this process writes it.
         address: "local" starts a Ray on this machine with all its CPUs; otherwise the
-            address of a running cluster ("10.0.0.5:6379", "auto", "ray://host:10001").
+            address of a running cluster that this machine has joined ("10.0.0.5:6379",
+            or "auto").
             Defaults to None: `TFLAB_RAY_ADDRESS`, else "local". When this process
             already started Ray, that Ray is used and `address` is not (start it with
             `ray.init(runtime_env=runtime_env())` so its workers can import tflab).
         cpus_per_trial: CPUs Ray reserves for each trial, and TensorFlow's threads in it.
             Defaults to 1: as many trials at once as the cluster has CPUs. The executor
             sends Ray no more trials than fit (the cluster's CPUs / cpus_per_trial, read
-            again as machines join) and keeps the others waiting in order: Ray lends a
-            CPU of a task waiting in `ray.get` to another task, and a trial waits so for
-            its stop flag after every batch, so Ray alone would start more trials than
+            again as machines join) and keeps the others waiting in order: Ray lends the
+            CPU of a task waiting in `ray.get` to another task, and a trial's
+            `StopListener` waits so all along, so Ray alone would start more trials than
             there are CPUs.
         poll: seconds between two drains of the relay into the store. Defaults to 0.1.
 
