@@ -1,7 +1,7 @@
 """The Ray executor on a real local Ray cluster of 2 CPUs, started once for this module.
 
 Each trial runs in a Ray worker process, so these tests see what a cluster would: runs
-recorded by this process only, stops through the relay, a killed worker, and a dataset
+recorded by this process only, stops heard through an actor, a killed worker, and a dataset
 that reaches a trial through Ray's object store.
 """
 
