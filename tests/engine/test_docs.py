@@ -10,7 +10,8 @@ MODULES = ["tflab.spec.params", "tflab.spec.layers", "tflab.spec.training", "tfl
            "tflab.stream", "tflab.data.dataset", "tflab.build", "tflab.codegen", "tflab.executor",
            "tflab.job", "tflab.train", "tflab.evaluate", "tflab.data.csvfiles", "tflab.weights",
            "tflab.imagenet", "tflab.files", "tflab.spec.names", "tflab.spec.legacy",
-           "tflab.views", "tflab.kept", "tflab.coach", "tflab.gradcam"]
+           "tflab.views", "tflab.kept", "tflab.coach", "tflab.gradcam", "tflab.sweep",
+           "tflab.best"]
 
 
 @pytest.mark.parametrize("name", MODULES)
