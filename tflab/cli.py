@@ -40,11 +40,12 @@ import time
 from datetime import datetime
 
 from tflab.best import best_of, best_run
-from tflab.executor import ProcessExecutor, check_workers, default_workers, stop_sweep
+from tflab.executor import (Executor, ProcessExecutor, check_workers, default_workers,
+                            stop_sweep)
 from tflab.recipes import RECIPES, get_recipe
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.store import FINISHED, Run, RunNotFound, RunStore
-from tflab.sweep import SweepSpec, parse_vary, plain_value, setting_value
+from tflab.sweep import SweepSpec, parse_vary, plain_value, setting_value, value_text, values_text
 from tflab.words import Phrase
 
 FOLLOW_EVERY = 0.25  # seconds between looks at a sweep's variants in the store
@@ -157,7 +158,7 @@ def cmd_sweep(args) -> int:
     try:
         for variant in variants:
             executor.submit(variant, sweep=sweep_id)
-        stopped_here = _follow(executor, sweep_id, sweep.settings)
+        interrupted = _follow(executor, sweep_id, sweep.settings)
     except KeyboardInterrupt:  # before the variants were queued, or a second Ctrl-C
         stop_sweep(executor, sweep_id)
         return 130
@@ -166,16 +167,16 @@ def cmd_sweep(args) -> int:
     runs = store.sweep_runs(sweep_id)
     print(_sweep_table(runs, sweep.settings))
     statuses = {run.status for run in runs}
-    if stopped_here or "stopped" in statuses:
+    if interrupted or "stopped" in statuses:
         return 130
     return 0 if statuses == {"completed"} else 1
 
 
-def _follow(executor, sweep_id: str, settings: tuple[str, ...]) -> bool:
+def _follow(executor: Executor, sweep_id: str, settings: tuple[str, ...]) -> bool:
     """Print a line per variant as it finishes, until all have; a Ctrl-C stops them all
     (each within its current batch) and is still followed to the end. Returns whether one
     came; a second one is raised."""
-    store, stopped_here, reported = executor.store, False, set()
+    store, interrupted, reported = executor.store, False, set()
     while True:
         try:
             runs = store.sweep_runs(sweep_id)
@@ -184,16 +185,16 @@ def _follow(executor, sweep_id: str, settings: tuple[str, ...]) -> bool:
                     reported.add(run.id)
                     print(_variant_line(number, len(runs), run, settings), flush=True)
             if len(reported) == len(runs):
-                return stopped_here
+                return interrupted
             if any(run.status == "queued" for run in runs):
                 executor.ensure_worker()  # a worker that left (idle, crashed) is replaced
             store.recover()  # a variant whose worker died ends interrupted, not awaited forever
             time.sleep(FOLLOW_EVERY)
         except KeyboardInterrupt:
-            if stopped_here:
+            if interrupted:
                 raise
             print("stopping every variant after its current batch...", file=sys.stderr)
-            stopped_here = True
+            interrupted = True
             stop_sweep(executor, sweep_id)
 
 
@@ -220,8 +221,7 @@ def _judged(run: Run) -> str:
 
 
 def _variant_line(number: int, count: int, run: Run, settings: tuple[str, ...]) -> str:
-    values = ", ".join(f"{setting}={_value(setting_value(run.spec, setting))}"
-                       for setting in settings)
+    values = values_text(settings, tuple(setting_value(run.spec, setting) for setting in settings))
     took = f"  ({run.duration:.1f} s)" if run.duration is not None else ""
     return (f"variant {number}/{count}  {values}  {run.status}  {_judged(run)}{took}"
             f"  run {run.id}")
@@ -232,7 +232,7 @@ def _sweep_table(runs: list[Run], settings: tuple[str, ...]) -> str:
     best = best_run(runs)
     header = ["", "#", *settings, "status", "epochs", "result", "run"]
     rows = [["*" if best is not None and run is best[0] else "", str(number),
-             *(_value(setting_value(run.spec, setting)) for setting in settings), run.status,
+             *(value_text(setting_value(run.spec, setting)) for setting in settings), run.status,
              f"{run.epochs_done}/{run.epochs or '?'}", _judged(run), run.id]
             for number, run in enumerate(runs, 1)]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
@@ -244,10 +244,6 @@ def _sweep_table(runs: list[Run], settings: tuple[str, ...]) -> str:
         run, metric, value = best
         lines.append(f"best: variant {runs.index(run) + 1}, {metric} {value:.4g} (run {run.id})")
     return "\n".join(lines)
-
-
-def _value(value) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
 
 
 def cmd_recipes(args) -> int:

@@ -301,8 +301,12 @@ def plain_value(text: str) -> Any:
 
 def values_text(settings: tuple[str, ...], values: tuple) -> str:
     """A variant's values as the command line writes them: `fit.epochs=3, seed=1`."""
-    return ", ".join(f"{setting}={value if isinstance(value, str) else json.dumps(value)}"
-                     for setting, value in zip(settings, values))
+    return ", ".join(f"{setting}={value_text(value)}" for setting, value in zip(settings, values))
+
+
+def value_text(value: Any) -> str:
+    """One value as the command line writes it: relu, 0.001, true."""
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def setting_value(spec: dict, setting: str) -> Any:
