@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 WORKERS_VARIABLE = "TFLAB_WORKERS"
 MAX_WORKERS = 64  # worker processes at once: each holds its own TensorFlow (a few hundred MB)
+TF_THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 
 
 def wait_for_run(store: RunStore, run_id: str, timeout: float | None = None,
@@ -195,7 +196,8 @@ class ProcessExecutor:
     clearing Keras' global state between page runs, and leaves the server's threads free.
     The store is the only channel: runs are queued in it, each worker claims the oldest
     (atomically: two never take one run), and a stop request is read from it after every
-    batch. With more than one worker, queued runs (a sweep's variants) train side by side.
+    batch. With more than one worker, queued runs (a sweep's variants) train side by side,
+    each worker's TensorFlow given its share of the cores.
 
     Args:
         store: where runs are queued, followed and recorded.
@@ -261,6 +263,14 @@ class ProcessExecutor:
         package_root = Path(__file__).resolve().parents[1]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             filter(None, [str(package_root), os.environ.get("PYTHONPATH")]))}
+        if self.workers > 1:
+            # Workers side by side share the cores rather than each spreading over all: two
+            # TensorFlows with a thread per core each made every run of a 4-variant digits
+            # sweep on 2 cores slower by a quarter (benchmarks/sweep.py). A thread count the
+            # person set is kept.
+            threads = str(max(1, (os.cpu_count() or 1) // self.workers))
+            for variable in TF_THREAD_VARIABLES:
+                env.setdefault(variable, threads)
         with open(self.store.root / "worker.log", "ab") as log_file:  # tracebacks are for logs
             return subprocess.Popen(
                 [sys.executable, "-m", "tflab.worker", "--root", str(self.store.root),

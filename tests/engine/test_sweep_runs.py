@@ -94,6 +94,16 @@ def test_the_number_of_workers_is_a_setting_of_one_by_default(tflab_home, monkey
         ProcessExecutor(store, workers=0)
 
 
+def test_a_pool_starts_no_more_workers_than_runs_wait(tflab_home):
+    executor = ProcessExecutor(RunStore(tflab_home), workers=3)
+    try:
+        run_id = executor.submit(get_recipe("linear").spec.with_setting("fit.epochs", 5))
+        assert len(executor._processes) == 1
+        assert executor.wait(run_id, timeout=180) == "completed"
+    finally:
+        executor.shutdown()
+
+
 def test_four_variants_train_side_by_side_on_two_workers(tflab_home):
     executor = ProcessExecutor(RunStore(tflab_home), workers=2)
     sweep = digits_sweep()
@@ -109,6 +119,10 @@ def test_four_variants_train_side_by_side_on_two_workers(tflab_home):
 
         wait_for(all_finished, timeout=300)
         assert len(executor._processes) == 2
+        share = str(max(1, os.cpu_count() // 2)).encode()  # each TensorFlow its share of cores
+        for worker in executor._processes:
+            environ = Path(f"/proc/{worker.pid}/environ").read_bytes().split(b"\0")
+            assert b"TF_NUM_INTRAOP_THREADS=" + share in environ
     finally:
         executor.shutdown()
     runs = executor.store.sweep_runs(sweep_id)
