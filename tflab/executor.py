@@ -265,9 +265,9 @@ class ProcessExecutor:
             filter(None, [str(package_root), os.environ.get("PYTHONPATH")]))}
         if self.workers > 1:
             # Workers side by side share the cores rather than each spreading over all: two
-            # TensorFlows with a thread per core each made every run of a 4-variant digits
-            # sweep on 2 cores slower by a quarter (benchmarks/sweep.py). A thread count the
-            # person set is kept.
+            # TensorFlows with a thread per core each made a 4-variant digits sweep on 2
+            # cores take a quarter to a third longer (benchmarks/sweep.py). A thread count
+            # the person set is kept.
             threads = str(max(1, (os.cpu_count() or 1) // self.workers))
             for variable in TF_THREAD_VARIABLES:
                 env.setdefault(variable, threads)
