@@ -15,6 +15,7 @@ import math
 import re
 import unicodedata
 
+from tflab.best import best_of
 from tflab.store import Run, RunStore
 from tflab.titles import data_label, run_title
 from tflab.words import Words
@@ -25,12 +26,10 @@ COLUMNS = ("run", "label", "recipe", "data", "status", "epochs", "best", "durati
 
 
 def best_validation(history: dict) -> tuple[str, float] | None:
-    """The best validation number of a run: highest accuracy, else lowest loss."""
-    for name, pick in (("val_accuracy", max), ("val_loss", min), ("loss", min)):
-        values = [v for _, v in history.get(name, []) if not math.isnan(v)]
-        if values:
-            return name, pick(values)
-    return None
+    """The best validation number of a run: highest accuracy, else lowest loss
+    (`tflab.best`, the rule a sweep names its best variant by)."""
+    found = best_of(history)
+    return None if found is None else (found[0], found[2])
 
 
 def _english() -> Words:

@@ -2,6 +2,8 @@
 
     python -m tflab recipes
     python -m tflab train linear --set fit.epochs=200 [--json]
+    python -m tflab sweep multiclass --vary model.layers[1].units=32,128 \
+        --vary compile.learning_rate=log:1e-4..1e-2:3 [--workers 2]
     python -m tflab runs
     python -m tflab show <run id or prefix>
     python -m tflab export <recipe or run> [-o script.py]
@@ -12,8 +14,14 @@ Specs name files by the id TF Lab gave them, never by a path: `import` keeps a C
 weights file (.h5, .weights.h5) or a saved model (.keras) in the store, as an upload in
 the dashboard does, and prints the id and the --set that uses it.
 
-Exit status: 0 when a run completes, 1 when it fails or diverges, 2 for a bad command
-or setting, 130 when interrupted with Ctrl-C (the run is kept as stopped).
+A sweep trains every combination of the values given to one to three settings (how
+values are written: `tflab.sweep`), all checked before any is queued, on `--workers` local
+worker processes at once (default `TFLAB_WORKERS`, else 1); it prints a line per finished
+variant and a table at the end with the best marked (`tflab.best`).
+
+Exit status: 0 when a run (every variant of a sweep) completes, 1 when one fails or
+diverges, 2 for a bad command or setting, 130 when interrupted with Ctrl-C (runs are kept
+as stopped).
 
 Example:
 
@@ -31,21 +39,23 @@ import threading
 import time
 from datetime import datetime
 
+from tflab.best import best_of, best_run
+from tflab.executor import (Executor, ProcessExecutor, check_workers, default_workers,
+                            stop_sweep)
 from tflab.recipes import RECIPES, get_recipe
 from tflab.spec import ExperimentSpec, SpecError
-from tflab.store import RunNotFound, RunStore
+from tflab.store import FINISHED, Run, RunNotFound, RunStore
+from tflab.sweep import SweepSpec, parse_vary, plain_value, setting_value, value_text, values_text
 from tflab.words import Phrase
+
+FOLLOW_EVERY = 0.25  # seconds between looks at a sweep's variants in the store
 
 
 def _parse_setting(text: str) -> tuple[str, object]:
     if "=" not in text:
         raise SpecError("--set", text, Phrase("allowed.set_option"))
     path, raw = text.split("=", 1)
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError:
-        value = raw
-    return path.strip(), value
+    return path.strip(), plain_value(raw)
 
 
 def _spec_from(args) -> ExperimentSpec:
@@ -127,6 +137,114 @@ def _run_interruptibly(job, stop: threading.Event):
             print("stopping after the current batch...", file=sys.stderr)
             stop.set()
     return box["result"]
+
+
+def cmd_sweep(args) -> int:
+    sweep = SweepSpec(_spec_from(args), tuple(parse_vary(text) for text in args.vary))
+    variants = sweep.variants()  # every variant checked before anything is queued
+    try:
+        workers = default_workers() if args.workers is None else args.workers
+    except ValueError as error:  # TFLAB_WORKERS is not a number of workers
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    store = RunStore()
+    executor = _executor(args.executor, store, workers)
+    if executor is None:
+        return 2
+    sweep_id = store.create_sweep(sweep.to_dict(), sweep.settings)
+    where = (f"{workers} local worker{'s' if workers > 1 else ''}" if args.executor == "local"
+             else f"Ray at {executor.address}")
+    print(f"sweep {sweep_id}: {sweep.base.recipe}, {len(variants)} variants of "
+          f"{', '.join(sweep.settings)}, {where} (store: {store.root})", flush=True)
+    try:
+        for variant in variants:
+            executor.submit(variant, sweep=sweep_id)
+        interrupted = _follow(executor, sweep_id, sweep.settings)
+    except KeyboardInterrupt:  # before the variants were queued, or a second Ctrl-C
+        stop_sweep(executor, sweep_id)
+        return 130
+    finally:
+        executor.shutdown()
+    runs = store.sweep_runs(sweep_id)
+    print(_sweep_table(runs, sweep.settings))
+    statuses = {run.status for run in runs}
+    if interrupted or "stopped" in statuses:
+        return 130
+    return 0 if statuses == {"completed"} else 1
+
+
+def _follow(executor: Executor, sweep_id: str, settings: tuple[str, ...]) -> bool:
+    """Print a line per variant as it finishes, until all have; a Ctrl-C stops them all
+    (each within its current batch) and is still followed to the end. Returns whether one
+    came; a second one is raised."""
+    store, interrupted, reported = executor.store, False, set()
+    while True:
+        try:
+            runs = store.sweep_runs(sweep_id)
+            for number, run in enumerate(runs, 1):
+                if run.status in FINISHED and run.id not in reported:
+                    reported.add(run.id)
+                    print(_variant_line(number, len(runs), run, settings), flush=True)
+            if len(reported) == len(runs):
+                return interrupted
+            if any(run.status == "queued" for run in runs):
+                executor.ensure_worker()  # a worker that left (idle, crashed) is replaced
+            store.recover()  # a variant whose worker died ends interrupted, not awaited forever
+            time.sleep(FOLLOW_EVERY)
+        except KeyboardInterrupt:
+            if interrupted:
+                raise
+            print("stopping every variant after its current batch...", file=sys.stderr)
+            interrupted = True
+            stop_sweep(executor, sweep_id)
+
+
+def _executor(kind: str, store: RunStore, workers: int):
+    """The executor `--executor` names, or None (said why) when it cannot start: Ray not
+    installed, or no cluster at TFLAB_RAY_ADDRESS. On Ray the cluster's CPUs set how many
+    variants train at once (`--workers` is the local pool's)."""
+    if kind == "local":
+        return ProcessExecutor(store, workers=workers)
+    from tflab.ray_executor import RayExecutor, RayMissing, RayUnreachable
+
+    try:
+        return RayExecutor(store)
+    except (RayMissing, RayUnreachable) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
+
+
+def _judged(run: Run) -> str:
+    """The number a run is judged by (`tflab.best`), from its final epoch: `val_accuracy=0.93`."""
+    found = best_of({name: [(run.id, value)] for name, value in run.final_metrics.items()
+                     if isinstance(value, (int, float))})
+    return "-" if found is None else f"{found[0]}={found[2]:.4g}"
+
+
+def _variant_line(number: int, count: int, run: Run, settings: tuple[str, ...]) -> str:
+    values = values_text(settings, tuple(setting_value(run.spec, setting) for setting in settings))
+    took = f"  ({run.duration:.1f} s)" if run.duration is not None else ""
+    return (f"variant {number}/{count}  {values}  {run.status}  {_judged(run)}{took}"
+            f"  run {run.id}")
+
+
+def _sweep_table(runs: list[Run], settings: tuple[str, ...]) -> str:
+    """The variants, one a line, the best marked with *; then which is best and why."""
+    best = best_run(runs)
+    header = ["", "#", *settings, "status", "epochs", "result", "run"]
+    rows = [["*" if best is not None and run is best[0] else "", str(number),
+             *(value_text(setting_value(run.spec, setting)) for setting in settings), run.status,
+             f"{run.epochs_done}/{run.epochs or '?'}", _judged(run), run.id]
+            for number, run in enumerate(runs, 1)]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+             for row in [header, *rows]]
+    if best is None:
+        lines.append("best: none (no variant completed with a validation or training number)")
+    else:
+        run, metric, value = best
+        lines.append(f"best: variant {runs.index(run) + 1}, {metric} {value:.4g} (run {run.id})")
+    return "\n".join(lines)
 
 
 def cmd_recipes(args) -> int:
@@ -253,6 +371,19 @@ def parser() -> argparse.ArgumentParser:
                    help="change a setting, e.g. fit.epochs=20 or model.layers[0].units=16")
     t.add_argument("--json", action="store_true", help="print the result as one JSON object")
     t.set_defaults(handler=cmd_train)
+    sw = sub.add_parser("sweep", help="train a recipe with settings varied, variants side by side")
+    sw.add_argument("recipe")
+    sw.add_argument("--vary", action="append", required=True, metavar="SETTING=VALUES",
+                    help="a setting and its values: 16,32,64 or lin:LOW..HIGH:COUNT, "
+                         "log:LOW..HIGH:COUNT, random:[LOW..HIGH:]COUNT[:seed=S], lograndom:...; "
+                         "up to 3 settings")
+    sw.add_argument("--set", action="append", metavar="PATH=VALUE",
+                    help="change a setting of every variant, e.g. fit.epochs=5")
+    sw.add_argument("--executor", choices=["local", "ray"], default="local",
+                    help="where the variants train (default: local worker processes)")
+    sw.add_argument("--workers", type=_workers, metavar="N",
+                    help="variants training at once (default: $TFLAB_WORKERS, else 1)")
+    sw.set_defaults(handler=cmd_sweep)
     r = sub.add_parser("runs", help="list runs in the store")
     r.add_argument("--limit", type=int, default=50)
     r.set_defaults(handler=cmd_runs)
@@ -274,6 +405,13 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for the server")
     w.set_defaults(handler=cmd_weights)
     return p
+
+
+def _workers(text: str) -> int:
+    try:
+        return check_workers(int(text))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,12 +30,16 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Protocol
+from typing import Mapping, Protocol
 
 from tflab.spec import ExperimentSpec
 from tflab.store import FINISHED, RunStore
 
 log = logging.getLogger(__name__)
+
+WORKERS_VARIABLE = "TFLAB_WORKERS"
+MAX_WORKERS = 64  # worker processes at once: each holds its own TensorFlow (a few hundred MB)
+TF_THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 
 
 def wait_for_run(store: RunStore, run_id: str, timeout: float | None = None,
@@ -54,7 +58,7 @@ class Executor(Protocol):
 
     store: RunStore
 
-    def submit(self, spec: ExperimentSpec) -> str: ...
+    def submit(self, spec: ExperimentSpec, sweep: str | None = None) -> str: ...
 
     def stop(self, run_id: str) -> None: ...
 
@@ -83,9 +87,9 @@ class ThreadExecutor:
         for thread in self._threads:
             thread.start()
 
-    def submit(self, spec: ExperimentSpec) -> str:
-        """Queue `spec`; returns its run id at once."""
-        run_id = self.store.create_run(spec.recipe, spec.to_dict(), spec.fit.epochs)
+    def submit(self, spec: ExperimentSpec, sweep: str | None = None) -> str:
+        """Queue `spec` (a variant of `sweep` when given); returns its run id at once."""
+        run_id = self.store.create_run(spec.recipe, spec.to_dict(), spec.fit.epochs, sweep)
         with self._lock:
             if self._closed:
                 raise RuntimeError("This executor is shut down; start a new one to train.")
@@ -158,28 +162,71 @@ class ThreadExecutor:
                     self._running.pop(run_id, None)
 
 
+def default_workers(environ: Mapping[str, str] = os.environ) -> int:
+    """How many worker processes train at once: `TFLAB_WORKERS`, else 1 (one run at a time,
+    the dashboard's way; a sweep on a machine with cores to spare asks for more).
+
+    Example:
+
+    >>> default_workers({"TFLAB_WORKERS": "2"}), default_workers({})
+    (2, 1)
+    """
+    text = environ.get(WORKERS_VARIABLE, "").strip()
+    if not text:
+        return 1
+    try:
+        return check_workers(int(text))
+    except ValueError:
+        raise ValueError(f"Received an invalid value for `{WORKERS_VARIABLE}`, expected a whole "
+                         f"number from 1 to {MAX_WORKERS}. Received: {text!r}") from None
+
+
+def check_workers(workers: int) -> int:
+    """`workers` if it is a whole number from 1 to `MAX_WORKERS`, else ValueError naming it."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
+        raise ValueError(f"Received an invalid value for `workers`, expected a whole number "
+                         f"from 1 to {MAX_WORKERS}. Received: workers={workers!r}")
+    return workers
+
+
 class ProcessExecutor:
-    """Runs queued runs in a worker process (`python -m tflab.worker`) beside this one.
+    """Runs queued runs in up to `workers` worker processes (`python -m tflab.worker`).
 
     The dashboard's executor: training in its own process is immune to the web server
     clearing Keras' global state between page runs, and leaves the server's threads free.
-    The store is the only channel: runs are queued in it, the worker claims them, and a
-    stop request is read from it after every batch.
+    The store is the only channel: runs are queued in it, each worker claims the oldest
+    (atomically: two never take one run), and a stop request is read from it after every
+    batch. With more than one worker, queued runs (a sweep's variants) train side by side,
+    each worker's TensorFlow given its share of the cores.
 
     Args:
         store: where runs are queued, followed and recorded.
-        idle_exit: seconds the worker waits with nothing to train before it exits and
+        workers: the most worker processes at once. Defaults to None: `default_workers()`
+            (`TFLAB_WORKERS`, else 1).
+        idle_exit: seconds a worker waits with nothing to train before it exits and
             frees TensorFlow's memory; the next run starts a new one.
+
+    Example:
+
+    >>> import tempfile
+    >>> from tflab.recipes import get_recipe
+    >>> executor = ProcessExecutor(RunStore(tempfile.mkdtemp()), workers=2)  # doctest: +SKIP
+    >>> spec = get_recipe("linear").spec.with_setting("fit.epochs", 5)
+    >>> runs = [executor.submit(spec) for _ in range(2)]                     # doctest: +SKIP
+    >>> [executor.wait(run_id, timeout=120) for run_id in runs]              # doctest: +SKIP
+    ['completed', 'completed']
     """
 
-    def __init__(self, store: RunStore, idle_exit: float = 600.0):
+    def __init__(self, store: RunStore, workers: int | None = None, idle_exit: float = 600.0):
         self.store = store
+        self.workers = default_workers() if workers is None else check_workers(workers)
         self.idle_exit = idle_exit
-        self._process: subprocess.Popen | None = None
+        self._processes: list[subprocess.Popen] = []
         self._lock = threading.Lock()
 
-    def submit(self, spec: ExperimentSpec) -> str:
-        run_id = self.store.create_run(spec.recipe, spec.to_dict(), spec.fit.epochs)
+    def submit(self, spec: ExperimentSpec, sweep: str | None = None) -> str:
+        """Queue `spec` (a variant of `sweep` when given); returns its run id at once."""
+        run_id = self.store.create_run(spec.recipe, spec.to_dict(), spec.fit.epochs, sweep)
         self.ensure_worker()
         return run_id
 
@@ -200,30 +247,54 @@ class ProcessExecutor:
         return wait_for_run(self.store, run_id, timeout)
 
     def ensure_worker(self) -> None:
-        """Start the worker process unless it runs. Pages call it while they show a queued
-        run: a worker leaving on its idle timeout just as a run was queued never claims it."""
+        """Start workers for the queued runs, up to `workers` at once, and always one.
+        Pages call it while they show a queued run: a worker leaving on its idle timeout
+        just as a run was queued never claims it."""
         with self._lock:
-            if self._process is not None and self._process.poll() is None:
-                return
-            if self._process is not None:  # the worker ended: a run it held cannot finish
+            alive = [process for process in self._processes if process.poll() is None]
+            if len(alive) < len(self._processes):  # a worker ended: a run it held cannot finish
                 self.store.recover()
-            package_root = Path(__file__).resolve().parents[1]
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-                filter(None, [str(package_root), os.environ.get("PYTHONPATH")]))}
-            log = open(self.store.root / "worker.log", "ab")  # tracebacks are for logs
-            self._process = subprocess.Popen(
+            self._processes = alive
+            wanted = min(self.workers, max(1, len(self.store.queued_ids())))
+            for _ in range(wanted - len(alive)):
+                self._processes.append(self._start_worker())
+
+    def _start_worker(self) -> subprocess.Popen:
+        package_root = Path(__file__).resolve().parents[1]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(package_root), os.environ.get("PYTHONPATH")]))}
+        if self.workers > 1:
+            # Workers side by side share the cores rather than each spreading over all: two
+            # TensorFlows with a thread per core each made a 4-variant digits sweep on 2
+            # cores take a quarter to a third longer (benchmarks/sweep.py). A thread count
+            # the person set is kept.
+            threads = str(max(1, (os.cpu_count() or 1) // self.workers))
+            for variable in TF_THREAD_VARIABLES:
+                env.setdefault(variable, threads)
+        with open(self.store.root / "worker.log", "ab") as log_file:  # tracebacks are for logs
+            return subprocess.Popen(
                 [sys.executable, "-m", "tflab.worker", "--root", str(self.store.root),
                  "--parent", str(os.getpid()), "--idle-exit", str(self.idle_exit)],
-                cwd=package_root, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-            log.close()
+                cwd=package_root, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
+                stderr=log_file)
 
     def shutdown(self, timeout: float = 30) -> None:
-        """Stop the worker: its running run ends as stopped after the current batch."""
+        """Stop the workers: their running runs end as stopped after the current batch."""
         with self._lock:
-            process, self._process = self._process, None
-        if process is not None and process.poll() is None:
+            processes, self._processes = self._processes, []
+        running = [process for process in processes if process.poll() is None]
+        for process in running:
             process.terminate()
+        for process in running:
             try:
                 process.wait(timeout)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def stop_sweep(executor: Executor, sweep_id: str) -> None:
+    """Stop every variant of a sweep that has not finished: a queued one never starts, a
+    running one ends after its current batch (`executor.stop`)."""
+    for run in executor.store.sweep_runs(sweep_id):
+        if run.status not in FINISHED:
+            executor.stop(run.id)

@@ -429,12 +429,13 @@ class RayExecutor:
                 "address": self.address, "error": str(error)})) from None
         self._owns_ray = True
 
-    def submit(self, spec: ExperimentSpec) -> str:
-        """Queue `spec` as a run and send its trial to Ray; returns the run id at once."""
+    def submit(self, spec: ExperimentSpec, sweep: str | None = None) -> str:
+        """Queue `spec` as a run (of `sweep`, if given) and send its trial to Ray; returns
+        the run id at once."""
         with self._lock:
             if self._closed:
                 raise RuntimeError("This executor is shut down; start a new one to train.")
-        run_id = self.store.create_run(spec.recipe, spec.to_dict(), spec.fit.epochs)
+        run_id = self.store.create_run(spec.recipe, spec.to_dict(), spec.fit.epochs, sweep=sweep)
         parcels = [self._parcel(item) for item in needed(spec)]
         with self._lock:
             closed = self._closed  # shut down while the run was being made

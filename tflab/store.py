@@ -48,7 +48,7 @@ STATUSES = ("queued", "running", "completed", "stopped", "failed", "diverged", "
 FINISHED = STATUSES[2:]
 FINDER_STATUSES = ("queued", "running", "completed", "failed", "interrupted")
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_TIMEOUT_SECONDS = 10.0
 
 _SCHEMA = (
@@ -68,7 +68,8 @@ _SCHEMA = (
         stop_requested INTEGER NOT NULL DEFAULT 0,
         label TEXT NOT NULL DEFAULT '',
         profile TEXT NOT NULL DEFAULT '{}',
-        said TEXT NOT NULL DEFAULT '[]'
+        said TEXT NOT NULL DEFAULT '[]',
+        sweep TEXT
     )""",
     """CREATE TABLE IF NOT EXISTS metrics (
         run_id TEXT NOT NULL,
@@ -108,6 +109,14 @@ _SCHEMA = (
         result TEXT NOT NULL DEFAULT '{}',
         message TEXT NOT NULL DEFAULT ''
     )""",
+    # Sweeps (tflab.sweep): one experiment with a few settings varied; each variant is a
+    # run whose `sweep` column names its sweep.
+    """CREATE TABLE IF NOT EXISTS sweeps (
+        id TEXT PRIMARY KEY,
+        created REAL NOT NULL,
+        spec TEXT NOT NULL,
+        varies TEXT NOT NULL
+    )""",
 )
 
 # Columns added since a schema version, for stores written by an older TF Lab.
@@ -116,6 +125,7 @@ _ADDED_COLUMNS = (
     (3, "runs", "profile", "TEXT NOT NULL DEFAULT '{}'"),
     (3, "metrics", "time", "REAL"),  # when an epoch was written (unix s), for the time left
     (6, "runs", "said", "TEXT NOT NULL DEFAULT '[]'"),  # the message's phrases (tflab.words)
+    (7, "runs", "sweep", "TEXT"),  # the sweep the run is a variant of (NULL: none)
 )
 MAX_LABEL = 60
 MAX_VIEW_SNAPSHOTS = 200  # past views kept per run and kind: every epoch up to this many
@@ -166,6 +176,7 @@ class Run:
     label: str = ""
     profile: dict[str, Any] | None = None
     said: tuple = ()  # the message as phrases (tflab.words), to say in any language
+    sweep: str | None = None  # the sweep the run is a variant of
 
     @property
     def duration(self) -> float | None:
@@ -173,6 +184,21 @@ class Run:
         if self.started is None:
             return None
         return (self.ended if self.ended is not None else time.time()) - self.started
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """One sweep as stored (`RunStore.create_sweep`): its variants are the runs that name
+    it (`RunStore.sweep_runs`).
+
+    `spec` is the sweep as `tflab.sweep.SweepSpec.to_dict` gives it; `varies` the varied
+    settings' paths, in order; `created` unix seconds.
+    """
+
+    id: str
+    created: float
+    spec: dict[str, Any]
+    varies: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -342,13 +368,16 @@ class RunStore:
 
     # -- writing -------------------------------------------------------------
 
-    def create_run(self, recipe: str, spec: dict[str, Any], epochs: int | None = None) -> str:
+    def create_run(self, recipe: str, spec: dict[str, Any], epochs: int | None = None,
+                   sweep: str | None = None) -> str:
         """Add a `queued` run and return its id.
 
         Args:
             recipe: the name of the recipe the run trains.
             spec: the full spec, as a JSON-ready dict.
             epochs: the number of epochs planned. Defaults to None (open-ended).
+            sweep: the id of the sweep the run is a variant of (`create_sweep`).
+                Defaults to None: none.
         """
         if not isinstance(recipe, str) or not recipe:
             raise ValueError(f"`recipe` must be a non-empty string; received {recipe!r}.")
@@ -363,11 +392,14 @@ class RunStore:
                 with self._transaction() as db:
                     # The creator's pid lets a later open tell a queue left by a dead
                     # app from one that a live process is still working through.
+                    if sweep is not None and db.execute(
+                            "SELECT 1 FROM sweeps WHERE id = ?", (sweep,)).fetchone() is None:
+                        raise RunNotFound(f"no sweep with id {sweep!r}")
                     db.execute(
                         "INSERT INTO runs (id, recipe, spec, status, created, epochs, pid,"
-                        " pid_started) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)",
+                        " pid_started, sweep) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
                         (run_id, recipe, spec_json, time.time(), epochs, self._pid,
-                         self._pid_started))
+                         self._pid_started, sweep))
                 return run_id
             except sqlite3.IntegrityError:
                 continue  # same millisecond and same random suffix: draw again
@@ -797,6 +829,54 @@ class RunStore:
                 connection.close()
             self._connections.clear()
 
+    # -- sweeps ------------------------------------------------------------------
+
+    def create_sweep(self, spec: dict[str, Any], varies: Iterable[str]) -> str:
+        """Keep a sweep (`spec` as `SweepSpec.to_dict` gives it, `varies` its settings'
+        paths); returns its id, for `create_run(..., sweep=...)` of each variant.
+
+        Example:
+
+        >>> import tempfile
+        >>> with RunStore(tempfile.mkdtemp()) as store:
+        ...     sweep_id = store.create_sweep({"vary": []}, ["fit.epochs"])
+        ...     run_id = store.create_run("mlp", {}, 2, sweep=sweep_id)
+        ...     store.get_sweep(sweep_id).varies, [r.id for r in store.sweep_runs(sweep_id)] == [run_id]
+        (('fit.epochs',), True)
+        """
+        spec_json = _to_json("spec", spec)
+        varies = list(varies)
+        if not all(isinstance(path, str) and path for path in varies):
+            raise ValueError(f"`varies` must hold settings' paths; received {varies!r}.")
+        sweep_id = "s" + _new_run_id()[1:]
+        with self._transaction() as db:
+            db.execute("INSERT INTO sweeps (id, created, spec, varies) VALUES (?, ?, ?, ?)",
+                       (sweep_id, time.time(), spec_json, json.dumps(varies)))
+        return sweep_id
+
+    def get_sweep(self, sweep_id: str) -> Sweep:
+        """The sweep `sweep_id`; `RunNotFound` if there is none."""
+        row = self._db().execute("SELECT * FROM sweeps WHERE id = ?", (sweep_id,)).fetchone()
+        if row is None:
+            raise RunNotFound(f"no sweep with id {sweep_id!r}")
+        return Sweep(id=row["id"], created=row["created"], spec=json.loads(row["spec"]),
+                     varies=tuple(json.loads(row["varies"])))
+
+    def list_sweeps(self, limit: int = 50) -> list[Sweep]:
+        """The newest sweeps first, at most `limit`."""
+        rows = self._db().execute("SELECT id FROM sweeps ORDER BY created DESC, id DESC"
+                                  " LIMIT ?", (limit,)).fetchall()
+        return [self.get_sweep(row["id"]) for row in rows]
+
+    def sweep_runs(self, sweep_id: str) -> list[Run]:
+        """The sweep's variants, in the order they were queued; `RunNotFound` if there is
+        no such sweep. Its best is `tflab.best.best_run` of them."""
+        with self._reading():
+            self.get_sweep(sweep_id)
+            rows = self._db().execute(_SELECT_RUNS + " WHERE r.sweep = ? ORDER BY r.created, r.id",
+                                      (sweep_id,)).fetchall()
+        return [_run_from_row(row) for row in rows]
+
     # -- learning-rate finder jobs ---------------------------------------------
     # A range test is not a run: it keeps no model and no epochs, and lists of runs
     # (Runs, the sidebar) must not show it. It has its own small table, and the worker
@@ -982,7 +1062,8 @@ def _run_from_row(row: sqlite3.Row) -> Run:
                started=row["started"], ended=row["ended"], epochs=row["epochs"],
                final_metrics=json.loads(row["final_metrics"]),
                epochs_done=row["epochs_done"], pid=row["pid"], label=row["label"],
-               profile=json.loads(row["profile"]) or None, said=from_data(json.loads(row["said"])))
+               profile=json.loads(row["profile"]) or None, said=from_data(json.loads(row["said"])),
+               sweep=row["sweep"])
 
 
 def _series(rows: Iterable[sqlite3.Row], x: str) -> dict[str, list[tuple[int, float]]]:

@@ -9,6 +9,8 @@ same process) and keeps the page responsive. The store is the only channel: runs
 claimed atomically, stop requests are read from it after every batch, and the worker
 exits when its parent process has gone, or after `--idle-exit` seconds with nothing to
 train, which gives TensorFlow's memory back; the dashboard starts it again when needed.
+SIGTERM or SIGINT stops the run in hand after its current batch, and then the worker.
+Several workers may serve one store (a sweep's variants side by side): each claims its own.
 
 Example:
 
@@ -37,10 +39,21 @@ def serve(store: RunStore, parent: int | None = None, poll: float = 0.2,
     """Train queued runs until the parent process ends, or the queue is empty (`once`), or
     nothing was queued for `idle_exit` seconds. Learning-rate finder jobs go first: they
     last seconds, and a person is waiting for them on Build."""
-    from tflab.job import run_finder, run_job  # loads TensorFlow once, for every job here
-
     stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    # Ctrl-C in the terminal that started the app or a sweep reaches its workers too: like
+    # SIGTERM, it stops the run in hand after its batch (kept as stopped), then the worker.
+    handlers = {number: signal.signal(number, lambda *_: stopping.append(True))
+                for number in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        _serve(store, parent, poll, once, idle_exit, stopping)
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+
+def _serve(store: RunStore, parent: int | None, poll: float, once: bool,
+           idle_exit: float | None, stopping: list) -> None:
+    from tflab.job import run_finder, run_job  # loads TensorFlow once, for every job here
 
     def orphaned() -> bool:
         return parent is not None and os.getppid() != parent  # the app has gone

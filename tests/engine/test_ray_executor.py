@@ -155,3 +155,24 @@ def test_without_ray_the_choice_says_how_to_install_it(monkeypatch, store):
         RayExecutor(store)
     assert raised.value.phrase == Phrase("ray.missing")
     assert "requirements-ray.txt" in Words.load("es").say(raised.value.phrase)
+
+
+def test_a_four_variant_sweep_runs_on_ray_from_the_command_line(tflab_home, capsys):
+    """Issue 11: a 4-variant sweep of the multi-class recipe through a real local Ray
+    cluster (this module's), each variant a run in the store with its epochs and model."""
+    from tflab.best import best_run
+    from tflab.cli import main
+
+    code = main(["sweep", "multiclass", "--vary", "model.layers[1].units=16,64",
+                 "--vary", "compile.learning_rate=0.001,0.01", "--set", "fit.epochs=2",
+                 "--executor", "ray"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "4 variants" in out.splitlines()[0] and "Ray at" in out.splitlines()[0]
+    with RunStore() as store:
+        [sweep] = store.list_sweeps()
+        runs = store.sweep_runs(sweep.id)
+        assert [run.status for run in runs] == ["completed"] * 4
+        assert all(run.epochs_done == 2 and store.model_path(run.id).is_file() for run in runs)
+        best, _, _ = best_run(runs)
+    assert out.splitlines()[-1].endswith(f"(run {best.id})")

@@ -57,8 +57,8 @@ def test_the_worker_process_trains_a_submitted_run(executor):
     # Training yields the CPU to the pages: the worker runs at a lower priority.
     from tflab.worker import NICENESS
 
-    worker = executor._process.pid
-    assert os.getpriority(os.PRIO_PROCESS, worker) == \
+    [worker] = executor._processes
+    assert os.getpriority(os.PRIO_PROCESS, worker.pid) == \
         min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS)
 
 
@@ -78,8 +78,9 @@ def test_stop_reaches_the_worker_through_the_store(executor):
 def test_a_killed_worker_leaves_its_run_interrupted_and_a_new_one_takes_over(executor):
     first = executor.submit(get_recipe("linear").spec.with_setting("fit.epochs", 10000))
     wait_for(lambda: len(executor.store.history(first).get("loss", [])) >= 3)
-    os.kill(executor._process.pid, signal.SIGKILL)
-    executor._process.wait(10)
+    [worker] = executor._processes
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(10)
     second = executor.submit(get_recipe("linear").spec.with_setting("fit.epochs", 5))
     run = executor.store.get_run(first)
     assert run.status == "interrupted" and run.epochs_done >= 3
@@ -100,19 +101,21 @@ def test_a_worker_that_left_when_idle_is_started_again(tflab_home):
         spec = get_recipe("linear").spec.with_setting("fit.epochs", 5)
         first = executor.submit(spec)
         assert executor.wait(first, timeout=180) == "completed"
-        worker = executor._process
+        [worker] = executor._processes
         wait_for(lambda: worker.poll() is not None, timeout=60)  # gone: its memory is free
         assert worker.returncode == 0
         # A run queued by another way (the command line, another page) while no worker
         # runs: asking for its place starts one.
         queued = executor.store.create_run("linear", spec.to_dict(), 5)
         assert executor.position(queued) == 1
-        assert executor._process is not worker and executor._process.poll() is None
+        [new] = executor._processes
+        assert new is not worker and new.poll() is None
         assert executor.wait(queued, timeout=180) == "completed"
         assert executor.wait(executor.submit(spec), timeout=180) == "completed"
-        worker = executor._process
+        [worker] = executor._processes
         wait_for(lambda: worker.poll() is not None, timeout=60)
         executor.ensure_worker()  # as the Train page does while it shows a queued run
-        assert executor._process is not worker and executor._process.poll() is None
+        [new] = executor._processes
+        assert new is not worker and new.poll() is None
     finally:
         executor.shutdown()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from tflab.spec.augmentation import AugmentationSpec
 from tflab.spec.data import DataSpec
@@ -191,27 +191,50 @@ class ExperimentSpec:
         Paths look like `fit.epochs`, `data.options.noise`, `model.layers[1].units` (or
         `model.layers.1.units`), `seed`.
         """
+        return self.with_settings([(path, value)])
+
+    def with_settings(self, settings: Iterable[tuple[str, Any]]) -> "ExperimentSpec":
+        """A copy with several settings changed, by their dotted paths (`with_setting`),
+        checked once all are in: a loss and the output layer that goes with it change
+        together."""
         data = self.to_dict()
-        keys = [int(k) if k.isdigit() else k for k in re.split(r"\.|\[(\d+)\]", path) if k]
-        target: Any = data
-        for i, key in enumerate(keys[:-1]):
-            try:
-                target = target[key]
-            except (KeyError, IndexError, TypeError):
-                raise SpecError(path, value, Phrase("allowed.setting_path_long"), Phrase(
-                    "errors.hint.no_such_path", {"path": ".".join(map(str, keys[:i + 1]))})) from None
-        last = keys[-1] if keys else path
-        if isinstance(target, list):
-            if not isinstance(last, int) or not 0 <= last < len(target):
-                raise SpecError(path, value, Phrase("allowed.index_below", {"n": len(target)}))
-        elif isinstance(target, dict):
-            if last not in target and not (len(keys) == 3 and keys[:2] == ["data", "options"]):
-                raise SpecError(path, value, Phrase("allowed.known_setting_here",
-                                                    {"known": ", ".join(map(str, target))}))
-        else:
-            raise SpecError(path, value, Phrase("allowed.setting_path"))
-        target[last] = value
+        for path, value in settings:
+            _put(data, path, value)
         return ExperimentSpec.from_dict(data)
+
+
+def setting_keys(path: str) -> list[str | int]:
+    """The keys a dotted setting path walks through, list indexes as numbers.
+
+    Example:
+
+    >>> setting_keys("model.layers[1].units"), setting_keys("model.layers.1.units")
+    (['model', 'layers', 1, 'units'], ['model', 'layers', 1, 'units'])
+    """
+    return [int(k) if k.isdigit() else k for k in re.split(r"\.|\[(\d+)\]", path) if k]
+
+
+def _put(data: dict, path: str, value: Any) -> None:
+    """Set the setting at `path` in a spec's plain data, or SpecError naming the path."""
+    keys = setting_keys(path)
+    target: Any = data
+    for i, key in enumerate(keys[:-1]):
+        try:
+            target = target[key]
+        except (KeyError, IndexError, TypeError):
+            raise SpecError(path, value, Phrase("allowed.setting_path_long"), Phrase(
+                "errors.hint.no_such_path", {"path": ".".join(map(str, keys[:i + 1]))})) from None
+    last = keys[-1] if keys else path
+    if isinstance(target, list):
+        if not isinstance(last, int) or not 0 <= last < len(target):
+            raise SpecError(path, value, Phrase("allowed.index_below", {"n": len(target)}))
+    elif isinstance(target, dict):
+        if last not in target and not (len(keys) == 3 and keys[:2] == ["data", "options"]):
+            raise SpecError(path, value, Phrase("allowed.known_setting_here",
+                                                {"known": ", ".join(map(str, target))}))
+    else:
+        raise SpecError(path, value, Phrase("allowed.setting_path"))
+    target[last] = value
 
 
 def _model_from(data: Any) -> ModelSpec:
