@@ -142,11 +142,16 @@ class StopFlags:
 
     Example:
 
-    >>> import asyncio
+    >>> import asyncio, threading
+    >>> def run(coroutine):  # a loop of its own, whatever loop this thread may be running
+    ...     box = []
+    ...     thread = threading.Thread(target=lambda: box.append(asyncio.run(coroutine)))
+    ...     thread.start(); thread.join()
+    ...     return box[0]
     >>> flags = StopFlags()
-    >>> asyncio.run(flags.begin("r1")), asyncio.run(flags.cancel("r2")), asyncio.run(flags.begin("r2"))
+    >>> run(flags.begin("r1")), run(flags.cancel("r2")), run(flags.begin("r2"))
     (True, True, False)
-    >>> asyncio.run(flags.request_stop("r1")), asyncio.run(flags.wait_for_stop("r1")) > 0
+    >>> run(flags.request_stop("r1")), run(flags.wait_for_stop("r1")) > 0
     (True, True)
     """
 
