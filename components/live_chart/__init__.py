@@ -30,7 +30,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.components.v2 import component
 
-from components.language import language
+from components.language import words
 
 NAME = "tflab.live_chart"
 PLOTLY_FILE = "plotly.min.js"
@@ -94,7 +94,7 @@ def live_chart(figure: go.Figure | Callable[[], go.Figure], *, key: str, follow:
     """
     _serve_plotly()
     if signature is not None:  # the same data says other words after a language switch
-        signature = (signature, language())
+        signature = (signature, words().language)  # read only: never writes the address
     memo = f"live_chart.sent.{key}"
     held = st.session_state.get(memo) if signature is not None else None
     if held is not None and held[0] == signature:
