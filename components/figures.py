@@ -365,7 +365,7 @@ def overlay_chart(runs: Mapping[str, History], metric: str, smoothing: float = 0
     raw = words("charts.raw")
     for index, (label, history) in enumerate(runs.items()):
         color = RUN_COLORS[index % len(RUN_COLORS)]
-        width, opacity = (2, 1.0) if highlight is None else (4, 1.0) if label == highlight \
+        width, opacity = (2, None) if highlight is None else (4, None) if label == highlight \
             else (1.5, 0.45)
         for name, validation, dash in ((metric, False, "solid"), ("val_" + metric, True, "dash")):
             if not history.get(name):
