@@ -32,7 +32,7 @@ from tflab.words import Words
 
 # Light to strong: the best variant's line is the strongest, whether the number judging
 # the sweep is an accuracy (higher is better) or a loss (lower is better).
-COLORSCALE = ((0.0, "#fde0c5"), (0.5, "#ee7733"), (1.0, "#7a1f00"))
+COLORSCALE = ((0.0, "#f7b98b"), (0.5, "#ee7733"), (1.0, "#7a1f00"))
 # Positive numbers this many times apart read better on a log scale (0.0001..0.1).
 LOG_SPAN = 100
 PARCOORDS_HEIGHT = 380
@@ -121,7 +121,7 @@ def parcoords_chart(results: SweepResults, words: Words | None = None) -> go.Fig
     fig.update_layout(
         title=dict(text=w("runs.sweep.chart_title", best=_best_words(results, w)),
                    x=0, xanchor="left", font=dict(size=15)),
-        margin=dict(l=60, r=40, t=90, b=24))
+        margin=dict(l=60, r=40, t=100, b=24))
     return fig
 
 
@@ -143,12 +143,11 @@ def curves_chart(results: SweepResults, histories: Mapping[int, Mapping], metric
 
 
 def variant_name(variant: Variant, results: SweepResults, words: Words | None = None) -> str:
-    """A variant as a legend names it: "★ 3 · Learning rate 0.01, Units 64"."""
+    """A variant as a legend names it, short (the variants table names the settings):
+    its number, the best's starred, and its values: "★ 3 · 0.01 · relu"."""
     w = words or _ENGLISH
     mark = f"{STAR} " if variant is results.best else ""
-    values = ", ".join(f"{setting_label(setting, w)} {value_words(value, w)}"
-                       for setting, value in zip(results.settings, variant.values))
-    return f"{mark}{variant.number} · {values}"
+    return " · ".join([f"{mark}{variant.number}", *(value_words(v, w) for v in variant.values)])
 
 
 def _best_words(results: SweepResults, w: Words) -> str:

@@ -44,7 +44,7 @@ def progress_line(results: SweepResults, w: Words) -> str:
     """How far the sweep is: "3 of 4 done · 1 training"; states without variants left out."""
     counts = results.counts
     parts = [w("runs.sweep.progress", done=counts["done"], total=len(results.variants))]
-    parts += [w(f"runs.sweep.state.{state}", n=counts[state])
+    parts += [w.count(f"runs.sweep.state.{state}", counts[state])
               for state in ("running", "queued", "failed", "stopped") if counts[state]]
     return " · ".join(parts)
 
@@ -88,8 +88,9 @@ def variant_rows(results: SweepResults, w: Words) -> list[dict]:
     return rows
 
 
-def sweeps_ui(store: RunStore) -> None:
-    """The Sweeps section: nothing when there are no sweeps and the address names none."""
+def sweeps_ui(store: RunStore) -> bool:
+    """The Sweeps section: nothing when there are no sweeps and the address names none.
+    Returns whether it showed a sweep."""
     asked = st.query_params.get(PARAM)
     sweeps = store.list_sweeps()
     if asked and asked not in {s.id for s in sweeps}:
@@ -98,7 +99,7 @@ def sweeps_ui(store: RunStore) -> None:
         except RunNotFound:
             st.warning(t("runs.sweep.unknown", id=code(asked)), icon=":material/search_off:")
     if not sweeps:
-        return
+        return False
     w = words()
     st.subheader(t("runs.sweep.heading"))
     everything = {s.id: results_of(s, store.sweep_runs(s.id)) for s in sweeps}
@@ -113,6 +114,7 @@ def sweeps_ui(store: RunStore) -> None:
                           help=t("runs.sweep.pick_help"))
     live = not everything[picked].finished
     st.fragment(run_every=REFRESH if live else None)(_sweep_detail)(store, picked, live, w)
+    return True
 
 
 def _picked() -> None:

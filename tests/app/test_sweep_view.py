@@ -162,3 +162,16 @@ def test_the_best_opens_again_after_the_draft_was_changed(store):
     follow(at, "Open the best in Build", BUILD)
 
     assert ExperimentSpec.from_dict(at.session_state["draft"]) == best
+
+
+def test_the_progress_line_counts_in_the_person_s_language(store):
+    from components.sweep_view import progress_line
+    from tflab.sweep_results import sweep_results
+    from tflab.words import Words
+
+    sweep_id, _ = made_sweep(store, [("completed", final(0.8, 0.5)), ("failed", {}),
+                                     ("stopped", {}), ("stopped", {})])
+    results = sweep_results(store, sweep_id)
+
+    assert progress_line(results, Words.load("es")) == "1 de 4 terminadas · 1 fallida · 2 detenidas"
+    assert progress_line(results, Words.load("en")) == "1 of 4 done · 1 failed · 2 stopped"

@@ -105,7 +105,7 @@ def test_the_curves_draw_the_best_over_the_others(store, results):
     fig = curves_chart(results, histories, "accuracy")
 
     widths = {trace.name: trace.line.width for trace in fig.data if "validation" not in trace.name}
-    best = f"{STAR} 3 · Learning rate 0.1, Layer 2 · Activation relu"
+    best = f"{STAR} 3 · 0.1 · relu"
     assert widths[best] == 4
     assert all(width < 4 for name, width in widths.items() if name != best)
     assert len(widths) == 3  # the running variant has logged no accuracy yet
