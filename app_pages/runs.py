@@ -9,6 +9,7 @@ from components.messages import safe
 from components.runs_table import (chart_name, differences, file_stem, history_csv, run_rows,
                                    spec_json)
 from components.state import run_store
+from components.sweep_view import sweeps_ui
 from tflab.progress import said_of
 from tflab.store import MAX_LABEL
 from tflab.titles import run_title
@@ -19,10 +20,13 @@ st.title(t("nav.runs"))
 if compare := st.query_params.get("compare"):
     st.subheader(t("runs.with_and_without"))
     compare_ui(compare.split(",")[:2])
+shown_sweeps = sweeps_ui(store)  # above the runs: a sweep's variants are runs of the table too
 runs = store.list_runs(limit=200)
 if not runs:
     st.info(t("runs.empty"))
     st.stop()
+if shown_sweeps:
+    st.subheader(t("runs.sweep.all_runs"))
 
 event = st.dataframe(run_rows(store, runs, w), hide_index=True, on_select="rerun",
                      selection_mode="multi-row", key="runs.table")

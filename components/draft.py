@@ -88,3 +88,17 @@ def load_draft(spec: ExperimentSpec) -> None:
     (a new version), as when a link or a recipe opens it."""
     _load(spec.to_dict())
     remember(spec)
+
+
+def link_params(spec: ExperimentSpec) -> dict[str, str]:
+    """The query parameters of a link (`st.page_link`) that opens `spec` in Build.
+
+    A person follows the link even when this session wrote the same address before (they
+    opened this spec, then edited it): it is then no longer taken for a late rerun's
+    address, and loads.
+    """
+    text = encode(spec)
+    written = st.session_state.get("draft_params_written")
+    if written and text in written:
+        written[:] = [earlier for earlier in written if earlier != text]
+    return {PARAM: text}

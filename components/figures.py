@@ -330,7 +330,7 @@ def smooth(values: Iterable[float], weight: float) -> list[float]:
 
 
 def overlay_chart(runs: Mapping[str, History], metric: str, smoothing: float = 0.0, *,
-                  words: Words | None = None) -> go.Figure:
+                  words: Words | None = None, highlight: str | None = None) -> go.Figure:
     """One metric of several runs on one chart, one colour per run, as TensorBoard does.
 
     Each run's training curve is solid and its validation curve (when the run logged
@@ -342,6 +342,8 @@ def overlay_chart(runs: Mapping[str, History], metric: str, smoothing: float = 0
         metric: the base metric, e.g. "loss".
         smoothing: the `smooth` weight, in [0, 1). Defaults to 0.0: raw curves only.
         words: the reader's language. Defaults to None: English.
+        highlight: the label of a run to draw over the others (a sweep's best): its lines
+            wide, the others' thin and faint. Defaults to None: every run alike.
 
     Returns:
         The figure: per run and per series, one trace without smoothing, two with it
@@ -363,6 +365,8 @@ def overlay_chart(runs: Mapping[str, History], metric: str, smoothing: float = 0
     raw = words("charts.raw")
     for index, (label, history) in enumerate(runs.items()):
         color = RUN_COLORS[index % len(RUN_COLORS)]
+        width, opacity = (2, None) if highlight is None else (4, None) if label == highlight \
+            else (1.5, 0.45)
         for name, validation, dash in ((metric, False, "solid"), ("val_" + metric, True, "dash")):
             if not history.get(name):
                 continue
@@ -370,7 +374,7 @@ def overlay_chart(runs: Mapping[str, History], metric: str, smoothing: float = 0
             smoothed = smooth(values, smoothing) if smoothing > 0 else values
             epochs, values, smoothed = _thinned(epochs, values, smoothed)  # smoothed in full first
             trace_name = words("charts.run_validation", run=label) if validation else label
-            line = dict(color=color, width=2, dash=dash)
+            line = dict(color=color, width=width, dash=dash)
             if smoothing > 0:
                 fig.add_trace(go.Scatter(
                     x=epochs, y=_gaps(values), name=trace_name, legendgroup=label,
@@ -379,12 +383,12 @@ def overlay_chart(runs: Mapping[str, History], metric: str, smoothing: float = 0
                 fig.add_trace(go.Scatter(
                     x=epochs, y=_gaps(smoothed), name=trace_name,
                     legendgroup=label, mode="lines", line=line, customdata=_gaps(values),
-                    hovertemplate=f"%{{y:.4g}} ({raw} %{{customdata:.4g}})"))
+                    opacity=opacity, hovertemplate=f"%{{y:.4g}} ({raw} %{{customdata:.4g}})"))
             else:
                 fig.add_trace(go.Scatter(
                     x=epochs, y=_gaps(values), name=trace_name, legendgroup=label,
                     mode="lines+markers" if len(epochs) < 2 else "lines", line=line,
-                    hovertemplate="%{y:.4g}"))
+                    opacity=opacity, hovertemplate="%{y:.4g}"))
     _integer_ticks(fig, max((x for trace in fig.data for x in trace.x), default=0))
     if not fig.data:
         _annotate(fig, words("charts.no_runs"))

@@ -67,15 +67,20 @@ def run_rows(store: RunStore, runs: list[Run], words: Words | None = None) -> li
     """One row per run: what tells it apart (label, recipe, data), then how it went.
 
     Columns are named in `words`' language (English when left out); numbers and dates
-    are written its way.
+    are written its way. When a run is a variant of a sweep, a column after the run's id
+    names each run's sweep.
     """
     w = words or _english()
     column = {name: w(f"runs.column.{name}") for name in COLUMNS}
+    # A variant of a sweep shows its sweep's id, as the Sweeps section names it; a list
+    # without variants keeps the columns it always had.
+    sweep = w("runs.sweep.column.sweep") if any(run.sweep for run in runs) else None
     rows = []
     for run in runs:
         best = best_validation(store.history(run.id))
         rows.append({
-            column["run"]: run.id, column["label"]: run.label, column["recipe"]: run.recipe,
+            column["run"]: run.id, **({sweep: run.sweep or ""} if sweep else {}),
+            column["label"]: run.label, column["recipe"]: run.recipe,
             column["data"]: data_label(run.spec, w), column["status"]: status_word(run.status, w),
             column["epochs"]: f"{run.epochs_done}/{run.epochs or '?'}",
             column["best"]: f"{best[0]} {significant(w, best[1])}" if best else "",

@@ -39,13 +39,13 @@ import threading
 import time
 from datetime import datetime
 
-from tflab.best import best_of, best_run
 from tflab.executor import (Executor, ProcessExecutor, check_workers, default_workers,
                             stop_sweep)
 from tflab.recipes import RECIPES, get_recipe
 from tflab.spec import ExperimentSpec, SpecError
-from tflab.store import FINISHED, Run, RunNotFound, RunStore
-from tflab.sweep import SweepSpec, parse_vary, plain_value, setting_value, value_text, values_text
+from tflab.store import RunNotFound, RunStore
+from tflab.sweep import SweepSpec, parse_vary, plain_value, value_text, values_text
+from tflab.sweep_results import SweepResults, Variant, judged_text, sweep_results
 from tflab.words import Phrase
 
 FOLLOW_EVERY = 0.25  # seconds between looks at a sweep's variants in the store
@@ -165,9 +165,9 @@ def cmd_sweep(args) -> int:
         return 130
     finally:
         executor.shutdown()
-    runs = store.sweep_runs(sweep_id)
-    print(_sweep_table(runs, sweep.settings))
-    statuses = {run.status for run in runs}
+    results = sweep_results(store, sweep_id)
+    print(_sweep_table(results))
+    statuses = {variant.status for variant in results.variants}
     if interrupted or "stopped" in statuses:
         return 130
     return 0 if statuses == {"completed"} else 1
@@ -180,14 +180,14 @@ def _follow(executor: Executor, sweep_id: str, settings: tuple[str, ...]) -> boo
     store, interrupted, reported = executor.store, False, set()
     while True:
         try:
-            runs = store.sweep_runs(sweep_id)
-            for number, run in enumerate(runs, 1):
-                if run.status in FINISHED and run.id not in reported:
-                    reported.add(run.id)
-                    print(_variant_line(number, len(runs), run, settings), flush=True)
-            if len(reported) == len(runs):
+            variants = sweep_results(store, sweep_id).variants
+            for variant in variants:
+                if variant.finished and variant.run.id not in reported:
+                    reported.add(variant.run.id)
+                    print(_variant_line(variant, len(variants), settings), flush=True)
+            if len(reported) == len(variants):
                 return interrupted
-            if any(run.status == "queued" for run in runs):
+            if any(variant.status == "queued" for variant in variants):
                 executor.ensure_worker()  # a worker that left (idle, crashed) is replaced
             store.recover()  # a variant whose worker died ends interrupted, not awaited forever
             time.sleep(FOLLOW_EVERY)
@@ -214,36 +214,30 @@ def _executor(kind: str, store: RunStore, workers: int):
         return None
 
 
-def _judged(run: Run) -> str:
-    """The number a run is judged by (`tflab.best`), from its final epoch: `val_accuracy=0.93`."""
-    found = best_of({name: [(run.id, value)] for name, value in run.final_metrics.items()
-                     if isinstance(value, (int, float))})
-    return "-" if found is None else f"{found[0]}={found[2]:.4g}"
-
-
-def _variant_line(number: int, count: int, run: Run, settings: tuple[str, ...]) -> str:
-    values = values_text(settings, tuple(setting_value(run.spec, setting) for setting in settings))
+def _variant_line(variant: Variant, count: int, settings: tuple[str, ...]) -> str:
+    run = variant.run
     took = f"  ({run.duration:.1f} s)" if run.duration is not None else ""
-    return (f"variant {number}/{count}  {values}  {run.status}  {_judged(run)}{took}"
-            f"  run {run.id}")
+    return (f"variant {variant.number}/{count}  {values_text(settings, variant.values)}  "
+            f"{run.status}  {judged_text(variant)}{took}  run {run.id}")
 
 
-def _sweep_table(runs: list[Run], settings: tuple[str, ...]) -> str:
+def _sweep_table(results: SweepResults) -> str:
     """The variants, one a line, the best marked with *; then which is best and why."""
-    best = best_run(runs)
-    header = ["", "#", *settings, "status", "epochs", "result", "run"]
-    rows = [["*" if best is not None and run is best[0] else "", str(number),
-             *(value_text(setting_value(run.spec, setting)) for setting in settings), run.status,
-             f"{run.epochs_done}/{run.epochs or '?'}", _judged(run), run.id]
-            for number, run in enumerate(runs, 1)]
+    best = results.best
+    header = ["", "#", *results.settings, "status", "epochs", "result", "run"]
+    rows = [["*" if variant is best else "", str(variant.number),
+             *(value_text(value) for value in variant.values), variant.status,
+             f"{variant.run.epochs_done}/{variant.run.epochs or '?'}", judged_text(variant),
+             variant.run.id]
+            for variant in results.variants]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
              for row in [header, *rows]]
     if best is None:
         lines.append("best: none (no variant completed with a validation or training number)")
     else:
-        run, metric, value = best
-        lines.append(f"best: variant {runs.index(run) + 1}, {metric} {value:.4g} (run {run.id})")
+        lines.append(f"best: variant {best.number}, {results.metric} "
+                     f"{results.value_of(best):.4g} (run {best.run.id})")
     return "\n".join(lines)
 
 
