@@ -440,7 +440,8 @@ class RayExecutor:
         with self._lock:
             if self._closed:
                 raise RuntimeError("This executor is shut down; start a new one to train.")
-        run_id = self.store.create_run(spec.recipe, spec.to_dict(), spec.fit.epochs, sweep=sweep)
+        run_id = self.store.create_run(spec.recipe, spec.to_dict(), spec.fit.epochs, sweep=sweep,
+                                       place="ray")  # this machine's workers leave it to Ray
         parcels = [self._parcel(item) for item in needed(spec)]
         with self._lock:
             closed = self._closed  # shut down while the run was being made

@@ -48,7 +48,7 @@ STATUSES = ("queued", "running", "completed", "stopped", "failed", "diverged", "
 FINISHED = STATUSES[2:]
 FINDER_STATUSES = ("queued", "running", "completed", "failed", "interrupted")
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 BUSY_TIMEOUT_SECONDS = 10.0
 
 _SCHEMA = (
@@ -69,7 +69,8 @@ _SCHEMA = (
         label TEXT NOT NULL DEFAULT '',
         profile TEXT NOT NULL DEFAULT '{}',
         said TEXT NOT NULL DEFAULT '[]',
-        sweep TEXT
+        sweep TEXT,
+        place TEXT NOT NULL DEFAULT 'local'
     )""",
     """CREATE TABLE IF NOT EXISTS metrics (
         run_id TEXT NOT NULL,
@@ -126,7 +127,12 @@ _ADDED_COLUMNS = (
     (3, "metrics", "time", "REAL"),  # when an epoch was written (unix s), for the time left
     (6, "runs", "said", "TEXT NOT NULL DEFAULT '[]'"),  # the message's phrases (tflab.words)
     (7, "runs", "sweep", "TEXT"),  # the sweep the run is a variant of (NULL: none)
+    (8, "runs", "place", "TEXT NOT NULL DEFAULT 'local'"),  # who trains it: PLACES
 )
+# Who trains a queued run: this machine's workers (`tflab.worker`), or a Ray cluster
+# (`tflab.ray_executor`). A worker claims only local runs: a run queued for Ray waits in
+# the store too, and a worker taking it would train it twice into one run.
+PLACES = ("local", "ray")
 MAX_LABEL = 60
 MAX_VIEW_SNAPSHOTS = 200  # past views kept per run and kind: every epoch up to this many
 
@@ -177,6 +183,7 @@ class Run:
     profile: dict[str, Any] | None = None
     said: tuple = ()  # the message as phrases (tflab.words), to say in any language
     sweep: str | None = None  # the sweep the run is a variant of
+    place: str = "local"  # who trains it: PLACES
 
     @property
     def duration(self) -> float | None:
@@ -369,7 +376,7 @@ class RunStore:
     # -- writing -------------------------------------------------------------
 
     def create_run(self, recipe: str, spec: dict[str, Any], epochs: int | None = None,
-                   sweep: str | None = None) -> str:
+                   sweep: str | None = None, place: str = "local") -> str:
         """Add a `queued` run and return its id.
 
         Args:
@@ -378,6 +385,8 @@ class RunStore:
             epochs: the number of epochs planned. Defaults to None (open-ended).
             sweep: the id of the sweep the run is a variant of (`create_sweep`).
                 Defaults to None: none.
+            place: who trains it, one of `PLACES`: "local" (this machine's workers claim
+                it) or "ray" (a `RayExecutor` sends it to Ray). Defaults to "local".
         """
         if not isinstance(recipe, str) or not recipe:
             raise ValueError(f"`recipe` must be a non-empty string; received {recipe!r}.")
@@ -385,6 +394,8 @@ class RunStore:
                                    or epochs < 1):
             raise ValueError(
                 f"`epochs` must be a positive whole number or None; received {epochs!r}.")
+        if place not in PLACES:
+            raise ValueError(f"`place` must be one of {', '.join(PLACES)}; received {place!r}.")
         spec_json = _to_json("spec", spec)
         while True:
             run_id = _new_run_id()
@@ -397,9 +408,9 @@ class RunStore:
                         raise RunNotFound(f"no sweep with id {sweep!r}")
                     db.execute(
                         "INSERT INTO runs (id, recipe, spec, status, created, epochs, pid,"
-                        " pid_started, sweep) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
+                        " pid_started, sweep, place) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)",
                         (run_id, recipe, spec_json, time.time(), epochs, self._pid,
-                         self._pid_started, sweep))
+                         self._pid_started, sweep, place))
                 return run_id
             except sqlite3.IntegrityError:
                 continue  # same millisecond and same random suffix: draw again
@@ -413,11 +424,12 @@ class RunStore:
             _require_row(cursor, run_id)
 
     def claim_next(self) -> str | None:
-        """Take the oldest queued run for this process, marked running; None when none.
+        """Take the oldest queued local run (`PLACES`) for this process, marked running;
+        None when none.
 
         Atomic: two workers never take the same run.
         """
-        return self._claim_oldest("runs", {"started": time.time()})
+        return self._claim_oldest("runs", {"started": time.time()}, "place = 'local'")
 
     def cancel_queued(self, run_id: str, message: str) -> bool:
         """Stop a run that has not started; False when it already has (ask it to stop)."""
@@ -656,10 +668,12 @@ class RunStore:
         rows = self._db().execute(sql, (*params, limit)).fetchall()
         return [_run_from_row(row) for row in rows]
 
-    def queued_ids(self) -> list[str]:
-        """Ids of the queued runs, oldest first: the order to train them in."""
+    def queued_ids(self, place: str = "local") -> list[str]:
+        """Ids of the queued runs `place` trains (`PLACES`), oldest first: the order to
+        train them in."""
         rows = self._db().execute(
-            "SELECT id FROM runs WHERE status = 'queued' ORDER BY created, id")
+            "SELECT id FROM runs WHERE status = 'queued' AND place = ? ORDER BY created, id",
+            (place,))
         return [row["id"] for row in rows]
 
     def stop_requested(self, run_id: str) -> bool:
@@ -767,7 +781,7 @@ class RunStore:
         with self._reading():
             run = self.get_run(run_id)
             batch_epoch, batches = self._batches(run_id, None)
-            queue = self.queued_ids() if run.status == "queued" else []
+            queue = self.queued_ids(run.place) if run.status == "queued" else []
             training_now = self._db().execute(
                 "SELECT COUNT(*) FROM runs WHERE status = 'running'").fetchone()[0]
             return RunSnapshot(run=run, history=self._history(run_id, after_epoch),
@@ -906,13 +920,15 @@ class RunStore:
         none. Atomic, as `claim_next`."""
         return self._claim_oldest("finder_jobs")
 
-    def _claim_oldest(self, table: str, also: dict | None = None) -> str | None:
-        """Mark the oldest queued row of `table` (runs, finder_jobs) running for this
-        process, setting the columns in `also` too; its id, or None when none waits."""
+    def _claim_oldest(self, table: str, also: dict | None = None,
+                      where: str = "1") -> str | None:
+        """Mark the oldest queued row of `table` (runs, finder_jobs) meeting `where` (SQL)
+        running for this process, setting the columns in `also` too; its id, or None when
+        none waits."""
         sets = {"status": "running", **(also or {}), "pid": self._pid,
                 "pid_started": self._pid_started}
         with self._transaction() as db:  # one transaction: two workers never take one row
-            row = db.execute(f"SELECT id FROM {table} WHERE status = 'queued'"
+            row = db.execute(f"SELECT id FROM {table} WHERE status = 'queued' AND {where}"
                              " ORDER BY created, id LIMIT 1").fetchone()
             if row is None:
                 return None
@@ -1063,7 +1079,7 @@ def _run_from_row(row: sqlite3.Row) -> Run:
                final_metrics=json.loads(row["final_metrics"]),
                epochs_done=row["epochs_done"], pid=row["pid"], label=row["label"],
                profile=json.loads(row["profile"]) or None, said=from_data(json.loads(row["said"])),
-               sweep=row["sweep"])
+               sweep=row["sweep"], place=row["place"])
 
 
 def _series(rows: Iterable[sqlite3.Row], x: str) -> dict[str, list[tuple[int, float]]]:
