@@ -263,6 +263,11 @@ class ProcessExecutor:
             for _ in range(wanted - len(alive)):
                 self._processes.append(self._start_worker(workers))
 
+    def alive(self) -> int:
+        """Worker processes running now, training or waiting for a run (no start-up ahead)."""
+        with self._lock:
+            return sum(process.poll() is None for process in self._processes)
+
     def _start_worker(self, side_by_side: int) -> subprocess.Popen:
         package_root = Path(__file__).resolve().parents[1]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(

@@ -2,7 +2,8 @@
 
 `start_sweep` is the one way a sweep starts (the command line and Build's Sweep tab):
 the sweep is kept in the store, every variant queued as a run of it, and the executor
-asked for the workers that train them side by side. `machine_workers` says how many local
+asked for the workers that train them side by side. `sweepable_settings` lists what a sweep of an
+experiment can vary; `machine_workers` says how many local
 workers this machine can hold; `estimate_seconds` how long a sweep should take, from the
 runs of the same recipe already in the store.
 
@@ -33,8 +34,9 @@ from pathlib import Path
 from typing import Iterable
 
 from tflab.executor import MAX_WORKERS, Executor, check_workers, stop_sweep
+from tflab.spec import AugmentationSpec, ExperimentSpec, Param, declared
 from tflab.store import Run, RunStore
-from tflab.sweep import SweepSpec
+from tflab.sweep import SweepSpec, setting_param
 
 # A worker process's TensorFlow, Keras and a small model's data: about 1.2 GB resident
 # when a digits run trains (measured with `ps -o rss` beside benchmarks/sweep.py).
@@ -82,6 +84,50 @@ def start_sweep(store: RunStore, executor: Executor, sweep: SweepSpec,
         raise
     executor.ensure_worker(workers)
     return sweep_id
+
+
+def sweepable_settings(spec: ExperimentSpec) -> list[str]:
+    """The settings of `spec` a sweep can vary, by path, in the order Build shows them:
+    compile, fit, each layer's, the network base's, the augmentation's (image data only:
+    it changes nothing else), the data's, and the seed.
+
+    A setting is sweepable when it is declared (`tflab.sweep.setting_param`) as a number
+    or as one choice among several (an activation, an optimizer). Switches and lists of
+    choices (metrics) are not: a sweep's values of them say little, and read badly.
+    The early-stopping patience counts only while early stopping is on.
+
+    Example:
+
+    >>> from tflab.recipes import get_recipe
+    >>> sweepable_settings(get_recipe("linear").spec)      # doctest: +NORMALIZE_WHITESPACE
+    ['compile.optimizer', 'compile.learning_rate', 'compile.loss', 'fit.epochs',
+     'fit.batch_size', 'model.layers[0].units', 'model.layers[0].activation',
+     'data.validation_split', 'seed']
+    """
+    from tflab.data.catalog import get_dataset, summarize  # it imports the specs: not at the top
+
+    data = spec.data
+    paths = [f"compile.{name}" for name in ("optimizer", "learning_rate", "loss")]
+    paths += ["fit.epochs", "fit.batch_size"] + (["fit.patience"] if spec.fit.early_stopping
+                                                 else [])
+    for index, layer in enumerate(spec.model.layers):
+        paths += [f"model.layers[{index}].{p.name}" for p in layer.info.params]
+    if spec.model.base is not None:
+        paths.append("model.base.trainable_layers")
+    if summarize(data.dataset, dict(data.options)).image:
+        paths += [f"augmentation.{p.name}" for p in declared(AugmentationSpec)]
+    paths += ["data.validation_split"] + [f"data.options.{p.name}"
+                                          for p in get_dataset(data.dataset).options]
+    paths.append("seed")
+    return [path for path in paths if _sweepable(setting_param(spec, path))]
+
+
+def _sweepable(param: Param | None) -> bool:
+    if param is None or param.multiple:
+        return False
+    if param.choices is not None:
+        return len(param.choices) > 1
+    return param.type in (int, float)
 
 
 def machine_workers(cpus: int | None = None, available_bytes: float | None = None) -> int:
