@@ -67,6 +67,29 @@ def list_default(p: Param, value: Any) -> str:
     return ", ".join(value_text(number) for number in dict.fromkeys(kept or [value]))
 
 
+def list_values(text: str) -> tuple:
+    """The values typed in a list, each a number where it reads as one (0.5, .5, 1e-3),
+    else the text (for the setting's check to name it).
+
+    Example:
+
+    >>> list_values("16, 64,, .5, 1e-3, many")
+    (16, 64, 0.5, 0.001, 'many')
+    """
+    found = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        value = plain_value(item)
+        if isinstance(value, str):
+            try:
+                value = float(item)
+            except ValueError:
+                pass
+        found.append(value)
+    return tuple(found)
+
+
 def range_default(p: Param, value: Any) -> tuple[Any, Any]:
     """A number setting's first range: a tenth to ten times a decimal (a learning rate
     0.01 gives 0.001..0.1), half to double a whole number, within its bounds.
@@ -125,15 +148,16 @@ def vary_ui(spec: ExperimentSpec, path: str, key: str) -> Vary:
                                 help=t("build.sweep.choices_help"))
         return Vary(path, tuple(chosen))
     said = words()
-    how = st.radio(t("build.sweep.how"), SPACINGS, horizontal=True, key=f"{key}.how",
-                   format_func=lambda spacing: said(f"build.sweep.spacing.{spacing}"))
+    left, right = st.columns(2, vertical_alignment="bottom")
+    how = left.radio(t("build.sweep.how"), SPACINGS, horizontal=True, key=f"{key}.how",
+                     format_func=lambda spacing: said(f"build.sweep.spacing.{spacing}"))
     if how == "list":
-        text = st.text_input(t("build.sweep.values"), value=list_default(p, current),
-                             key=f"{key}.values", help=t("build.sweep.values_help"))
-        return Vary(path, tuple(plain_value(item.strip()) for item in text.split(",")
-                                if item.strip()))
+        text = right.text_input(t("build.sweep.values"), value=list_default(p, current),
+                                key=f"{key}.values", help=t("build.sweep.values_help"))
+        return Vary(path, list_values(text))
     low, high = range_default(p, current)
-    cells = st.columns(4 if how == "random" else 3)
+    with right:
+        cells = st.columns(4 if how == "random" else 3)
     with cells[0]:
         low = _number_input(t("build.sweep.low"), p, low, f"{key}.{how}.low")
     with cells[1]:
@@ -193,17 +217,18 @@ def settings_ui(spec: ExperimentSpec, key: str) -> tuple[SweepSpec | None, str]:
 def where_ui(key: str, variants: int) -> tuple[str, int | None, str, BaseException | None]:
     """Where the variants train: (kind, local workers, Ray address, why Ray cannot)."""
     said = words()
-    where = st.radio(t("build.sweep.where"), WHERE, horizontal=True, key=f"{key}.where",
-                     format_func=lambda kind: said(f"build.sweep.where_choice.{kind}"),
-                     help=t("build.sweep.where_help"))
+    left, right = st.columns(2, vertical_alignment="bottom")
+    where = left.radio(t("build.sweep.where"), WHERE, horizontal=True, key=f"{key}.where",
+                       format_func=lambda kind: said(f"build.sweep.where_choice.{kind}"),
+                       help=t("build.sweep.where_help"))
     if where == "local":
         most = min(machine_workers(), MAX_WORKERS)
-        workers = int(st.number_input(t("build.sweep.workers"), min_value=1, max_value=most,
+        workers = int(right.number_input(t("build.sweep.workers"), min_value=1, max_value=most,
                                       value=max(1, min(most, variants)), step=1,
                                       key=f"{key}.workers.{variants}",
                                       help=t("build.sweep.workers_help", max=most)))
         return where, workers, "", None
-    address = st.text_input(t("build.sweep.address"),
+    address = right.text_input(t("build.sweep.address"),
                             value=os.environ.get(ADDRESS_VARIABLE) or LOCAL,
                             key=f"{key}.address", help=t("build.sweep.address_help")).strip()
     try:
