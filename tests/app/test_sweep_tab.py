@@ -138,7 +138,7 @@ def test_start_queues_a_sweep_and_opens_runs_on_it(lab):
     assert one(at.number_input, "Side by side").value == min(2, one(
         at.number_input, "Side by side").max)
 
-    start(at).click().run()
+    no_exception(start(at).click().run())  # and Runs, opened on the sweep, draws it
 
     [sweep] = lab.list_sweeps()
     runs = lab.sweep_runs(sweep.id)
