@@ -1,4 +1,4 @@
-"""Build: data, layers, compile and fit settings, augmentation; checked as you type."""
+"""Build: data, layers, compile and fit settings, augmentation, a sweep; checked as you type."""
 
 import streamlit as st
 
@@ -10,6 +10,7 @@ from components.messages import error_text, safe
 from components.previews import augmentation_preview_ui, data_preview_ui, model_summary_ui
 from components.spec_ui import experiment_ui, section_of
 from components.state import executor
+from components.sweep_ui import sweep_ui
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.spec.params import MissingInput
 
@@ -51,6 +52,11 @@ with places["summary"]:
 with places["augmentation_preview"]:
     if spec is not None:
         augmentation_preview_ui(spec)
+with places["sweep"]:
+    if spec is not None:
+        sweep_ui(spec, version)
+    else:
+        st.caption(t("build.sweep.waits"))
 
 with actions:
     left, middle, right = st.columns([1, 2, 3])

@@ -385,9 +385,10 @@ def input_shape_ui(shape: list, data: dict, version: str) -> list:
 
 
 def experiment_ui(draft: dict, version: str, errors: dict[str, Any]) -> dict:
-    """All sections; `errors` maps each section to a placeholder for its message."""
+    """All sections; `errors` maps each section to a placeholder for its message, and
+    the previews and the Sweep tab (`sweep`) to theirs."""
     tabs = st.tabs([t("build.tab_data"), t("build.tab_layers"), t("build.tab_training"),
-                    t("build.tab_augmentation")])
+                    t("build.tab_augmentation"), t("build.sweep.tab")])
     spec: dict[str, Any] = {"recipe": draft.get("recipe", "custom")}
     with tabs[0]:
         errors["data"] = st.empty()
@@ -417,6 +418,8 @@ def experiment_ui(draft: dict, version: str, errors: dict[str, Any]) -> dict:
         spec["augmentation"] = section_ui(AugmentationSpec, draft.get("augmentation", {}),
                                           "augmentation", version)
         errors["augmentation_preview"] = st.container()
+    with tabs[4]:  # drawn by the page once the experiment is valid: a sweep starts from it
+        errors["sweep"] = st.container()
     return spec
 
 

@@ -1,4 +1,4 @@
-"""Objects shared by every session of one server: the run store and the executor.
+"""Objects shared by every session of one server: the run store and the executors.
 
 Both are thread-safe and keyed by the store's folder, so a test that points TFLAB_HOME
 elsewhere gets its own. Training runs in a worker process, so the server itself loads
@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import gc
 import sys
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from tflab.executor import ProcessExecutor
 from tflab.store import RunStore, default_root
+
+if TYPE_CHECKING:
+    from tflab.ray_executor import RayExecutor
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -38,6 +42,24 @@ def run_store() -> RunStore:
 def executor() -> ProcessExecutor:
     """The server's training worker: a process of its own, started on first use."""
     return _executor_at(str(default_root()))
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _ray_executor_at(root: str, address: str) -> "RayExecutor":
+    from tflab.ray_executor import RayExecutor  # Ray is optional: loaded when asked for
+
+    return RayExecutor(_store_at(root), address=address)
+
+
+def ray_executor(address: str) -> "RayExecutor":
+    """The server's Ray executor for `address` ("local", or a cluster's), made on first use.
+
+    Raises `tflab.ray_executor.RayMissing` (Ray not installed) or `RayUnreachable` (no
+    cluster there), which say so in the reader's language; a failure is not kept, so
+    the next try (Ray installed, the cluster up) connects. Only one Ray per process:
+    once one is started, another address uses it (`RayExecutor`).
+    """
+    return _ray_executor_at(str(default_root()), address)
 
 
 # Modules whose objects stay for the life of the server once imported: millions of them.

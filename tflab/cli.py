@@ -46,6 +46,7 @@ from tflab.spec import ExperimentSpec, SpecError
 from tflab.store import RunNotFound, RunStore
 from tflab.sweep import SweepSpec, parse_vary, plain_value, value_text, values_text
 from tflab.sweep_results import SweepResults, Variant, judged_text, sweep_results
+from tflab.sweeping import start_sweep
 from tflab.words import Phrase
 
 FOLLOW_EVERY = 0.25  # seconds between looks at a sweep's variants in the store
@@ -151,17 +152,17 @@ def cmd_sweep(args) -> int:
     executor = _executor(args.executor, store, workers)
     if executor is None:
         return 2
-    sweep_id = store.create_sweep(sweep.to_dict(), sweep.settings)
     where = (f"{workers} local worker{'s' if workers > 1 else ''}" if args.executor == "local"
              else f"Ray at {executor.address}")
-    print(f"sweep {sweep_id}: {sweep.base.recipe}, {len(variants)} variants of "
-          f"{', '.join(sweep.settings)}, {where} (store: {store.root})", flush=True)
+    sweep_id = None
     try:
-        for variant in variants:
-            executor.submit(variant, sweep=sweep_id)
+        sweep_id = start_sweep(store, executor, sweep, workers if args.executor == "local" else None)
+        print(f"sweep {sweep_id}: {sweep.base.recipe}, {len(variants)} variants of "
+              f"{', '.join(sweep.settings)}, {where} (store: {store.root})", flush=True)
         interrupted = _follow(executor, sweep_id, sweep.settings)
-    except KeyboardInterrupt:  # before the variants were queued, or a second Ctrl-C
-        stop_sweep(executor, sweep_id)
+    except KeyboardInterrupt:  # while queuing (start_sweep stopped those queued), or a 2nd one
+        if sweep_id is not None:
+            stop_sweep(executor, sweep_id)
         return 130
     finally:
         executor.shutdown()

@@ -64,7 +64,7 @@ class Executor(Protocol):
 
     def position(self, run_id: str) -> int | None: ...
 
-    def ensure_worker(self) -> None: ...
+    def ensure_worker(self, workers: int | None = None) -> None: ...
 
 
 class ThreadExecutor:
@@ -122,8 +122,9 @@ class ThreadExecutor:
         """Block until the run has finished; returns its status (TimeoutError past timeout)."""
         return wait_for_run(self.store, run_id, timeout)
 
-    def ensure_worker(self) -> None:
-        """Nothing to do: the threads live as long as the executor."""
+    def ensure_worker(self, workers: int | None = None) -> None:
+        """Nothing to do: the threads live as long as the executor (`workers` is the
+        process pool's)."""
 
     def shutdown(self, stop_running: bool = True, timeout: float | None = 30) -> None:
         """No new runs; queued runs are stopped, and the running one too unless told not."""
@@ -246,29 +247,37 @@ class ProcessExecutor:
     def wait(self, run_id: str, timeout: float | None = None) -> str:
         return wait_for_run(self.store, run_id, timeout)
 
-    def ensure_worker(self) -> None:
-        """Start workers for the queued runs, up to `workers` at once, and always one.
-        Pages call it while they show a queued run: a worker leaving on its idle timeout
-        just as a run was queued never claims it."""
+    def ensure_worker(self, workers: int | None = None) -> None:
+        """Start workers for the queued runs, up to `workers` at once (default: the
+        executor's `workers`), and always one. Pages call it while they show a queued
+        run: a worker leaving on its idle timeout just as a run was queued never claims
+        it. A sweep asks for more than the executor's own (`tflab.sweeping.start_sweep`):
+        each worker started then gets its share of the cores for `workers` side by side."""
+        workers = self.workers if workers is None else check_workers(workers)
         with self._lock:
             alive = [process for process in self._processes if process.poll() is None]
             if len(alive) < len(self._processes):  # a worker ended: a run it held cannot finish
                 self.store.recover()
             self._processes = alive
-            wanted = min(self.workers, max(1, len(self.store.queued_ids())))
+            wanted = min(workers, max(1, len(self.store.queued_ids())))
             for _ in range(wanted - len(alive)):
-                self._processes.append(self._start_worker())
+                self._processes.append(self._start_worker(workers))
 
-    def _start_worker(self) -> subprocess.Popen:
+    def alive(self) -> int:
+        """Worker processes running now, training or waiting for a run (no start-up ahead)."""
+        with self._lock:
+            return sum(process.poll() is None for process in self._processes)
+
+    def _start_worker(self, side_by_side: int) -> subprocess.Popen:
         package_root = Path(__file__).resolve().parents[1]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             filter(None, [str(package_root), os.environ.get("PYTHONPATH")]))}
-        if self.workers > 1:
+        if side_by_side > 1:
             # Workers side by side share the cores rather than each spreading over all: two
             # TensorFlows with a thread per core each made a 4-variant digits sweep on 2
             # cores take a quarter to a third longer (benchmarks/sweep.py). A thread count
             # the person set is kept.
-            threads = str(max(1, (os.cpu_count() or 1) // self.workers))
+            threads = str(max(1, (os.cpu_count() or 1) // side_by_side))
             for variable in TF_THREAD_VARIABLES:
                 env.setdefault(variable, threads)
         with open(self.store.root / "worker.log", "ab") as log_file:  # tracebacks are for logs

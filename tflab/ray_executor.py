@@ -463,6 +463,10 @@ class RayExecutor:
                 self._tasks[run_id] = self._trial.options(name=f"tflab run {run_id}").remote(
                     run_id, spec, parcels, self.relay, self.flags, self.cpus_per_trial)
 
+    def trials_at_once(self) -> int:
+        """How many trials the cluster trains at once: its CPUs / `cpus_per_trial`."""
+        return self._room()
+
     def _room(self) -> int:
         """How many trials the cluster runs at once, read again every few seconds."""
         count, read = self._capacity
@@ -533,8 +537,9 @@ class RayExecutor:
         """Block until the run has finished; returns its status (TimeoutError past timeout)."""
         return wait_for_run(self.store, run_id, timeout)
 
-    def ensure_worker(self) -> None:
-        """Start the thread that writes trials' progress into the store, unless it runs."""
+    def ensure_worker(self, workers: int | None = None) -> None:
+        """Start the thread that writes trials' progress into the store, unless it runs.
+        `workers` is the local pool's: here the cluster's CPUs decide (`trials_at_once`)."""
         with self._lock:
             if self._closed or (self._pump is not None and self._pump.is_alive()):
                 return

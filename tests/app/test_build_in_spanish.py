@@ -51,7 +51,7 @@ def test_build_speaks_spanish_in_every_tab():
     assert [t.value for t in at.title] == ["Construir"]
     assert at.caption[0].value.startswith("Receta: multiclass.")
     assert [tab.label for tab in at.tabs] == ["Datos", "Capas", "Compilar y entrenar",
-                                              "Aumento de datos"]
+                                              "Aumento de datos", "Barrido"]
     assert widget(at.selectbox, "Conjunto de datos").value == "digits"
     assert [w.value for w in at.number_input if w.label == "Unidades"] == [128, 10]
     assert widget(at.number_input, "Épocas").help == "Pasadas por el conjunto de entrenamiento."

@@ -46,7 +46,8 @@ def test_recipe_link_fills_every_tab():
 
     assert texts(at.title) == ["Build"]
     assert at.caption[0].value.startswith("Recipe: multiclass.")
-    assert [tab.label for tab in at.tabs] == ["Data", "Layers", "Compile & fit", "Augmentation"]
+    assert [tab.label for tab in at.tabs] == ["Data", "Layers", "Compile & fit", "Augmentation",
+                                              "Sweep"]
     assert at.tabs[0].selectbox[0].label == "Dataset"
     assert at.tabs[0].selectbox[0].value == "digits"
     assert layer_types(at) == ["Flatten", "Dense", "Dense"]

@@ -11,7 +11,8 @@ MODULES = ["tflab.spec.params", "tflab.spec.layers", "tflab.spec.training", "tfl
            "tflab.job", "tflab.train", "tflab.evaluate", "tflab.data.csvfiles", "tflab.weights",
            "tflab.imagenet", "tflab.files", "tflab.spec.names", "tflab.spec.legacy",
            "tflab.views", "tflab.kept", "tflab.coach", "tflab.gradcam", "tflab.parcels",
-           "tflab.ray_executor", "tflab.sweep", "tflab.best", "tflab.sweep_results"]
+           "tflab.ray_executor", "tflab.sweep", "tflab.best", "tflab.sweep_results",
+           "tflab.sweeping"]
 
 
 @pytest.mark.parametrize("name", MODULES)
