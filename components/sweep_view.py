@@ -58,11 +58,13 @@ def best_words(results: SweepResults, w: Words) -> str:
 
 
 def sweep_option(results: SweepResults, w: Words) -> str:
-    """A sweep as the picker lists it: when, recipe, settings, variants, progress, best."""
+    """A sweep as the picker lists it: when, recipe, settings, variants. Nothing that changes
+    while it trains: Streamlit 1.67 keeps a picker's shown line when only its words change,
+    so a progress here stayed at "0 of 3 done" after the sweep ended (the detail below says
+    how far it is, and its best)."""
     return w("runs.sweep.option", when=w.date(results.sweep.created), recipe=results.recipe,
              settings=", ".join(setting_label(s, w) for s in results.settings),
-             variants=w.count("runs.sweep.variants", len(results.variants)),
-             progress=progress_line(results, w), best=best_words(results, w)) \
+             variants=w.count("runs.sweep.variants", len(results.variants))) \
         + f" · {results.id}"
 
 
@@ -135,8 +137,9 @@ def _sweep_detail(store: RunStore, sweep_id: str, live: bool, w: Words) -> None:
         st.rerun()  # the whole page: the picker's line updates and the refreshing stops
     if results.counts["queued"]:
         executor().ensure_worker()  # a worker that left (idle, crashed) is replaced
-    st.caption(progress_line(results, w) if not results.finished
-               else f"{w('runs.sweep.finished')} {progress_line(results, w)}")
+    where = progress_line(results, w) if not results.finished \
+        else f"{w('runs.sweep.finished')} {progress_line(results, w)}"
+    st.caption(f"{where} · {w('runs.sweep.best_so_far', best=best_words(results, w))}")
     _actions(results, w)
     st.markdown(f"**{w('runs.sweep.variants_heading')}**")
     st.dataframe(variant_rows(results, w), hide_index=True, key="runs.sweep.variants")

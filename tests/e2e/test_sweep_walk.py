@@ -1,0 +1,53 @@
+"""A sweep from Build to Runs in Chromium (issue 11): a setting varied in the Sweep tab,
+every variant trained side by side, and the parallel-coordinates chart on Runs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from components.urlspec import PARAM, encode
+from test_walkthrough import TRAINING_TIMEOUT_MS, main, wait_until_idle
+from tflab.recipes import get_recipe
+
+
+def open_sweep_tab(page: Page, recipe: str, epochs: int) -> None:
+    spec = get_recipe(recipe).spec.with_setting("fit.epochs", epochs)
+    page.goto(f"/build?{PARAM}={encode(spec)}")
+    expect(main(page).get_by_role("heading", name="Build", exact=True)).to_be_visible()
+    main(page).get_by_role("tab", name="Sweep").click()
+
+
+def choose(page: Page, box: str, option: str) -> None:
+    """Pick `option` in the multiselect labelled `box`."""
+    main(page).get_by_role("combobox", name=re.compile(re.escape(box))).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+@pytest.mark.slow
+def test_a_sweep_started_in_build_ends_with_its_chart_on_runs(page: Page):
+    open_sweep_tab(page, "linear", 30)
+    choose(page, "Settings to vary", "Learning rate")
+    values = main(page).get_by_role("textbox", name="Values")
+    values.fill("0.001, 0.01, 0.05")
+    values.press("Enter")
+    wait_until_idle(page)
+    expect(main(page).get_by_text("3 variants", exact=False).first).to_be_visible()
+    main(page).get_by_role("button", name="Start sweep (3 runs)").click()
+
+    page.wait_for_url(re.compile(r"/runs\?(.*&)?sweep=s\w+"))
+    expect(main(page).get_by_role("heading", name="Sweeps")).to_be_visible()
+    expect(main(page).get_by_text("Finished: every variant has ended.")).to_be_visible(
+        timeout=TRAINING_TIMEOUT_MS)
+    chart = main(page).locator(".js-plotly-plot").filter(has=page.locator(".parcoords"))
+    expect(chart).to_have_count(1)
+    # An axis for the learning rate, one for the result; a line per variant, the best named.
+    expect(chart.locator(".parcoords .y-axis")).to_have_count(2)
+    expect(chart.get_by_text(re.compile(r"★ the best: variant [123] \("))).to_be_visible()
+
+    main(page).get_by_role("link", name="Open the best in Build").click()
+    expect(main(page).get_by_role("heading", name="Build", exact=True)).to_be_visible()
+    expect(main(page).get_by_role("button", name="Train", exact=True)).to_be_enabled()
