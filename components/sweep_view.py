@@ -139,7 +139,9 @@ def _sweep_detail(store: RunStore, sweep_id: str, live: bool, w: Words) -> None:
         executor().ensure_worker()  # a worker that left (idle, crashed) is replaced
     where = progress_line(results, w) if not results.finished \
         else f"{w('runs.sweep.finished')} {progress_line(results, w)}"
-    st.caption(f"{where} · {w('runs.sweep.best_so_far', best=best_words(results, w))}")
+    places = sorted({variant.run.place for variant in results.variants})
+    st.caption(" · ".join([where, *(w(f"runs.sweep.place_{place}") for place in places),
+                           w("runs.sweep.best_so_far", best=best_words(results, w))]))
     _actions(results, w)
     st.markdown(f"**{w('runs.sweep.variants_heading')}**")
     st.dataframe(variant_rows(results, w), hide_index=True, key="runs.sweep.variants")

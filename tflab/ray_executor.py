@@ -402,6 +402,7 @@ class RayExecutor:
         self.cpus_per_trial = cpus_per_trial
         self.poll = poll
         self._owns_ray = False
+        self._ray_released = threading.Event()  # lets the thread that started Ray end
         if not ray.is_initialized():
             self._start_ray(ray)
         self.relay = ray.remote(num_cpus=0)(Relay).remote()
@@ -422,16 +423,40 @@ class RayExecutor:
         self.ensure_worker()
 
     def _start_ray(self, ray) -> None:
+        """Start (or join) Ray from a thread that lives until `shutdown`.
+
+        A local Ray's processes (its GCS, raylet) are bound to the thread that started
+        them (Linux's PR_SET_PDEATHSIG, which Ray sets): started from a Streamlit page's
+        script thread, which ends with the page run, they were killed a second later, and
+        the whole server with them ("Failed to connect to GCS within 60 seconds").
+        """
         options = {"include_dashboard": False, "logging_level": logging.WARNING,
                    "runtime_env": runtime_env()}
-        try:
-            if self.address == LOCAL:
-                ray.init(num_cpus=os.cpu_count(), **options)
-            else:
-                ray.init(address=self.address, **options)
-        except ConnectionError as error:
+        outcome: list[BaseException | None] = []
+        begun = threading.Event()
+
+        def start_and_keep() -> None:
+            try:
+                if self.address == LOCAL:
+                    ray.init(num_cpus=os.cpu_count(), **options)
+                else:
+                    ray.init(address=self.address, **options)
+                outcome.append(None)
+            except BaseException as error:  # raised again in the caller's thread
+                outcome.append(error)
+                return
+            finally:
+                begun.set()
+            self._ray_released.wait()
+
+        threading.Thread(target=start_and_keep, name="tflab-ray-keeper", daemon=True).start()
+        begun.wait()
+        [error] = outcome
+        if isinstance(error, ConnectionError):
             raise RayUnreachable(Phrase("ray.unreachable", {
                 "address": self.address, "error": str(error)})) from None
+        if error is not None:
+            raise error
         self._owns_ray = True
 
     def submit(self, spec: ExperimentSpec, sweep: str | None = None) -> str:
@@ -585,6 +610,7 @@ class RayExecutor:
         ray.kill(self.flags)
         if self._owns_ray:
             ray.shutdown()
+        self._ray_released.set()
 
     # -- the drain thread ------------------------------------------------------
 

@@ -51,3 +51,24 @@ def test_a_sweep_started_in_build_ends_with_its_chart_on_runs(page: Page):
     main(page).get_by_role("link", name="Open the best in Build").click()
     expect(main(page).get_by_role("heading", name="Build", exact=True)).to_be_visible()
     expect(main(page).get_by_role("button", name="Train", exact=True)).to_be_enabled()
+
+
+@pytest.mark.slow
+def test_a_sweep_sent_to_ray_from_build_trains_there(page: Page):
+    """The Ray choice starts a local Ray inside the server: its processes must outlive the
+    page run that started them (they were killed with its thread, and the server too)."""
+    open_sweep_tab(page, "linear", 30)
+    choose(page, "Settings to vary", "Learning rate")
+    values = main(page).get_by_role("textbox", name="Values")
+    values.fill("0.01, 0.05")
+    values.press("Enter")
+    wait_until_idle(page)
+    main(page).get_by_text("Ray cluster", exact=True).click()
+    expect(main(page).get_by_role("textbox", name="Ray address")).to_have_value("local")
+    main(page).get_by_role("button", name="Start sweep (2 runs)").click()
+
+    page.wait_for_url(re.compile(r"/runs\?(.*&)?sweep=s\w+"), timeout=TRAINING_TIMEOUT_MS)
+    expect(main(page).get_by_text(re.compile(r"^Finished: every variant has ended\. 2 of 2 "
+                                             r"done · trained on a Ray cluster"))).to_be_visible(
+        timeout=TRAINING_TIMEOUT_MS)
+    expect(main(page).locator(".js-plotly-plot .parcoords")).to_have_count(1)
