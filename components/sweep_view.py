@@ -135,7 +135,7 @@ def _sweep_detail(store: RunStore, sweep_id: str, live: bool, w: Words) -> None:
         return
     if live and results.finished:
         st.rerun()  # the whole page: the picker's line updates and the refreshing stops
-    if results.counts["queued"]:
+    if any(v.status == "queued" and v.run.place == "local" for v in results.variants):
         executor().ensure_worker()  # a worker that left (idle, crashed) is replaced
     where = progress_line(results, w) if not results.finished \
         else f"{w('runs.sweep.finished')} {progress_line(results, w)}"
