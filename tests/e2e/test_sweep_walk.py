@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from components.urlspec import PARAM, encode
-from test_walkthrough import TRAINING_TIMEOUT_MS, main, wait_until_idle
+from test_walkthrough import TRAINING_TIMEOUT_MS, main, screenshot, wait_until_idle
 from tflab.recipes import get_recipe
 
 
@@ -47,6 +47,8 @@ def test_a_sweep_started_in_build_ends_with_its_chart_on_runs(page: Page):
     # An axis for the learning rate, one for the result; a line per variant, the best named.
     expect(chart.locator(".parcoords .y-axis")).to_have_count(2)
     expect(chart.get_by_text(re.compile(r"★ the best: variant [123] \("))).to_be_visible()
+    chart.scroll_into_view_if_needed()
+    screenshot(page, "sweep")
 
     main(page).get_by_role("link", name="Open the best in Build").click()
     expect(main(page).get_by_role("heading", name="Build", exact=True)).to_be_visible()
