@@ -58,17 +58,15 @@ def param_input(p: Param, value: Any, key: str, label: str | None = None) -> Any
                             key=key, help=hint)
     if p.type is bool:
         return st.toggle(label, value=bool(value), key=key, help=hint)
+    # Number boxes carry no bounds: a box with a max refuses a typed 50 in the browser (red,
+    # and the page never hears of it), so the experiment kept the old value and Train stayed
+    # on. Without them every value reaches the spec's own check, which names the setting,
+    # what it received and what it allows, and keeps Train off.
     if p.type is int:
-        return int(st.number_input(label, min_value=None if p.low is None else int(p.low),
-                                   max_value=None if p.high is None else int(p.high),
-                                   value=int(value), step=1, key=key, help=hint))
+        return int(st.number_input(label, value=int(value), step=1, key=key, help=hint))
     if p.type is float:
-        # Open bounds (a rate below 1, a learning rate above 0) cannot be drawn by a
-        # number input; the spec's own check reports them beside the section.
         decimals = shown_decimals(p, float(value))
-        return float(st.number_input(label, min_value=None if p.low is None else float(p.low),
-                                     max_value=None if p.high is None else float(p.high),
-                                     value=float(value), step=float(p.step or 0.01),
+        return float(st.number_input(label, value=float(value), step=float(p.step or 0.01),
                                      format=f"%.{decimals}f", key=key, help=hint))
     return st.text_input(label, value=str(value), key=key, help=hint)
 

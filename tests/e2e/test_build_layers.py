@@ -71,3 +71,18 @@ def test_every_box_of_the_layer_rows_shows_its_whole_value(page: Page, spec):
     assert "leaky_relu" in {box["value"] for box in boxes}
     clipped = [box for box in boxes if box["text"] > box["shown"]]
     assert clipped == [], clipped
+
+
+def test_a_learning_rate_typed_out_of_range_is_named_and_keeps_train_off(page: Page):
+    """Issue 12: a box with a maximum refused 50 in the browser (red, unseen by the page),
+    and Train stayed on, training with the old rate."""
+    spec = get_recipe("linear").spec
+    page.goto(f"/build?{PARAM}={encode(spec)}")
+    main(page).get_by_role("tab", name="Compile & fit").click()
+    rate = main(page).get_by_role("spinbutton", name="Learning rate")
+    rate.fill("50")
+    rate.press("Enter")
+    wait_until_idle(page)
+    expect(main(page).get_by_text("compile.learning_rate").first).to_be_visible()
+    expect(main(page).get_by_text("received 50").first).to_be_visible()
+    expect(main(page).get_by_role("button", name="Train", exact=True)).to_be_disabled()
