@@ -421,8 +421,9 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="a standalone Keras script for a recipe or run, or a "
                                       "run's model as .keras, SavedModel, TensorFlow Lite or ONNX")
     e.add_argument("target", help="recipe name or run id (a run id for a model format)")
-    e.add_argument("--format", choices=["script", "keras", "savedmodel", "tflite", "onnx"],
-                   default="script", help="what to write (default: the script)")
+    e.add_argument("--format", choices=["script", "keras", "savedmodel", "tflite", "onnx", "tfjs"],
+                   default="script", help="what to write (default: the script; tfjs says why "
+                                          "it cannot be made here)")
     e.add_argument("-o", "--output", help="the file to write (default: the script on stdout, "
                                           "a model as <run id> and the format's ending)")
     e.set_defaults(handler=cmd_export)
