@@ -1,9 +1,10 @@
-"""Runs: every run in a table; overlay their curves; name, download or delete one."""
+"""Runs: every run in a table; overlay their curves; name, download, export or delete one."""
 
 import streamlit as st
 
 from components import figures
 from components.compare import compare_ui
+from components.exports_ui import exports_ui
 from components.language import say, t, words
 from components.messages import safe
 from components.runs_table import (chart_name, differences, file_stem, history_csv, run_rows,
@@ -67,7 +68,7 @@ st.text_input(t("runs.label"), run.label, max_chars=MAX_LABEL, key=label_key,
 if run.message:  # the app's own sentences read back as phrases, in the reader's language
     st.caption(safe(" ".join(say(part) for part in said_of(run))))
 stem = file_stem(run, w)
-cells = st.columns(5)
+cells = st.columns(6)
 model = store.model_path(run.id)
 cells[0].download_button(t("runs.model"), model.read_bytes() if model.exists() else b"",
                          file_name=f"{stem}.keras", disabled=not model.exists(),
@@ -91,7 +92,8 @@ code = st.session_state.get("runs.code")
 if code and code[0] == run.id:
     cells[3].download_button(t("runs.save_script"), code[1], file_name=f"{stem}.py",
                              mime="text/x-python", key="runs.code.save", icon=":material/download:")
-if cells[4].button(t("runs.delete"), key="runs.delete", icon=":material/delete:",
+exports_ui(store, run, stem, cells[4])
+if cells[5].button(t("runs.delete"), key="runs.delete", icon=":material/delete:",
                    disabled=run.status in ("running", "queued")):
     store.delete_run(run.id)
     st.rerun()

@@ -7,12 +7,17 @@
     python -m tflab runs
     python -m tflab show <run id or prefix>
     python -m tflab export <recipe or run> [-o script.py]
+    python -m tflab export <run> --format keras|savedmodel|tflite|onnx [-o FILE]
     python -m tflab import sales.csv             (keep a local file in the store; prints its id)
     python -m tflab weights InceptionV3          (download ImageNet weights into the Keras cache)
 
 Specs name files by the id TF Lab gave them, never by a path: `import` keeps a CSV, a
 weights file (.h5, .weights.h5) or a saved model (.keras) in the store, as an upload in
 the dashboard does, and prints the id and the --set that uses it.
+
+`export` writes a standalone Keras script by default; with `--format` it writes the run's
+trained model in that format (`tflab.exports`: how each loads back), to FILE or to the
+run's id with the format's ending in the current folder.
 
 A sweep trains every combination of the values given to one to three settings (how
 values are written: `tflab.sweep`), all checked before any is queued, on `--workers` local
@@ -284,6 +289,8 @@ def cmd_show(args) -> int:
 
 
 def cmd_export(args) -> int:
+    if args.format != "script":
+        return _export_model(args)
     from tflab.codegen import export_script
 
     names = {r.name for r in RECIPES}
@@ -299,6 +306,31 @@ def cmd_export(args) -> int:
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(script)
+    return 0
+
+
+def _export_model(args) -> int:
+    """The run's model in `--format`, written to `-o` or `<run id><ending>` here."""
+    from tflab.exports import ExportError, export_run
+
+    if args.target in {r.name for r in RECIPES}:
+        print(f"error: {args.target!r} is a recipe, which has no trained model: train it with "
+              f"`python -m tflab train {args.target}`, then export the run by its id.",
+              file=sys.stderr)
+        return 2
+    store = RunStore()
+    run_id = store.resolve(args.target)
+    try:
+        made = export_run(store, run_id, args.format)
+    except ExportError as error:  # no model, not a model, a format not installable or held
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    path = args.output or made.name
+    with open(path, "wb") as file:
+        file.write(made.data)
+    print(f"wrote {path} ({len(made.data):,} bytes)", file=sys.stderr)
+    if made.note is not None:
+        print(f"note: {made.note}", file=sys.stderr)
     return 0
 
 
@@ -386,9 +418,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("run", help="run id or a unique prefix")
     s.add_argument("--spec", action="store_true", help="also print the spec as JSON")
     s.set_defaults(handler=cmd_show)
-    e = sub.add_parser("export", help="a standalone Keras script for a recipe or run")
-    e.add_argument("target", help="recipe name or run id")
-    e.add_argument("-o", "--output")
+    e = sub.add_parser("export", help="a standalone Keras script for a recipe or run, or a "
+                                      "run's model as .keras, SavedModel, TensorFlow Lite or ONNX")
+    e.add_argument("target", help="recipe name or run id (a run id for a model format)")
+    e.add_argument("--format", choices=["script", "keras", "savedmodel", "tflite", "onnx", "tfjs"],
+                   default="script", help="what to write (default: the script; tfjs says why "
+                                          "it cannot be made here)")
+    e.add_argument("-o", "--output", help="the file to write (default: the script on stdout, "
+                                          "a model as <run id> and the format's ending)")
     e.set_defaults(handler=cmd_export)
     i = sub.add_parser("import", help="keep a local CSV, weights or model file in the store; "
                                       "prints the id a spec names it by")
