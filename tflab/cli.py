@@ -10,6 +10,7 @@
     python -m tflab export <run> --format keras|savedmodel|tflite|onnx [-o FILE]
     python -m tflab import sales.csv             (keep a local file in the store; prints its id)
     python -m tflab weights InceptionV3          (download ImageNet weights into the Keras cache)
+    python -m tflab new-store                    (keep a damaged runs database, start anew)
 
 Specs name files by the id TF Lab gave them, never by a path: `import` keeps a CSV, a
 weights file (.h5, .weights.h5) or a saved model (.keras) in the store, as an upload in
@@ -25,8 +26,9 @@ worker processes at once (default `TFLAB_WORKERS`, else 1); it prints a line per
 variant and a table at the end with the best marked (`tflab.best`).
 
 Exit status: 0 when a run (every variant of a sweep) completes, 1 when one fails or
-diverges, 2 for a bad command or setting, 130 when interrupted with Ctrl-C (runs are kept
-as stopped).
+diverges, 2 for a bad command or setting, 3 when the runs store cannot be opened (the
+message names the folder or file and the fix; `tflab.store_health`), 130 when interrupted
+with Ctrl-C (runs are kept as stopped).
 
 Example:
 
@@ -48,7 +50,8 @@ from tflab.executor import (Executor, ProcessExecutor, check_workers, default_wo
                             stop_sweep)
 from tflab.recipes import RECIPES, get_recipe
 from tflab.spec import ExperimentSpec, SpecError
-from tflab.store import RunNotFound, RunStore
+from tflab.store import RunNotFound, RunStore, start_new_store
+from tflab.store_health import StoreUnavailable
 from tflab.sweep import SweepSpec, parse_vary, plain_value, value_text, values_text
 from tflab.sweep_results import SweepResults, Variant, judged_text, sweep_results
 from tflab.sweeping import start_sweep
@@ -288,6 +291,14 @@ def cmd_show(args) -> int:
     return 0
 
 
+def cmd_new_store(args) -> int:
+    store, copy = start_new_store()  # renames only a damaged database; raises otherwise
+    store.close()
+    print(Phrase("store_failures.started_new", {"copy": str(copy), "root": str(store.root)})
+          if copy is not None else Phrase("store_failures.not_started_new"))
+    return 0
+
+
 def cmd_export(args) -> int:
     if args.format != "script":
         return _export_model(args)
@@ -436,6 +447,8 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--origin", help="another address to fetch the same file from (a mirror)")
     w.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for the server")
     w.set_defaults(handler=cmd_weights)
+    sub.add_parser("new-store", help="keep a damaged runs database as a copy beside it and "
+                                     "start a new, empty store").set_defaults(handler=cmd_new_store)
     return p
 
 
@@ -454,3 +467,8 @@ def main(argv: list[str] | None = None) -> int:
     except (SpecError, RunNotFound) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except StoreUnavailable as error:  # said plainly, with the fix: no traceback
+        print(f"error: {error}", file=sys.stderr)
+        if error.can_start_new:
+            print(Phrase("store_failures.cli_start_new"), file=sys.stderr)
+        return 3

@@ -42,6 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from tflab import store_health
+from tflab.store_health import StoreUnavailable
 from tflab.words import from_data, to_data
 
 STATUSES = ("queued", "running", "completed", "stopped", "failed", "diverged", "interrupted")
@@ -324,6 +326,33 @@ def default_root() -> Path:
     return Path(home).expanduser() if home else Path.home() / ".tflab"
 
 
+def start_new_store(root: str | os.PathLike[str] | None = None) -> tuple["RunStore", Path | None]:
+    """Keep a damaged runs database as a copy beside it and open a new, empty store there.
+
+    Returns the store and where the copy is (None when the database opened after all, so
+    nothing was renamed). Only a damaged database is renamed (`StoreUnavailable`'s
+    `can_start_new`); any other problem is raised as it is. Nothing is deleted: the copy
+    keeps the old runs, and the models and files in the folder stay.
+
+    Example:
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "runs.sqlite3").write_bytes(b"not a database" * 20)
+    >>> store, copy = start_new_store(folder)
+    >>> store.list_runs(), copy.read_bytes() == b"not a database" * 20
+    ([], True)
+    >>> store.close()
+    """
+    try:
+        return RunStore(root), None
+    except StoreUnavailable as error:
+        if not error.can_start_new:
+            raise
+        copy = store_health.keep_damaged_copy(error.path)
+    return RunStore(root), copy
+
+
 class RunStore:
     """Runs, their metrics and their model files, safe to share between threads.
 
@@ -335,6 +364,9 @@ class RunStore:
     Args:
         root: the folder holding `runs.sqlite3` and `models/`; created if missing.
             Defaults to `default_root()` (`TFLAB_HOME`, else `~/.tflab`).
+
+    Raises `tflab.store_health.StoreUnavailable` when the folder or its database cannot
+    be used (a file in the way, no permission, a damaged file), naming it and the fix.
 
     Example:
 
@@ -350,7 +382,6 @@ class RunStore:
     def __init__(self, root: str | os.PathLike[str] | None = None):
         self.root = Path(root).expanduser() if root is not None else default_root()
         self.path = self.root / "runs.sqlite3"
-        (self.root / "models").mkdir(parents=True, exist_ok=True)
         self._pid = os.getpid()
         self._pid_started = _process_start_time(self._pid)
         self._local = threading.local()
@@ -358,8 +389,16 @@ class RunStore:
         self._connections: dict[threading.Thread, sqlite3.Connection] = {}
         self._closed = False
         try:
+            # A folder or file that cannot hold the store is named before SQLite touches
+            # it (tflab.store_health); whatever SQLite refuses after is named the same way.
+            store_health.prepare_folder(self.root)
+            store_health.check_file(self.path)
+            store_health.check_pages(self._db(), self.path)
             self._create_schema()
             self.recover()
+        except (sqlite3.DatabaseError, OSError) as error:
+            self.close()
+            raise store_health.from_error(self.root, self.path, error) from error
         except BaseException:
             self.close()
             raise
@@ -1020,10 +1059,8 @@ class RunStore:
         with self._transaction() as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
-                raise RuntimeError(
-                    f"{self.path} was written by a newer TF Lab (schema version {version}; "
-                    f"this one reads up to {SCHEMA_VERSION}). Upgrade TF Lab, or set "
-                    "TFLAB_HOME to another folder.")
+                raise StoreUnavailable("newer", self.root, self.path, version=version,
+                                       supported=SCHEMA_VERSION)
             if version < SCHEMA_VERSION:
                 for statement in _SCHEMA:
                     db.execute(statement)
