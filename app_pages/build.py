@@ -10,11 +10,13 @@ from components.messages import error_text, safe
 from components.previews import augmentation_preview_ui, data_preview_ui, model_summary_ui
 from components.spec_ui import experiment_ui, section_of
 from components.state import executor
+from components.store_failure_ui import store_or_stop
 from components.sweep_ui import sweep_ui
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.spec.params import MissingInput
 
 st.title(t("nav.build"))
+store_or_stop()  # Build trains, sweeps and finds rates in the store: it says first if it cannot
 draft, version = current_draft()
 st.caption(t("build.caption", recipe=draft.get("recipe", "custom")))
 actions = st.container()

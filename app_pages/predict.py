@@ -8,12 +8,13 @@ from components.language import say, t, words
 from components.messages import code, error_text, plain, safe
 from components.picture_answers import colours_choice, picture_answer_ui
 from components.state import run_store
+from components.store_failure_ui import store_or_stop
 from tflab.data import summarize
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.titles import model_choices, run_title
 
-store = run_store()
 st.title(t("nav.predict"))
+store = store_or_stop()
 
 runs = [r for r in store.list_runs(limit=100)
         if r.status in ("completed", "stopped") and store.model_path(r.id).exists()]

@@ -9,15 +9,15 @@ from components.language import say, t, words
 from components.messages import safe
 from components.runs_table import (chart_name, differences, file_stem, history_csv, run_rows,
                                    spec_json)
-from components.state import run_store
+from components.store_failure_ui import store_or_stop
 from components.sweep_view import sweeps_ui
 from tflab.progress import said_of
 from tflab.store import MAX_LABEL
 from tflab.titles import run_title
 
-store = run_store()
 w = words()
 st.title(t("nav.runs"))
+store = store_or_stop()
 if compare := st.query_params.get("compare"):
     st.subheader(t("runs.with_and_without"))
     compare_ui(compare.split(",")[:2])

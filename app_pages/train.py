@@ -16,15 +16,16 @@ from components.language import say, t, words
 from components.live_chart import live_chart
 from components.messages import code, safe
 from components.sidebar import WATCH_REFRESH, active_runs_ui
-from components.state import executor, run_store
+from components.state import executor
+from components.store_failure_ui import store_or_stop
 from tflab.progress import epoch_in_progress, progress, said_of, status_word, waiting_text
 from tflab.so_far import RunSoFar, read_newer
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.store import FINISHED, RunNotFound
 from tflab.titles import run_title
 
-store = run_store()
 st.title(t("nav.train"))
+store = store_or_stop()
 
 spec = draft_spec()
 start, pick = st.columns([1, 5])

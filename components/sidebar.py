@@ -23,6 +23,7 @@ from components.language import say, t, words
 from components.messages import plain
 from components.state import run_store
 from tflab.progress import short_status
+from tflab.store_health import StoreUnavailable
 from tflab.titles import run_title
 
 LIVE_REFRESH = 0.5  # seconds
@@ -46,8 +47,17 @@ def refresh_seconds(live: bool, training: bool) -> float | None:
 
 
 def active_runs_ui(live: bool = True) -> None:
-    """Call inside `with st.sidebar:`. `live`: refresh the list without a page run."""
-    every = refresh_seconds(live, bool(_active_runs()))
+    """Call inside `with st.sidebar:`. `live`: refresh the list without a page run.
+
+    A store that cannot be opened gets one line here; the page says what and the fix
+    (`components.store_failure_ui`), and the sidebar keeps no timer on it.
+    """
+    try:
+        training = bool(_active_runs())
+    except StoreUnavailable:
+        st.caption(t("store_failures.sidebar"))
+        return
+    every = refresh_seconds(live, training)
     if every is None:
         _runs_list()
     else:

@@ -51,6 +51,7 @@ def truncate_to_half(path: Path) -> bytes:
 def write_garbage(path: Path, size: int = 8192) -> bytes:
     """Put `size` random (seeded) bytes at `path`; returns them."""
     data = random.Random(12).randbytes(size)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return data
 
