@@ -35,7 +35,12 @@ def _executor_at(root: str) -> ProcessExecutor:
 
 
 def run_store() -> RunStore:
-    """The run store of this server ($TFLAB_HOME, else ~/.tflab)."""
+    """The run store of this server ($TFLAB_HOME, else ~/.tflab).
+
+    Raises `tflab.store_health.StoreUnavailable` when it cannot be opened; pages ask
+    through `components.store_failure_ui.store_or_stop`, which says so. A failure is not
+    cached: once the person fixes it, the next page run opens the store.
+    """
     return _store_at(str(default_root()))
 
 

@@ -54,6 +54,9 @@ def test_garbage_a_home_under_a_file_and_a_read_only_home_exit_3(tmp_path):
     assert "new-store" not in done.stderr  # not a fix for this one
     done = tflab("new-store", home=tmp_path / "a-file" / "home")
     assert done.returncode == 3 and (tmp_path / "a-file").read_text() == "x"
+    (tmp_path / "sales.csv").write_text("sales\n1\n2\n")
+    done = tflab("import", str(tmp_path / "sales.csv"), home=tmp_path / "a-file" / "home")
+    assert done.returncode == 3 and "is a file, not a folder" in done.stderr
 
     home = tmp_path / "home"
     _, before = store_with_runs(home)
