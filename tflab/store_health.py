@@ -47,9 +47,10 @@ from tflab.words import Amount, Phrase, PhrasedError
 DAMAGED = ("not_a_database", "damaged")
 PROBLEMS = (*DAMAGED, "not_a_folder", "read_only_folder", "read_only_file", "newer",
             "cannot_open")
-# A whole-file `PRAGMA quick_check` reads every page: about 6 ms per MB on this machine
-# (26 MB, 1000 runs of 50 epochs: 150 ms). Up to this size the whole file is checked;
-# above it the runs table only (5 ms there), which every page reads first.
+# A whole-file `PRAGMA quick_check` reads every page: 6 to 10 ms per MB on this machine
+# (5.5 MB, 300 runs of 50 epochs with 4 metrics: 50-60 ms; 26 MB, 1000 such runs: 110-165
+# ms), once per process that opens the store. Up to this size the whole file is checked;
+# above it the runs table only (5 ms at 26 MB), which every page reads first.
 FULL_CHECK_BYTES = 8 * 1024 * 1024
 _HEADER = b"SQLite format 3\x00"
 _SIDE_FILES = ("-wal", "-shm")  # SQLite's journal files: they belong to the database

@@ -39,7 +39,7 @@ def test_a_truncated_database_is_named_then_kept_by_new_store(tmp_path):
     assert all((home / "models" / f"{run_id}.keras").exists() for run_id in ids)
 
 
-def test_garbage_a_home_under_a_file_and_a_read_only_home_exit_3(tmp_path):
+def test_garbage_and_a_home_under_a_file_exit_3(tmp_path):
     garbage_home = tmp_path / "garbage"
     garbage_home.mkdir()
     write_garbage(garbage_home / "runs.sqlite3")
@@ -58,6 +58,8 @@ def test_garbage_a_home_under_a_file_and_a_read_only_home_exit_3(tmp_path):
     done = tflab("import", str(tmp_path / "sales.csv"), home=tmp_path / "a-file" / "home")
     assert done.returncode == 3 and "is a file, not a folder" in done.stderr
 
+
+def test_a_read_only_home_exits_3_and_keeps_its_runs(tmp_path):
     home = tmp_path / "home"
     _, before = store_with_runs(home)
     with read_only(home):
