@@ -33,7 +33,7 @@ def test_a_watched_run_deleted_through_the_store_is_said_deleted(browser, browse
         browser_errors.watch(context)
         try:
             for run_id, shown in ((finished, re.compile(r"^Epoch 4 of 10")),
-                                  (queued, re.compile(r"^Queued: place 1"))):
+                                  (queued, re.compile(r"^Starting the training process"))):
                 page = context.new_page()
                 page.goto(f"/train?run={run_id}")
                 expect(main(page).get_by_text(shown)).to_be_visible()
@@ -43,7 +43,12 @@ def test_a_watched_run_deleted_through_the_store_is_said_deleted(browser, browse
                                                          "this page showed it"))).to_be_visible(
                     timeout=10_000)
                 expect(main(page).get_by_text(shown)).to_have_count(0)
-                assert page.url.endswith(f"run={run_id}")  # no other run put in its place
+                assert f"run={run_id}" in page.url  # no other run put in its place
+                page.wait_for_timeout(2000)  # refreshes no more: the notice stays, alone
+                wait_until_idle(page)
+                expect(main(page).get_by_text(re.compile(rf"^Run {run_id} was deleted"))
+                       ).to_be_visible()
+                expect(main(page).get_by_role("button", name="Stop")).to_have_count(0)
         finally:
             context.close()
             store.close()
