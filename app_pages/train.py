@@ -24,6 +24,8 @@ from tflab.spec import ExperimentSpec, SpecError
 from tflab.store import FINISHED, RunNotFound
 from tflab.titles import run_title
 
+SHOWN = "train.shown"  # the run this page showed last: gone since, it was deleted
+
 st.title(t("nav.train"))
 store = store_or_stop()
 
@@ -35,29 +37,48 @@ if start.button(t("train.start"), type="primary", icon=":material/play_arrow:",
     st.query_params["run"] = executor().submit(spec)
 
 runs = store.list_runs(limit=100)
-if not runs:
-    st.info(t("train.no_runs"))
-    st.stop()
 ids = [r.id for r in runs]
-wanted = st.query_params.get("run", ids[0])
-if wanted not in ids:
+wanted = st.query_params.get("run")
+# The run this page showed last is gone: deleted (on Runs, from the command line, by another
+# person) while it was watched. Said as such, and no other run shown in its place.
+deleted = wanted is not None and wanted not in ids and wanted == st.session_state.get(SHOWN)
+if deleted:
+    st.warning(t("run_failures.deleted", run=code(wanted)), icon=":material/delete:")
+if not runs:
+    if not deleted:
+        st.info(t("train.no_runs"))
+    st.stop()
+if wanted is None:
+    wanted = ids[0]
+elif wanted not in ids and not deleted:
     st.warning(t("train.no_such_run", run=code(wanted)))
     wanted = ids[0]
 # No status in the label: the page keeps a widget's label until a full rerun, and the run's
 # status changes under it; the progress line below shows the status live.
 labels = {r.id: run_title(r, words()) for r in runs}
-run_id = pick.selectbox(t("train.run"), ids, index=ids.index(wanted), format_func=labels.get,
-                        key=f"train.pick.{wanted}", label_visibility="collapsed")
+run_id = pick.selectbox(t("train.run"), ids, index=None if deleted else ids.index(wanted),
+                        format_func=labels.get,
+                        key=f"train.pick.{'deleted.' if deleted else ''}{wanted}",
+                        placeholder=t("run_failures.pick_another"), label_visibility="collapsed")
+if run_id is None:  # the watched run was deleted and no other is picked yet
+    with st.sidebar:
+        active_runs_ui()
+    st.stop()
 if run_id != st.query_params.get("run"):
     st.query_params["run"] = run_id
+st.session_state[SHOWN] = run_id
+if deleted:  # another run picked in the deleted one's place: the page without its notice
+    st.rerun()
 watched = store.get_run(run_id)
 active = watched.status not in FINISHED
 with st.sidebar:
     # While its run trains, this page refreshes itself five times a second; a second
     # timer, the list's, interleaved with it broke the page's element tree in Streamlit
     # 1.67 ("Cannot set a node at a delta path", 4 of 9 tries of test_train_live.py;
-    # 0 of 6 without). So the list is as of this page's run until the run ends.
-    active_runs_ui(live=not active)
+    # 0 of 6 without). So the list is as of this page's run until the run ends. Once it
+    # has, the list's refresh is the page's only one: it reruns the page if the run is
+    # deleted, which then says so.
+    active_runs_ui(live=not active, watching=run_id)
 
 
 def progress_ui(snap, epoch_times) -> None:
@@ -178,9 +199,8 @@ def live() -> None:
     held_key = f"train.so_far.{run_id}"
     try:
         snap, held = read_newer(store, run_id, st.session_state.get(held_key) or RunSoFar())
-    except RunNotFound:
-        st.warning(t("train.deleted"))
-        return
+    except RunNotFound:  # deleted while watched: the page says so and stops refreshing
+        st.rerun()
     st.session_state[held_key] = held
     run = snap.run
     if active and run.status in FINISHED:

@@ -23,6 +23,7 @@ from components.language import say, t, words
 from components.messages import plain
 from components.state import run_store
 from tflab.progress import short_status
+from tflab.store import RunNotFound
 from tflab.store_health import StoreUnavailable
 from tflab.titles import run_title
 
@@ -46,8 +47,11 @@ def refresh_seconds(live: bool, training: bool) -> float | None:
     return LIVE_REFRESH if training else IDLE_REFRESH
 
 
-def active_runs_ui(live: bool = True) -> None:
+def active_runs_ui(live: bool = True, watching: str | None = None) -> None:
     """Call inside `with st.sidebar:`. `live`: refresh the list without a page run.
+    `watching`: the run the page shows; a refresh that finds it deleted reruns the page,
+    which says so (a page with a timer of its own needs none more: see the module's
+    docstring).
 
     A store that cannot be opened gets one line here; the page says what and the fix
     (`components.store_failure_ui`), and the sidebar keeps no timer on it.
@@ -59,16 +63,21 @@ def active_runs_ui(live: bool = True) -> None:
         return
     every = refresh_seconds(live, training)
     if every is None:
-        _runs_list()
+        _runs_list(watching)
     else:
-        st.fragment(run_every=every)(_runs_list)()
+        st.fragment(run_every=every)(_runs_list)(watching)
 
 
 def _active_runs() -> list:
     return run_store().list_runs(limit=20, statuses=("running", "queued"))
 
 
-def _runs_list() -> None:
+def _runs_list(watching: str | None = None) -> None:
+    if watching is not None:
+        try:
+            run_store().get_run(watching)
+        except RunNotFound:
+            st.rerun()
     runs = _active_runs()
     st.caption(t("sidebar.training_now") if runs else t("sidebar.nothing_training"))
     queued = [r.id for r in reversed(runs) if r.status == "queued"]  # oldest first

@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 WORKERS_VARIABLE = "TFLAB_WORKERS"
 MAX_WORKERS = 64  # worker processes at once: each holds its own TensorFlow (a few hundred MB)
 TF_THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+# How often the process pool looks at its workers: a killed worker's run shows as
+# interrupted within about this, and a poll of each worker costs microseconds.
+WATCH_EVERY = 0.5  # seconds
 
 
 def wait_for_run(store: RunStore, run_id: str, timeout: float | None = None,
@@ -198,7 +201,9 @@ class ProcessExecutor:
     The store is the only channel: runs are queued in it, each worker claims the oldest
     (atomically: two never take one run), and a stop request is read from it after every
     batch. With more than one worker, queued runs (a sweep's variants) train side by side,
-    each worker's TensorFlow given its share of the cores.
+    each worker's TensorFlow given its share of the cores. A thread watches the workers
+    while any runs: one that dies mid-run (killed, out of memory) leaves its run
+    `interrupted` within `watch_every` seconds, its epochs kept, whether or not a page asks.
 
     Args:
         store: where runs are queued, followed and recorded.
@@ -206,6 +211,7 @@ class ProcessExecutor:
             (`TFLAB_WORKERS`, else 1).
         idle_exit: seconds a worker waits with nothing to train before it exits and
             frees TensorFlow's memory; the next run starts a new one.
+        watch_every: seconds between two looks at the workers. Defaults to `WATCH_EVERY`.
 
     Example:
 
@@ -218,12 +224,16 @@ class ProcessExecutor:
     ['completed', 'completed']
     """
 
-    def __init__(self, store: RunStore, workers: int | None = None, idle_exit: float = 600.0):
+    def __init__(self, store: RunStore, workers: int | None = None, idle_exit: float = 600.0,
+                 watch_every: float = WATCH_EVERY):
         self.store = store
         self.workers = default_workers() if workers is None else check_workers(workers)
         self.idle_exit = idle_exit
+        self.watch_every = watch_every
         self._processes: list[subprocess.Popen] = []
         self._lock = threading.Lock()
+        self._watch: threading.Thread | None = None
+        self._closed = threading.Event()
 
     def submit(self, spec: ExperimentSpec, sweep: str | None = None) -> str:
         """Queue `spec` (a variant of `sweep` when given); returns its run id at once."""
@@ -255,13 +265,42 @@ class ProcessExecutor:
         each worker started then gets its share of the cores for `workers` side by side."""
         workers = self.workers if workers is None else check_workers(workers)
         with self._lock:
-            alive = [process for process in self._processes if process.poll() is None]
-            if len(alive) < len(self._processes):  # a worker ended: a run it held cannot finish
-                self.store.recover()
-            self._processes = alive
+            alive = self._reap()
             wanted = min(workers, max(1, len(self.store.queued_ids())))
             for _ in range(wanted - len(alive)):
                 self._processes.append(self._start_worker(workers))
+            if self._watch is None and not self._closed.is_set():
+                self._watch = threading.Thread(target=self._watch_workers, daemon=True,
+                                               name="tflab-worker-watch")
+                self._watch.start()
+
+    def _reap(self) -> list[subprocess.Popen]:
+        """Forget the workers that have ended, marking the runs they held interrupted, as of
+        now (the watch sees an end within `watch_every`); the workers alive. Under the lock."""
+        alive, ended = [], []
+        for process in self._processes:
+            (alive if process.poll() is None else ended).append(process)
+        self._processes = alive
+        if ended:
+            now = time.time()
+            for process in ended:
+                interrupted = self.store.worker_ended(process.pid, process.returncode, now)
+                if interrupted:
+                    log.warning("worker %s ended (return code %s) while training %s",
+                                process.pid, process.returncode, ", ".join(interrupted))
+            self.store.recover()  # its learning-rate finder job, say
+        return alive
+
+    def _watch_workers(self) -> None:
+        """Watch the workers every `watch_every` seconds while any runs, so a worker that
+        dies (killed, out of memory) leaves its run `interrupted` within about that,
+        whether or not a page is open; it stops with the last worker and starts again
+        with the next (`ensure_worker`)."""
+        while not self._closed.wait(self.watch_every):
+            with self._lock:
+                if not self._reap():
+                    self._watch = None
+                    return
 
     def alive(self) -> int:
         """Worker processes running now, training or waiting for a run (no start-up ahead)."""
@@ -289,8 +328,12 @@ class ProcessExecutor:
 
     def shutdown(self, timeout: float = 30) -> None:
         """Stop the workers: their running runs end as stopped after the current batch."""
+        self._closed.set()
         with self._lock:
             processes, self._processes = self._processes, []
+            watch = self._watch
+        if watch is not None:
+            watch.join(timeout)
         running = [process for process in processes if process.poll() is None]
         for process in running:
             process.terminate()

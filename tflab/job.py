@@ -93,11 +93,15 @@ class TeeSink:
 
 
 def run_job(store: RunStore, run_id: str, should_stop: Callable[[], bool] = lambda: False,
-            watcher=None) -> TrainingResult:
+            watcher=None, why_stopped: Callable[[int], str | None] = lambda epoch: None
+            ) -> TrainingResult:
     """Train the queued run `run_id` and record how it ended; the model goes beside the store,
     with the weights of its first and best epochs (`RunStore.weight_epochs`).
 
     `watcher`, a sink, also receives the progress (the command line prints it).
+    `why_stopped(epoch)`, asked once `should_stop` has stopped the run during `epoch`, gives
+    the message to keep when nobody asked for the stop (the worker's: the app shut down),
+    None for a person's request ("Stopped on request during epoch N.").
     """
     try:
         spec = ExperimentSpec.from_dict(store.get_run(run_id).spec)
@@ -108,6 +112,11 @@ def run_job(store: RunStore, run_id: str, should_stop: Callable[[], bool] = lamb
     sink = StoreSink(store, run_id)
     result = train(spec, TeeSink(sink, watcher) if watcher else sink, should_stop,
                    keep_weights=store.weights_folder(run_id))
+    if result.status == "stopped":
+        # A stop lands on a batch's end, before its epoch ends: the epoch after those done.
+        message = why_stopped(result.epochs_done + 1)
+        if message is not None:
+            result.message, result.said = message, ()
     if result.profile is not None:
         store.set_profile(run_id, result.profile)  # how Predict prepares and judges pictures
     if result.model is not None:

@@ -248,8 +248,8 @@ def status_word(status: str) -> Phrase:
 
 
 # The sentences the worker and the store write into a run's message (tflab/train.py,
-# stream.py, executor.py, store.py), in English: read back as phrases, so a page says them
-# in the reader's language. Any other message (an error's own words) stays as written.
+# stream.py, executor.py, store.py, worker.py), in English: read back as phrases, so a page
+# says them in the reader's language. Any other message (an error's own words) stays as written.
 _NUMBER = r"(\d+)"
 _MESSAGES = tuple((re.compile(pattern), key, names) for pattern, key, names in (
     (rf"Stopped early after epoch {_NUMBER}: (\w+) did not improve for {_NUMBER} epochs; "
@@ -268,6 +268,16 @@ _MESSAGES = tuple((re.compile(pattern), key, names) for pattern, key, names in (
      ("name", "value", "epoch", "batch")),
     (rf"The (loss|val loss) became (\S+) at epoch {_NUMBER}: the weights blew up\. Lower the "
      r"learning rate, or scale the inputs\.", "diverged", ("name", "value", "epoch")),
+    # A worker seen to end by its executor's watch (RunStore.worker_ended), and a run stopped
+    # because the app or the worker itself was ended, not by a person (tflab/worker.py).
+    (rf"The training process was killed \(([^)]+)\) during epoch {_NUMBER}\.", "worker_killed",
+     ("signal", "epoch")),
+    (rf"The training process exited \(code {_NUMBER}\) during epoch {_NUMBER}\.",
+     "worker_exited", ("code", "epoch")),
+    (rf"Stopped: the app \(its server\) shut down during epoch {_NUMBER}\.", "app_gone",
+     ("epoch",)),
+    (rf"Stopped: the training process was told to end \((SIG\w+)\) during epoch {_NUMBER}\.",
+     "told_to_end", ("signal", "epoch")),
 ))
 MESSAGE_KEYS = tuple(f"progress.message.{key}" for _, key, _ in _MESSAGES)
 

@@ -34,6 +34,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import sqlite3
 import threading
 import time
@@ -1071,7 +1072,12 @@ class RunStore:
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def recover(self) -> None:
-        """Mark `interrupted` the unfinished runs whose process has ended."""
+        """Mark `interrupted` the unfinished runs whose process has ended.
+
+        Nobody saw the process end, so a run that trained is given as its end the time of
+        the last epoch it wrote (else its start): when it last made progress, a lower bound
+        of when it died, rather than now, which may be days later.
+        """
         self._recover_finder_jobs()
         rows = self._db().execute(
             _SELECT_RUNS + " WHERE r.status IN ('running', 'queued')").fetchall()
@@ -1082,11 +1088,52 @@ class RunStore:
         now = time.time()
         with self._transaction() as db:
             for row in orphans:
+                ended = now
+                if row["status"] == "running":
+                    last = db.execute("SELECT MAX(time) FROM metrics WHERE run_id = ?"
+                                      " AND kind = 'epoch'", (row["id"],)).fetchone()[0]
+                    ended = last or row["started"] or now
                 # The status guard leaves alone a run that moved on since it was read.
                 db.execute("UPDATE runs SET status = 'interrupted', message = ?, ended = ?"
                            " WHERE id = ? AND status = ?",
-                           (_interrupted_message(row), now, row["id"], row["status"]))
+                           (_interrupted_message(row), ended, row["id"], row["status"]))
 
+    def worker_ended(self, pid: int, returncode: int, at: float) -> list[str]:
+        """A worker process seen to end (`tflab.executor.ProcessExecutor` watches its own):
+        mark `interrupted` the runs it was training, ended `at`, their epochs kept, with a
+        message saying what ended it; returns their ids.
+
+        Args:
+            pid: the worker's process id.
+            returncode: how it ended, as `subprocess.Popen.returncode` gives it (-9: killed
+                by SIGKILL).
+            at: when it was seen to have ended (unix s).
+
+        Example:
+
+        >>> import tempfile
+        >>> with RunStore(tempfile.mkdtemp()) as store:
+        ...     run_id = store.create_run("mlp", {}, epochs=10)
+        ...     store.claim_next() == run_id
+        ...     store.add_epochs(run_id, [(1, {"loss": 0.5})])
+        ...     store.worker_ended(os.getpid(), -9, 1e9) == [run_id]
+        ...     store.get_run(run_id).message
+        True
+        True
+        'The training process was killed (SIGKILL) during epoch 2.'
+        """
+        rows = self._db().execute(_SELECT_RUNS + " WHERE r.status = 'running' AND r.pid = ?",
+                                  (pid,)).fetchall()
+        with self._transaction() as db:
+            for row in rows:
+                epoch = row["epochs_done"] + 1  # the epoch it was in, or saving after the last
+                if row["epochs"] is not None:
+                    epoch = min(epoch, row["epochs"])
+                db.execute("UPDATE runs SET status = 'interrupted', message = ?, ended = ?"
+                           " WHERE id = ? AND status = 'running'",
+                           (f"The training process {_how_ended(returncode)} during epoch "
+                            f"{epoch}.", at, row["id"]))
+        return [row["id"] for row in rows]
 
     def _recover_finder_jobs(self) -> None:
         """Mark `interrupted` the unfinished finder jobs whose process has ended."""
@@ -1098,6 +1145,23 @@ class RunStore:
             with self._transaction() as db:
                 db.executemany("UPDATE finder_jobs SET status = 'interrupted' WHERE id = ?"
                                " AND status = ?", [(row["id"], row["status"]) for row in orphans])
+
+
+def _how_ended(returncode: int) -> str:
+    """A process's end in words, from its return code (negative: the signal that ended it).
+
+    Example:
+
+    >>> _how_ended(-9), _how_ended(1)
+    ('was killed (SIGKILL)', 'exited (code 1)')
+    """
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"was killed ({name})"
+    return f"exited (code {returncode})"
 
 
 def _interrupted_message(row: sqlite3.Row) -> str:

@@ -9,7 +9,8 @@ same process) and keeps the page responsive. The store is the only channel: runs
 claimed atomically, stop requests are read from it after every batch, and the worker
 exits when its parent process has gone, or after `--idle-exit` seconds with nothing to
 train, which gives TensorFlow's memory back; the dashboard starts it again when needed.
-SIGTERM or SIGINT stops the run in hand after its current batch, and then the worker.
+SIGTERM or SIGINT stops the run in hand after its current batch, and then the worker; the
+run's message says which (`StopReason`), as it says when the app has gone.
 Several workers may serve one store (a sweep's variants side by side): each claims its own.
 
 Example:
@@ -42,7 +43,7 @@ def serve(store: RunStore, parent: int | None = None, poll: float = 0.2,
     stopping = []
     # Ctrl-C in the terminal that started the app or a sweep reaches its workers too: like
     # SIGTERM, it stops the run in hand after its batch (kept as stopped), then the worker.
-    handlers = {number: signal.signal(number, lambda *_: stopping.append(True))
+    handlers = {number: signal.signal(number, lambda number, _: stopping.append(number))
                 for number in (signal.SIGTERM, signal.SIGINT)}
     try:
         _serve(store, parent, poll, once, idle_exit, stopping)
@@ -71,9 +72,52 @@ def _serve(store: RunStore, parent: int | None, poll: float, once: bool,
                 return
             time.sleep(poll)
             continue
-        run_job(store, run_id,
-                lambda: bool(stopping) or orphaned() or store.stop_requested(run_id))
+        reason = StopReason(store, run_id, stopping, orphaned)
+        run_job(store, run_id, reason.should_stop, why_stopped=reason.message)
         idle_since = time.monotonic()
+
+
+class StopReason:
+    """Why the run in hand stops, asked after every batch: a person's request (read from
+    the store), a signal to this worker, or the app gone. The first seen is kept, so the
+    run's message says what happened: a run whose server was killed read "Stopped on
+    request" though nobody had asked.
+
+    Example:
+
+    >>> import tempfile
+    >>> store = RunStore(tempfile.mkdtemp())
+    >>> run_id = store.create_run("mlp", {})
+    >>> reason = StopReason(store, run_id, stopping=[], orphaned=lambda: True)
+    >>> reason.should_stop(), reason.message(3)
+    (True, 'Stopped: the app (its server) shut down during epoch 3.')
+    """
+
+    def __init__(self, store: RunStore, run_id: str, stopping: list, orphaned):
+        self.store, self.run_id, self.stopping, self.orphaned = store, run_id, stopping, orphaned
+        self.cause: str | None = None
+
+    def should_stop(self) -> bool:
+        if self.cause is not None:
+            return True
+        # A person's request first: Ctrl-C on a command-line sweep asks each run to stop
+        # (stop_sweep) before its workers are ended.
+        if self.store.stop_requested(self.run_id):
+            self.cause = "request"
+        elif self.stopping:
+            self.cause = signal.Signals(self.stopping[0]).name
+        elif self.orphaned():
+            self.cause = "app"
+        return self.cause is not None
+
+    def message(self, epoch: int) -> str | None:
+        """The run's message for a stop during `epoch`; None for a person's request."""
+        if self.cause == "app":
+            return f"Stopped: the app (its server) shut down during epoch {epoch}."
+        if self.cause not in (None, "request"):
+            return (f"Stopped: the training process was told to end ({self.cause}) during "
+                    f"epoch {epoch}.")
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,7 @@ MODULES = ["tflab.spec.params", "tflab.spec.layers", "tflab.spec.training", "tfl
            "tflab.imagenet", "tflab.files", "tflab.spec.names", "tflab.spec.legacy",
            "tflab.views", "tflab.kept", "tflab.coach", "tflab.gradcam", "tflab.parcels",
            "tflab.ray_executor", "tflab.sweep", "tflab.best", "tflab.sweep_results",
-           "tflab.sweeping", "tflab.exports", "tflab.store_health"]
+           "tflab.sweeping", "tflab.exports", "tflab.store_health", "tflab.worker"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -33,6 +33,7 @@ def test_a_killed_training_process_leaves_an_interrupted_run_with_its_epochs(tfl
         watcher.close()
     finally:
         process.send_signal(signal.SIGKILL)
+        killed_at = time.time()
         process.wait(30)
 
     reopened = RunStore(tflab_home)
@@ -43,3 +44,5 @@ def test_a_killed_training_process_leaves_an_interrupted_run_with_its_epochs(tfl
     assert len(history) >= epochs
     assert [epoch for epoch, _ in history] == list(range(1, len(history) + 1))
     assert run.epochs_done == len(history)
+    # Nobody saw it die: its end is when it last wrote an epoch, not when the store reopened.
+    assert run.ended == reopened.epoch_times(run_id)[-1][1] <= killed_at

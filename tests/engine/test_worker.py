@@ -71,6 +71,7 @@ def test_stop_reaches_the_worker_through_the_store(executor):
     assert executor.store.get_run(queued).status == "stopped"
     executor.stop(running)
     assert executor.wait(running, timeout=60) == "stopped"
+    assert executor.store.get_run(running).message.startswith("Stopped on request during epoch ")
     assert executor.store.model_path(running).exists()
     assert executor.store.get_run(queued).started is None
 
