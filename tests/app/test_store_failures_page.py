@@ -7,7 +7,6 @@ says it in a line, and a damaged database is kept as a copy only when the button
 - a TFLAB_HOME holding runs, made read-only (for root: the immutable attribute).
 """
 
-import pytest
 
 from apptest_support import RECIPES_PAGE, no_exception, open_page, texts
 from every_text import missing_keys
