@@ -27,14 +27,19 @@ def choose(page: Page, box: str, option: str) -> None:
     page.keyboard.press("Escape")
 
 
-@pytest.mark.slow
-def test_a_sweep_started_in_build_ends_with_its_chart_on_runs(page: Page):
+def sweep_learning_rates(page: Page, values: str) -> None:
+    """The linear recipe at 30 epochs in Build's Sweep tab, its learning rate to take `values`."""
     open_sweep_tab(page, "linear", 30)
     choose(page, "Settings to vary", "Learning rate")
-    values = main(page).get_by_role("textbox", name="Values")
-    values.fill("0.001, 0.01, 0.05")
-    values.press("Enter")
+    box = main(page).get_by_role("textbox", name="Values")
+    box.fill(values)
+    box.press("Enter")
     wait_until_idle(page)
+
+
+@pytest.mark.slow
+def test_a_sweep_started_in_build_ends_with_its_chart_on_runs(page: Page):
+    sweep_learning_rates(page, "0.001, 0.01, 0.05")
     expect(main(page).get_by_text("3 variants", exact=False).first).to_be_visible()
     main(page).get_by_role("button", name="Start sweep (3 runs)").click()
 
@@ -59,12 +64,7 @@ def test_a_sweep_started_in_build_ends_with_its_chart_on_runs(page: Page):
 def test_a_sweep_sent_to_ray_from_build_trains_there(page: Page):
     """The Ray choice starts a local Ray inside the server: its processes must outlive the
     page run that started them (they were killed with its thread, and the server too)."""
-    open_sweep_tab(page, "linear", 30)
-    choose(page, "Settings to vary", "Learning rate")
-    values = main(page).get_by_role("textbox", name="Values")
-    values.fill("0.01, 0.05")
-    values.press("Enter")
-    wait_until_idle(page)
+    sweep_learning_rates(page, "0.01, 0.05")
     main(page).get_by_text("Ray cluster", exact=True).click()
     expect(main(page).get_by_role("textbox", name="Ray address")).to_have_value("local")
     main(page).get_by_role("button", name="Start sweep (2 runs)").click()
