@@ -1,29 +1,21 @@
-"""Runs training jobs off the caller's thread, one at a time by default.
+"""Runs training jobs off the caller's thread: the dashboard's worker processes.
 
 Building TensorFlow models is not thread-safe, and a Streamlit script thread dies on
 every rerun, so training belongs to a worker that outlives both. `submit` returns at
 once with a run id; the caller follows the run through the store.
 
-`Executor` is the seam: anything with submit/stop/position can replace `ThreadExecutor`
-(a process pool, a cluster client), because a job is a serializable spec in the store
-and its only output is the store.
+`Executor` is the seam: anything with submit/stop/position can replace `ProcessExecutor`
+(a cluster client: `tflab.ray_executor`; a thread, in the tests), because a job is a
+serializable spec in the store and its only output is the store.
 
 Example:
 
->>> import tempfile
->>> from tflab.store import RunStore
->>> from tflab.recipes import get_recipe
->>> executor = ThreadExecutor(RunStore(tempfile.mkdtemp()))
->>> run_id = executor.submit(get_recipe("linear").spec.with_setting("fit.epochs", 5))
->>> executor.wait(run_id, timeout=60)
-'completed'
->>> executor.shutdown()
+>>> default_workers({"TFLAB_WORKERS": "3"})
+3
 """
 
 from __future__ import annotations
 
-import collections
-import logging
 import os
 import subprocess
 import sys
@@ -34,8 +26,6 @@ from typing import Mapping, Protocol
 
 from tflab.spec import ExperimentSpec
 from tflab.store import FINISHED, RunStore
-
-log = logging.getLogger(__name__)
 
 WORKERS_VARIABLE = "TFLAB_WORKERS"
 MAX_WORKERS = 64  # worker processes at once: each holds its own TensorFlow (a few hundred MB)
@@ -68,102 +58,6 @@ class Executor(Protocol):
     def position(self, run_id: str) -> int | None: ...
 
     def ensure_worker(self, workers: int | None = None) -> None: ...
-
-
-class ThreadExecutor:
-    """Runs queued runs on `workers` daemon threads (default one), oldest first.
-
-    Args:
-        store: where runs are queued, followed and recorded.
-        workers: threads training at once. Default: 1 (TensorFlow model building is not
-            thread-safe; more than one is for experiments only).
-    """
-
-    def __init__(self, store: RunStore, workers: int = 1):
-        self.store = store
-        self._pending: collections.deque[str] = collections.deque()
-        self._running: dict[str, threading.Event] = {}
-        self._lock = threading.Condition()
-        self._closed = False
-        self._threads = [threading.Thread(target=self._work, name=f"tflab-worker-{i}", daemon=True)
-                         for i in range(workers)]
-        for thread in self._threads:
-            thread.start()
-
-    def submit(self, spec: ExperimentSpec, sweep: str | None = None) -> str:
-        """Queue `spec` (a variant of `sweep` when given); returns its run id at once."""
-        run_id = self.store.create_run(spec.recipe, spec.to_dict(), spec.fit.epochs, sweep)
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("This executor is shut down; start a new one to train.")
-            self._pending.append(run_id)
-            self._lock.notify()
-        return run_id
-
-    def stop(self, run_id: str) -> None:
-        """Stop a run: a queued one never starts, a running one ends after its current batch."""
-        with self._lock:
-            if run_id in self._pending:
-                self._pending.remove(run_id)
-                self.store.finish(run_id, "stopped", "Stopped before it started.")
-                return
-            event = self._running.get(run_id)
-        if event is not None:
-            event.set()
-
-    def position(self, run_id: str) -> int | None:
-        """0 while running, 1.. for the place in the queue, None when not here."""
-        with self._lock:
-            if run_id in self._running:
-                return 0
-            try:
-                return self._pending.index(run_id) + 1
-            except ValueError:
-                return None
-
-    def wait(self, run_id: str, timeout: float | None = None) -> str:
-        """Block until the run has finished; returns its status (TimeoutError past timeout)."""
-        return wait_for_run(self.store, run_id, timeout)
-
-    def ensure_worker(self, workers: int | None = None) -> None:
-        """Nothing to do: the threads live as long as the executor (`workers` is the
-        process pool's)."""
-
-    def shutdown(self, stop_running: bool = True, timeout: float | None = 30) -> None:
-        """No new runs; queued runs are stopped, and the running one too unless told not."""
-        with self._lock:
-            self._closed = True
-            pending, self._pending = list(self._pending), collections.deque()
-            events = list(self._running.values())
-            self._lock.notify_all()
-        for run_id in pending:
-            self.store.finish(run_id, "stopped", "Stopped before it started: the app shut down.")
-        if stop_running:
-            for event in events:
-                event.set()
-        for thread in self._threads:
-            thread.join(timeout)
-
-    def _work(self) -> None:
-        from tflab.job import run_job  # TensorFlow loads in the worker, not in the caller
-
-        while True:
-            with self._lock:
-                while not self._pending and not self._closed:
-                    self._lock.wait()
-                if self._closed and not self._pending:
-                    return
-                run_id = self._pending.popleft()
-                event = threading.Event()
-                self._running[run_id] = event
-            try:
-                run_job(self.store, run_id, event.is_set)
-            except Exception:  # the worker must survive any run
-                log.exception("run %s crashed its worker", run_id)
-                self.store.finish(run_id, "failed", "The worker crashed; see the server log.")
-            finally:
-                with self._lock:
-                    self._running.pop(run_id, None)
 
 
 def default_workers(environ: Mapping[str, str] = os.environ) -> int:

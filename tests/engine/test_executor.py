@@ -1,13 +1,15 @@
-"""The executor trains off the caller's thread, keeps a queue, and stops runs on request."""
+"""A queue of runs (here on a thread: `thread_executor`) trains off the caller's thread,
+keeps places, and stops runs on request; `tflab.job.run_job` keeps what a stopped run did."""
 
 import time
 
 import pytest
 
-from tflab.executor import ThreadExecutor
 from tflab.predict import load_model
 from tflab.recipes import get_recipe
 from tflab.store import RunStore
+
+from thread_executor import ThreadExecutor
 
 
 @pytest.fixture
