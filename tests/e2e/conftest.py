@@ -4,6 +4,11 @@ One server for the whole session (it starts in a few seconds, but its training w
 loads TensorFlow once, about 10 s), with its own empty run store and Keras cache; one
 fresh browser context per test, so no test sees another's cookies or session.
 
+Screenshots the tests take go to a folder of the test run (`TFLAB_SCREENSHOTS` names
+another): a test run leaves the checkout as it was, and fails if anything under docs/
+changed. The README's pictures are retaken on request:
+`TFLAB_SCREENSHOTS=docs/screenshots python -m pytest tests/e2e`.
+
 Playwright never downloads a browser here: it drives the system Chromium
 (`apt-get install chromium`; another path through the CHROMIUM environment variable).
 """
@@ -22,7 +27,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
+
+from support import save_screenshot
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -35,6 +42,8 @@ HEALTH_TIMEOUT = 60.0
 # Streamlit draws pages in React after the script runs; TensorFlow loads on first use.
 DEFAULT_TIMEOUT_MS = 30_000
 expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
+SCREENSHOTS_VARIABLE = "TFLAB_SCREENSHOTS"
+DOCS = REPO / "docs"
 
 
 def free_port() -> int:
@@ -188,3 +197,41 @@ def new_user(browser, server, browser_errors):
 def page(new_user):
     """A new user: a fresh browser context on the dashboard's first page."""
     return new_user()
+
+
+def files_of(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `folder`, with its size and modification time (ns)."""
+    return {str(path.relative_to(folder)): (path.stat().st_size, path.stat().st_mtime_ns)
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture(scope="session")
+def screenshots_folder(tmp_path_factory) -> Path:
+    """Where `screenshot` writes: `TFLAB_SCREENSHOTS` when set (docs/screenshots to retake
+    the README's pictures), else a folder of this test run."""
+    asked = os.environ.get(SCREENSHOTS_VARIABLE, "").strip()
+    return Path(asked).resolve() if asked else tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def docs_left_as_they_were():
+    """A test run must not dirty the checkout: unless screenshots were asked for, nothing
+    under docs/ may be written (the session's last test errors, naming the files)."""
+    if os.environ.get(SCREENSHOTS_VARIABLE, "").strip():
+        yield
+        return
+    before = files_of(DOCS)
+    yield
+    after = files_of(DOCS)
+    changed = sorted(name for name in before.keys() | after.keys()
+                     if before.get(name) != after.get(name))
+    assert not changed, (f"the e2e tests changed docs/ without {SCREENSHOTS_VARIABLE} set: "
+                         + ", ".join(changed))
+
+
+@pytest.fixture
+def screenshot(screenshots_folder):
+    """`screenshot(page, name)`: <name>.png of the page as drawn, in `screenshots_folder`."""
+    def take(page: Page, name: str) -> None:
+        save_screenshot(page, screenshots_folder / f"{name}.png")
+    return take

@@ -8,27 +8,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from drawings import drawn_seven, drawn_three, noise_photo
-from test_walkthrough import (assert_no_exception, main, open_page, pick_run, screenshot,
-                              top_k_charts, train_from_link, wait_until_idle)
+from support import (answer_box, assert_no_exception, main, open_page, pick_run, top_class,
+                     top_k_charts, train_from_link, wait_until_idle)
 
 NOISE_UNSURE = ("Unsure. It looks unlike the training pictures: its background is not plain, "
                 "as theirs is.")
 
 
-def answer_box(page: Page, name: str):
-    """The bordered box of one uploaded picture: its caption, chart and notes."""
-    return (main(page).get_by_test_id("stVerticalBlock")
-            .filter(has=page.get_by_test_id("stImageCaption").get_by_text(name, exact=True))
-            .filter(has=page.locator(".js-plotly-plot")).last)
-
-
-def top_class(box) -> str:
-    """The most likely class in a box's top-k chart (its bars are sorted, likeliest first)."""
-    return box.locator(".js-plotly-plot").evaluate("chart => chart.data[0].y[0]")
-
-
 @pytest.mark.slow
-def test_drawn_3_and_7_come_out_3_and_7_and_noise_is_unsure(page: Page, tmp_path):
+def test_drawn_3_and_7_come_out_3_and_7_and_noise_is_unsure(page: Page, tmp_path, screenshot):
     pictures = {"three.png": drawn_three(), "seven.png": drawn_seven(),
                 "noise.png": noise_photo()}
     for name, picture in pictures.items():

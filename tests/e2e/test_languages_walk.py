@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from components.urlspec import PARAM, encode
-from test_walkthrough import main, wait_until_idle
+from support import main, wait_until_idle
 from tflab.recipes import RECIPES, get_recipe
 from tflab.words import catalog
 

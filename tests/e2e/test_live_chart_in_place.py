@@ -9,8 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from test_train_live import PAGE_TIMEOUT_MS, queue_from_link
-from test_walkthrough import main, train_from_link, wait_until_idle
+from support import PAGE_TIMEOUT_MS, main, queue_from_link, train_from_link, wait_until_idle
 
 # The loss chart's Plotly <div>, found by its title: the page draws one chart a metric.
 LOSS_GRAPH = """() => [...document.querySelectorAll('.tflab-live-chart.js-plotly-plot')]

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from components.urlspec import PARAM, encode
-from test_walkthrough import TRAINING_TIMEOUT_MS, main, screenshot, wait_until_idle
+from support import TRAINING_TIMEOUT_MS, main, wait_until_idle
 from tflab.recipes import get_recipe
 
 
@@ -38,7 +38,7 @@ def sweep_learning_rates(page: Page, values: str) -> None:
 
 
 @pytest.mark.slow
-def test_a_sweep_started_in_build_ends_with_its_chart_on_runs(page: Page):
+def test_a_sweep_started_in_build_ends_with_its_chart_on_runs(page: Page, screenshot):
     sweep_learning_rates(page, "0.001, 0.01, 0.05")
     expect(main(page).get_by_text("3 variants", exact=False).first).to_be_visible()
     main(page).get_by_role("button", name="Start sweep (3 runs)").click()

@@ -6,27 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from components.urlspec import PARAM, encode
-from test_walkthrough import main, press_train_in_build, wait_for_completion
-from tflab.recipes import get_recipe
-
-
-# While the first person's Build page loads TensorFlow into the server, on two busy cores
-# the second person's page can take longer than Playwright's 30 s to arrive.
-PAGE_TIMEOUT_MS = 90_000
-
-
-def queue_from_link(page: Page, recipe: str, epochs: int) -> str:
-    """Open Build from a link with the recipe at `epochs`, press Train; returns the run id."""
-    spec = get_recipe(recipe).spec.with_setting("fit.epochs", epochs)
-    page.goto(f"/build?{PARAM}={encode(spec)}", wait_until="commit")
-    expect(main(page).get_by_role("heading", name="Build", exact=True)).to_be_visible(
-        timeout=PAGE_TIMEOUT_MS)
-    expect(main(page).get_by_role("button", name="Train", exact=True)).to_be_enabled(
-        timeout=PAGE_TIMEOUT_MS)
-    return press_train_in_build(page)
+from support import PAGE_TIMEOUT_MS, main, queue_from_link, wait_for_completion
 
 
 @pytest.mark.slow

@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from test_walkthrough import (assert_no_exception, main, press_train_in_build, screenshot,
-                              train_from_link, wait_for_completion, wait_until_idle)
+from support import (assert_no_exception, main, press_train_in_build, train_from_link,
+                     wait_for_completion, wait_until_idle)
 
 
 def choose(page: Page, label: str, option: str) -> None:
@@ -22,7 +22,7 @@ def choose(page: Page, label: str, option: str) -> None:
 
 
 @pytest.mark.slow
-def test_a_finished_run_becomes_the_frozen_base_of_a_new_model(page: Page):
+def test_a_finished_run_becomes_the_frozen_base_of_a_new_model(page: Page, screenshot):
     first = train_from_link(page, "multiclass", 3)
 
     page.goto("/build?recipe=multiclass")

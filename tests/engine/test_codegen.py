@@ -3,27 +3,15 @@
 import ast
 import copy
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
+from script_runs import run_script
 from tflab.codegen import export_script
 from tflab.recipes import RECIPES, get_recipe
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.stream import ListSink
 from tflab.train import train
-
-
-def run_script(script, tmp_path):
-    path = tmp_path / "exported.py"
-    path.write_text(script)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run([sys.executable, str(path)], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize("recipe,epochs", [("linear", 500), ("deep_regression", 40)])

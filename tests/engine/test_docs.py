@@ -24,7 +24,8 @@ def every_module() -> list[str]:
     names = []
     for package in (tflab, components):
         names.append(package.__name__)
-        names += [info.name for info in pkgutil.walk_packages(package.__path__, package.__name__ + ".")]
+        names += [info.name for info in
+                  pkgutil.walk_packages(package.__path__, package.__name__ + ".")]
     return sorted(name for name in names if name not in NOT_IMPORTABLE)
 
 

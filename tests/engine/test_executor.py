@@ -8,7 +8,6 @@ import pytest
 from tflab.predict import load_model
 from tflab.recipes import get_recipe
 from tflab.store import RunStore
-
 from thread_executor import ThreadExecutor
 
 

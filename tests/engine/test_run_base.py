@@ -5,7 +5,7 @@ import keras
 import numpy as np
 import pytest
 
-from test_codegen import run_script
+from script_runs import run_script
 from tflab.build import BuildError, build_model, run_base
 from tflab.codegen import export_script
 from tflab.job import run_job
