@@ -179,10 +179,28 @@ def answer_box(page: Page, name: str):
             .filter(has=page.locator(".js-plotly-plot")).last)
 
 
-def top_class(box) -> str:
-    """The most likely class in a box's top-k chart, as the chart names it (its bars are
-    sorted, likeliest first: `components.figures.top_k_chart`)."""
-    return box.locator(".js-plotly-plot").evaluate("chart => chart.data[0].y[0]")
+# The likeliest class in the answer of the uploaded picture captioned `name`: the chart of
+# the nearest box around its caption that holds a chart; null when that box holds more
+# than one (the caption is not in an answer's box) or the picture has no caption yet.
+TOP_CLASS_OF_JS = """name => {
+    const captions = Array.from(document.querySelectorAll(
+        '[data-testid="stMain"] [data-testid="stElementContainer"]:not([data-stale="true"]) '
+        + '[data-testid="stImageCaption"]')).filter(caption => caption.textContent.trim() === name);
+    if (captions.length !== 1) return null;
+    let box = captions[0].parentElement;
+    while (box && !box.querySelector('.js-plotly-plot')) box = box.parentElement;
+    const charts = box ? box.querySelectorAll('.js-plotly-plot') : [];
+    return charts.length === 1 ? String(charts[0].data[0].y[0]) : null;
+}"""
+
+
+def top_class(page: Page, name: str) -> str:
+    """The most likely class in the answer of the picture uploaded as `name`, as its top-k
+    chart names it (bars sorted, likeliest first: `components.figures.top_k_chart`)."""
+    wait_until_idle(page)
+    answer = page.evaluate(TOP_CLASS_OF_JS, name)
+    assert answer is not None, f"no answer of its own for {name!r} on the page"
+    return answer
 
 
 def top_classes(page: Page) -> list[str]:

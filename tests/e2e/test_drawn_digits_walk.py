@@ -31,7 +31,7 @@ def test_drawn_3_and_7_come_out_3_and_7_and_noise_is_unsure(page: Page, tmp_path
     wait_until_idle(page)
 
     three, seven, noise = (answer_box(page, name) for name in pictures)
-    assert top_class(three) == "3" and top_class(seven) == "7"
+    assert top_class(page, "three.png") == "3" and top_class(page, "seven.png") == "7"
     for drawing in (three, seven):
         expect(drawing.get_by_text("Inverted: it is dark on a light background")).to_be_visible()
         expect(drawing.get_by_text("Unsure.")).to_have_count(0)

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from components.urlspec import PARAM, encode
 from made_specs import overfitting_spec
-from support import answer_box, main, top_class, top_k_charts, upload, wait_until_idle
+from support import main, top_class, top_k_charts, upload, wait_until_idle
 from tflab.data.shapes import make_shapes
 from tflab.recipes import get_recipe
 
@@ -102,7 +102,7 @@ def test_where_the_cnn_looked_at_a_drawn_triangle(new_user, tmp_path, screenshot
     assert top_k_charts(page, 2) == [2, 2]
     # 12 epochs without augmentation: the triangle at 61%, the circle at 88%. Class names
     # are the data's own, not translated.
-    assert [top_class(answer_box(page, f"{shape}.png")) for shape in ("triangle", "circle")] \
+    assert [top_class(page, f"{shape}.png") for shape in ("triangle", "circle")] \
         == ["triangle", "circle"]
     main(page).get_by_text("Dónde miró el modelo", exact=True).click()
     expect(main(page).get_by_text(re.compile("Grad-CAM")).first).to_be_visible(timeout=60_000)

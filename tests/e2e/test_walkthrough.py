@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from components.urlspec import PARAM, decode, encode
-from support import (TRAINING_TIMEOUT_MS, answer_box, assert_no_exception, digit_label, digit_png,
-                     main, open_page, pick_run, press_train_in_build, top_class, top_classes,
+from support import (TRAINING_TIMEOUT_MS, assert_no_exception, digit_label, digit_png, main,
+                     open_page, pick_run, press_train_in_build, top_class, top_classes,
                      top_k_charts, train_from_link, upload, wait_for_completion, wait_until_idle)
 from tflab.recipes import get_recipe
 
@@ -127,7 +127,7 @@ def test_multiclass_predicts_an_uploaded_digit_and_names_a_file_that_is_not_an_i
     pick_run(page, run_id)
     upload(page, digit)
     assert top_k_charts(page, 1) == [3]
-    assert top_class(answer_box(page, "digit.png")) == digit_label(0)
+    assert top_class(page, "digit.png") == digit_label(0)
     wait_until_idle(page)
     screenshot(page, "predict")
 
@@ -135,8 +135,8 @@ def test_multiclass_predicts_an_uploaded_digit_and_names_a_file_that_is_not_an_i
     expect(main(page).get_by_text("'notes.png' is not an image")).to_be_visible()
     upload(page, another)
     assert top_k_charts(page, 2) == [3, 3]
-    assert top_class(answer_box(page, "another-digit.png")) == digit_label(OTHER_DIGIT)
-    assert top_class(answer_box(page, "digit.png")) == digit_label(0)
+    assert top_class(page, "another-digit.png") == digit_label(OTHER_DIGIT)
+    assert top_class(page, "digit.png") == digit_label(0)
     expect(main(page).get_by_text("'notes.png' is not an image")).to_be_visible()
     assert_no_exception(page)
 
