@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -26,6 +27,8 @@ from typing import Mapping, Protocol
 
 from tflab.spec import ExperimentSpec
 from tflab.store import FINISHED, RunStore
+
+log = logging.getLogger(__name__)
 
 WORKERS_VARIABLE = "TFLAB_WORKERS"
 MAX_WORKERS = 64  # worker processes at once: each holds its own TensorFlow (a few hundred MB)

@@ -10,7 +10,7 @@ import re
 from playwright.sync_api import expect
 
 from conftest import DEFAULT_TIMEOUT_MS, VIEWPORT, started_server
-from test_walkthrough import main, wait_until_idle
+from support import main, wait_until_idle
 from tflab.recipes import get_recipe
 from tflab.store import RunStore
 
