@@ -63,6 +63,11 @@ class Executor(Protocol):
     def ensure_worker(self, workers: int | None = None) -> None: ...
 
 
+# Seconds a worker started for a sweep (more side by side than the executor's own) waits
+# idle before it exits.
+SWEEP_IDLE_EXIT = 20.0
+
+
 def default_workers(environ: Mapping[str, str] = os.environ) -> int:
     """How many worker processes train at once: `TFLAB_WORKERS`, else 1 (one run at a time,
     the dashboard's way; a sweep on a machine with cores to spare asks for more).
@@ -216,10 +221,15 @@ class ProcessExecutor:
             threads = str(max(1, (os.cpu_count() or 1) // side_by_side))
             for variable in TF_THREAD_VARIABLES:
                 env.setdefault(variable, threads)
+        # A sweep's workers leave soon after its queue drains: each holds its share of the
+        # cores (a lone run on it would train on one of two) and about 1.2 GB, so the next
+        # Train starts a worker of its own instead.
+        idle_exit = self.idle_exit if side_by_side <= self.workers \
+            else min(self.idle_exit, SWEEP_IDLE_EXIT)
         with open(self.store.root / "worker.log", "ab") as log_file:  # tracebacks are for logs
             return subprocess.Popen(
                 [sys.executable, "-m", "tflab.worker", "--root", str(self.store.root),
-                 "--parent", str(os.getpid()), "--idle-exit", str(self.idle_exit)],
+                 "--parent", str(os.getpid()), "--idle-exit", str(idle_exit)],
                 cwd=package_root, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
                 stderr=log_file)
 

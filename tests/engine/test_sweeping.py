@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tflab.executor import ProcessExecutor
+from tflab.executor import SWEEP_IDLE_EXIT, ProcessExecutor
 from tflab.progress import about
 from tflab.recipes import get_recipe
 from tflab.store import RunStore
@@ -45,6 +45,9 @@ def test_a_sweep_started_trains_every_variant_as_a_run_of_it(tflab_home):
         for worker in executor._processes:  # each started with its share of the cores
             environ = Path(f"/proc/{worker.pid}/environ").read_bytes().split(b"\0")
             assert b"TF_NUM_INTRAOP_THREADS=" + share in environ
+            # and leaves soon after the sweep, not holding its share for a lone run later
+            arguments = Path(f"/proc/{worker.pid}/cmdline").read_bytes().split(b"\0")
+            assert arguments[arguments.index(b"--idle-exit") + 1] == str(SWEEP_IDLE_EXIT).encode()
         runs = store.sweep_runs(sweep_id)
         assert [executor.wait(run.id, timeout=180) for run in runs] == ["completed"] * 2
     finally:
