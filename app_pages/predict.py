@@ -7,6 +7,7 @@ from components import figures
 from components.language import say, t, words
 from components.messages import code, error_text, plain, safe
 from components.picture_answers import colours_choice, picture_answer_ui
+from components.predictors import predictor_for
 from components.state import run_store
 from components.store_failure_ui import store_or_stop
 from tflab.data import summarize
@@ -49,16 +50,8 @@ if linked and epoch is None and linked != "final":
     st.warning(t("predict.epoch_not_kept", epoch=code(linked)))
 
 
-# The page runs again on every rerun, so the spinner's text is the reader's language.
-@st.cache_resource(max_entries=4, show_spinner=t("predict.loading"))
-def predictor_for(run_id: str, epoch: int | None = None):
-    from tflab.predict import Predictor
-
-    return Predictor.from_run(run_store(), run_id, epoch=epoch)
-
-
 try:
-    predictor = predictor_for(run_id, epoch)
+    predictor = predictor_for(store, run_id, epoch)
 except Exception as error:  # a damaged or foreign model file: say so, keep the page
     st.error(error_text(error))
     st.stop()

@@ -99,9 +99,11 @@ def read_image(
     an animated GIF, WebP or PNG only the first frame is kept.
 
     A picture longer than `max_side` on a side is shrunk to it, keeping its aspect, by
-    averaging (a JPEG is decoded at 1/2, 1/4 or 1/8 of its size first), before any
-    other copy is made: a 6000x6000 16-bit PNG then costs its decoded 72 MB once, not
-    gigabytes of float copies.
+    averaging (a JPEG is decoded at 1/2, 1/4 or 1/8 of its size first, Pillow's draft
+    mode: the largest reduction still at least `max_side` long), before any other copy
+    is made: a 6000x6000 16-bit PNG then costs its decoded 72 MB once, not gigabytes of
+    float copies. A predictor asks for what its model needs (`tflab.prepare.reading_side`),
+    so a phone's photo for a 28x28 model decodes at an eighth of its size.
 
     Pillow's own global limit `Image.MAX_IMAGE_PIXELS` is left alone (changing it
     would change it for every user of the process); Pillow's bomb error and warning
@@ -116,7 +118,8 @@ def read_image(
     Returns:
         A loaded `PIL.Image.Image` holding no reference to `data`, its longer side at
         most `max_side`; its `format` attribute is the file format Pillow found (e.g.
-        `"PNG"`).
+        `"PNG"`), and `info["decoded_size"]` the (width, height) the decoder gave before
+        any shrinking (a 4000x3000 JPEG read at `max_side=448`: (500, 375)).
 
     Raises:
         ImageInputError: for empty data, non-images, damaged files, refused formats
@@ -181,6 +184,7 @@ def read_image(
                 if source.format in ("JPEG", "MPO") and max(width, height) > max_side:
                     source.draft(None, _fitted((width, height), max_side))
                 source.load()  # Decode everything now, so damage shows here.
+                decoded = source.size  # a JPEG's reduced by draft mode
                 # Read after loading (Pillow turns a TIFF itself then and drops its tag),
                 # before shrinking (a shrunk copy holds no EXIF of its own).
                 turn = _ORIENTATION.get(source.getexif().get(0x0112))
@@ -196,6 +200,7 @@ def read_image(
     # Derived images have format None; keep the file's so `describe` can name it.
     upright.format = source.format
     upright.info.pop("exif", None)  # Its orientation is applied; nothing should turn it again.
+    upright.info["decoded_size"] = decoded
     return upright
 
 

@@ -26,13 +26,16 @@ import numpy as np
 from tflab.data import DataSummary, summarize
 from tflab.images import ImageInputError, preview, read_image
 from tflab.kept import load_weights
-from tflab.prepare import COLOURS, prepare
+from tflab.prepare import COLOURS, prepare, reading_side
 from tflab.profile import PictureProfile, profile_for_run
 from tflab.saving import repaired_copy
 from tflab.spec import ExperimentSpec
 from tflab.store import RunStore, weights_file
 from tflab.unsure import unsure_phrase
 from tflab.words import Phrase, PhrasedError
+
+
+BATCH = 64  # inputs per direct model call (`answers`)
 
 
 class PredictionError(PhrasedError, ValueError):
@@ -110,6 +113,34 @@ def load_model_at(store: RunStore, run_id: str, epoch: int | None = None) -> ker
         raise PredictionError(Phrase("predict.errors.weights", {
             "epoch": epoch, "error": str(error)})) from None
     return model
+
+
+def answers(model: keras.Model, x: np.ndarray, batch: int = BATCH) -> np.ndarray:
+    """The model's outputs for the inputs `x`, as numpy: the model called directly, in
+    inference mode, `batch` inputs at a time.
+
+    For what a person types or uploads (a few pictures, a table of numbers, a forecast):
+    `model.predict` builds a tf.data pipeline and an iterator on every call, 50 ms before
+    any work on this machine, where a direct call on a 28x28 picture takes 2 ms. The
+    outputs are the same (within float rounding, 1e-6 on the digits model).
+
+    Args:
+        model: a Keras model.
+        x: its inputs, a batch (first axis: one per input).
+        batch: how many inputs go through the model at a time, bounding the memory a
+            long list of inputs takes. Defaults to 64.
+
+    Example:
+
+    >>> import keras
+    >>> model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    >>> answers(model, np.zeros((3, 1), dtype="float32")).shape
+    (3, 1)
+    """
+    if len(x) <= batch:
+        return np.asarray(model(x, training=False))
+    return np.concatenate([np.asarray(model(x[start:start + batch], training=False))
+                           for start in range(0, len(x), batch)])
 
 
 @dataclass
@@ -194,6 +225,12 @@ class Predictor:
         return self.summary.image and self.summary.input_shape[-1] == 1
 
     @property
+    def reading_side(self) -> int:
+        """The longest side a picture is read at for this model (`tflab.prepare.reading_side`):
+        448 pixels for 28x28 digits, so a large JPEG decodes straight to a small size."""
+        return reading_side(self.summary.input_shape)
+
+    @property
     def fits_strokes(self) -> bool:
         """True when pictures are cropped, fitted and centred as drawings (digits)."""
         return self.profile is not None and self.profile.fits_strokes
@@ -230,7 +267,7 @@ class Predictor:
         results, prepared = [], []
         for (name, data), choice in zip(files, choices):
             try:
-                image = read_image(data, name)
+                image = read_image(data, name, max_side=self.reading_side)
                 ready = prepare(image, self.summary.input_shape, self.profile, choice,
                                 autocontrast)
                 results.append(ImagePrediction(name, preview(image), ready.view,
@@ -264,7 +301,7 @@ class Predictor:
                                                  ready.plain)
 
     def _class_probabilities(self, x: np.ndarray) -> np.ndarray:
-        out = np.asarray(self.model.predict(x, verbose=0))
+        out = answers(self.model, x)
         if self.summary.kind == "binary" and out.shape[-1] == 1:
             p = out.reshape(-1)
             return np.stack([1 - p, p], axis=1)
@@ -285,7 +322,7 @@ class Predictor:
             raise PredictionError(Phrase("predict.errors.finite"))
         if self.summary.kind == "series":
             raise PredictionError(Phrase("predict.errors.use_forecast"))
-        out = np.asarray(self.model.predict(x, verbose=0)).reshape(len(x), -1)
+        out = answers(self.model, x).reshape(len(x), -1)
         return out[:, 0] if out.shape[1] == 1 else out
 
     def forecast(self, history, steps: int) -> np.ndarray:
@@ -298,5 +335,5 @@ class Predictor:
             raise PredictionError(Phrase("predict.errors.history"))
         for _ in range(steps):
             x = np.asarray(values[-window:], dtype="float32").reshape(1, -1, 1)
-            values.append(float(np.asarray(self.model(x, training=False))[0, -1, 0]))
+            values.append(float(answers(self.model, x)[0, -1, 0]))
         return np.asarray(values[len(values) - steps:], dtype="float32")

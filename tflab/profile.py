@@ -315,6 +315,8 @@ def ink_measures(ink: np.ndarray) -> dict[str, np.ndarray]:
     >>> measures = ink_measures(bar)
     >>> [float(measures[name][0]) for name in ("height", "width", "row", "column", "stroke")]
     [20.0, 3.0, 13.5, 13.0, 2.61]
+    >>> ink_softness(bar).tolist() == measures["softness"].tolist()
+    True
     """
     ink = np.asarray(ink, dtype=np.float32)
     n, rows, cols = ink.shape
@@ -323,8 +325,7 @@ def ink_measures(ink: np.ndarray) -> dict[str, np.ndarray]:
     any_rows, any_cols = mask.any(axis=2), mask.any(axis=1)
     height = _extent(any_rows)
     width = _extent(any_cols)
-    total = ink.sum(axis=(1, 2))
-    safe_total = np.where(total > 0, total, 1.0)
+    safe_total = _safe_total(ink)
     row = (ink.sum(axis=2) * np.arange(rows)).sum(axis=1) / safe_total
     column = (ink.sum(axis=1) * np.arange(cols)).sum(axis=1) / safe_total
     box_row, box_column = _middle(any_rows), _middle(any_cols)
@@ -335,10 +336,21 @@ def ink_measures(ink: np.ndarray) -> dict[str, np.ndarray]:
                + mask[:, 0, :].sum(axis=1) + mask[:, -1, :].sum(axis=1)
                + mask[:, :, 0].sum(axis=1) + mask[:, :, -1].sum(axis=1))
     stroke = np.round(2 * area / np.maximum(outline, 1), 2)
-    softness = look(ink)["detail"] * (rows * cols) / safe_total
     return {"height": height, "width": width, "row": row, "column": column,
             "box_row": box_row, "box_column": box_column, "stroke": stroke,
-            "softness": softness}
+            "softness": ink_softness(ink)}
+
+
+def ink_softness(ink: np.ndarray) -> np.ndarray:
+    """`ink_measures`' softness alone, of (n, h, w) ink pictures: a fifth of their time,
+    for a search over blurs that asks it many times."""
+    ink = np.asarray(ink, dtype=np.float32)
+    return look(ink)["detail"] * (ink.shape[1] * ink.shape[2]) / _safe_total(ink)
+
+
+def _safe_total(ink: np.ndarray) -> np.ndarray:
+    total = ink.sum(axis=(1, 2))
+    return np.where(total > 0, total, 1.0)  # a divisor: 1 where a picture has no ink
 
 
 def _ends(any_along: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
