@@ -275,10 +275,13 @@ def look(gray: np.ndarray) -> dict[str, np.ndarray]:
     {'brightness': 100.0, 'contrast': 0.0, 'detail': 0.0}
     """
     gray = np.asarray(gray, dtype=np.float32)
-    detail = (np.abs(np.diff(gray, axis=1)).mean(axis=(1, 2))
-              + np.abs(np.diff(gray, axis=2)).mean(axis=(1, 2))) / 2
     return {"brightness": gray.mean(axis=(1, 2)), "contrast": gray.std(axis=(1, 2)),
-            "detail": detail}
+            "detail": _detail(gray)}
+
+
+def _detail(gray: np.ndarray) -> np.ndarray:
+    return (np.abs(np.diff(gray, axis=1)).mean(axis=(1, 2))
+            + np.abs(np.diff(gray, axis=2)).mean(axis=(1, 2))) / 2
 
 
 def ink_of(gray: np.ndarray, level: np.ndarray, polarity: str) -> np.ndarray:
@@ -325,7 +328,8 @@ def ink_measures(ink: np.ndarray) -> dict[str, np.ndarray]:
     any_rows, any_cols = mask.any(axis=2), mask.any(axis=1)
     height = _extent(any_rows)
     width = _extent(any_cols)
-    safe_total = _safe_total(ink)
+    total = ink.sum(axis=(1, 2))
+    safe_total = np.where(total > 0, total, 1.0)
     row = (ink.sum(axis=2) * np.arange(rows)).sum(axis=1) / safe_total
     column = (ink.sum(axis=1) * np.arange(cols)).sum(axis=1) / safe_total
     box_row, box_column = _middle(any_rows), _middle(any_cols)
@@ -342,15 +346,11 @@ def ink_measures(ink: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def ink_softness(ink: np.ndarray) -> np.ndarray:
-    """`ink_measures`' softness alone, of (n, h, w) ink pictures: a fifth of their time,
-    for a search over blurs that asks it many times."""
+    """`ink_measures`' softness alone, of (n, h, w) ink pictures (a search over blurs asks
+    it often)."""
     ink = np.asarray(ink, dtype=np.float32)
-    return look(ink)["detail"] * (ink.shape[1] * ink.shape[2]) / _safe_total(ink)
-
-
-def _safe_total(ink: np.ndarray) -> np.ndarray:
     total = ink.sum(axis=(1, 2))
-    return np.where(total > 0, total, 1.0)  # a divisor: 1 where a picture has no ink
+    return _detail(ink) * (ink.shape[1] * ink.shape[2]) / np.where(total > 0, total, 1.0)
 
 
 def _ends(any_along: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
