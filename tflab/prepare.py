@@ -191,8 +191,10 @@ def _fit_strokes(ink: np.ndarray, profile: PictureProfile) -> tuple[np.ndarray, 
     if grow:
         work = _thickened(work, grow)
     view = _centred(_scaled(work, _fit(work, profile)), profile)
-    sigma = min(SOFTENING, key=lambda s: abs(_softness(_blurred(view, s)) - profile.softness))
-    view = _blurred(view, sigma)
+    blurs = np.stack([_blurred(view, sigma) for sigma in SOFTENING])
+    # The first of the blurs as soft as the training strokes (measured all at once).
+    chosen = int(np.argmin(np.abs(ink_softness(blurs) - profile.softness)))
+    sigma, view = SOFTENING[chosen], blurs[chosen]
     # One sentence per combination of what was done: each language joins the parts its way.
     key = "prepare.cropped" + ("_thickened" if grow else "") + ("_softened" if sigma else "")
     centring = "mass" if profile.centring == "mass" else "box"
@@ -268,10 +270,6 @@ def _centred(small: np.ndarray, profile: PictureProfile) -> np.ndarray:
                        profile.width - small.shape[1]))
     canvas[top:top + small.shape[0], left:left + small.shape[1]] = small
     return canvas
-
-
-def _softness(view: np.ndarray) -> float:
-    return float(ink_softness(view[None])[0])
 
 
 def _blurred(view: np.ndarray, sigma: float) -> np.ndarray:
