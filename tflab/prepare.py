@@ -192,7 +192,8 @@ def _fit_strokes(ink: np.ndarray, profile: PictureProfile) -> tuple[np.ndarray, 
         work = _thickened(work, grow)
     view = _centred(_scaled(work, _fit(work, profile)), profile)
     blurs = np.stack([_blurred(view, sigma) for sigma in SOFTENING])
-    # The first of the blurs as soft as the training strokes (measured all at once).
+    # The blur nearest the training strokes' softness (the first of two as near), all
+    # measured in one pass.
     chosen = int(np.argmin(np.abs(ink_softness(blurs) - profile.softness)))
     sigma, view = SOFTENING[chosen], blurs[chosen]
     # One sentence per combination of what was done: each language joins the parts its way.
