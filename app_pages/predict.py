@@ -8,7 +8,6 @@ from components.language import say, t, words
 from components.messages import code, error_text, plain, safe
 from components.picture_answers import colours_choice, picture_answer_ui
 from components.predictors import predictor_for
-from components.state import run_store
 from components.store_failure_ui import store_or_stop
 from tflab.data import summarize
 from tflab.spec import ExperimentSpec, SpecError
