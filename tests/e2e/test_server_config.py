@@ -8,7 +8,10 @@ import socket
 import subprocess
 import tomllib
 
+from streamlit import config as streamlit_config
 from streamlit.config import ShowErrorDetailsConfigOptions
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.forward_msg_cache import populate_hash_if_needed
 
 from conftest import REPO, started_server
 
@@ -20,6 +23,17 @@ def test_the_config_binds_to_localhost_and_hides_error_details():
     assert config["server"]["address"] == "127.0.0.1"
     assert config["client"]["showErrorDetails"] == ShowErrorDetailsConfigOptions.NONE.value
     assert config["server"]["enableXsrfProtection"] is True
+
+
+def test_no_message_goes_to_the_browser_as_a_reference_to_its_cache(monkeypatch):
+    """A big element (a chart) is sent whole, never as a hash of one the browser may have
+    dropped ("Cached ForwardMsg MISS" closed two Train pages' connections in a CI run)."""
+    monkeypatch.chdir(REPO)
+    streamlit_config.get_config_options(force_reparse=True)  # the repo's config.toml
+    message = ForwardMsg()
+    message.delta.new_element.markdown.body = "x" * 1_000_000
+    populate_hash_if_needed(message)
+    assert message.hash and not message.metadata.cacheable
 
 
 def other_addresses() -> list[str]:
