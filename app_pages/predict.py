@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from components import figures
+from components import data_figures
 from components.language import say, t, words
 from components.messages import code, error_text, plain, safe
 from components.picture_answers import colours_choice, picture_answer_ui
@@ -150,7 +150,7 @@ def series_ui() -> None:
     history = np.concatenate([data.x_val[0, :, 0], data.y_val[:, -1, 0]]) if len(data.x_val) else \
         np.concatenate([data.x_train[0, :, 0], data.y_train[:, -1, 0]])
     forecast = predictor.forecast(history, steps)
-    st.plotly_chart(figures.series_chart(history.tolist(), forecast.tolist(),
+    st.plotly_chart(data_figures.series_chart(history.tolist(), forecast.tolist(),
                                          len(history), words=words()), key="predict.forecast")
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import figures
+from components import curves
 from components.compare import compare_ui
 from components.exports_ui import exports_ui
 from components.language import say, t, words
@@ -36,14 +36,14 @@ chosen = [runs[i] for i in event.selection.rows if i < len(runs)] or runs[:1]
 
 st.subheader(t("runs.compare"))
 histories = {chart_name(r, w): store.history(r.id) for r in chosen}
-names = sorted({name for h in histories.values() for name in figures.metric_names(h)},
+names = sorted({name for h in histories.values() for name in curves.metric_names(h)},
                key=lambda n: (n != "loss", n))
 left, right = st.columns([1, 2])
 metric = left.selectbox(t("runs.metric"), names or ["loss"], key="runs.metric",
-                        format_func=lambda name: figures.metric_label(name, w))
+                        format_func=lambda name: curves.metric_label(name, w))
 smoothing = right.slider(t("runs.smoothing"), 0.0, 0.99, 0.6, 0.01, key="runs.smoothing",
                          help=t("runs.smoothing_help"))
-st.plotly_chart(figures.overlay_chart(histories, metric, smoothing, words=w), key="runs.overlay")
+st.plotly_chart(curves.overlay_chart(histories, metric, smoothing, words=w), key="runs.overlay")
 if len(chosen) > 1:
     changed = differences({run_title(r, w): r.spec for r in chosen}, w)
     st.caption(t("runs.what_differs") if changed else t("runs.same_settings"))

@@ -8,7 +8,7 @@ import time
 
 import streamlit as st
 
-from components import figures
+from components import class_charts, curves, data_figures
 from components.coach_ui import coach_ui
 from components.draft import draft_spec
 from components.evaluation import can_evaluate, evaluation_ui
@@ -108,19 +108,19 @@ def view_figure(view):
     kind, epoch, payload = view
     said = words()
     if kind == "boundary":
-        figure = figures.decision_boundary_chart(payload["grid_x"], payload["grid_y"],
-                                                 payload["probabilities"], payload["points_x"],
-                                                 payload["points_y"], payload["labels"],
-                                                 words=said)
+        figure = data_figures.decision_boundary_chart(
+            payload["grid_x"], payload["grid_y"], payload["probabilities"], payload["points_x"],
+            payload["points_y"], payload["labels"], words=said)
     elif kind == "matrix":
-        figure = figures.confusion_chart(payload["matrix"], payload["class_names"], words=said)
+        figure = class_charts.confusion_chart(payload["matrix"], payload["class_names"],
+                                              words=said)
     elif kind == "curve":
-        figure = figures.regression_chart(payload["x"], payload["y"], payload["curve_x"],
-                                          payload["curve_y"], payload["x_val"], payload["y_val"],
-                                          words=said)
+        figure = data_figures.regression_chart(payload["x"], payload["y"], payload["curve_x"],
+                                               payload["curve_y"], payload["x_val"],
+                                               payload["y_val"], words=said)
     else:
-        figure = figures.series_chart(payload["values"], payload["forecast"], payload["split"],
-                                      payload["split"], words=said)
+        figure = data_figures.series_chart(payload["values"], payload["forecast"],
+                                           payload["split"], payload["split"], words=said)
     figure.update_layout(title=said("train.view_title", epoch=epoch))
     return figure
 
@@ -129,10 +129,10 @@ def metric_charts_ui(snap, held, follow: bool) -> None:
     """A chart per metric, in two columns, from every epoch read so far (`held`)."""
     columns = st.columns(2)
     said = words()
-    for index, metric in enumerate(figures.metric_names(held.history) or ["loss"]):
+    for index, metric in enumerate(curves.metric_names(held.history) or ["loss"]):
         with columns[index % 2]:
-            live_chart(lambda: figures.metric_chart(held.history, metric,
-                                                    total_epochs=snap.run.epochs, words=said),
+            live_chart(lambda: curves.metric_chart(held.history, metric,
+                                                   total_epochs=snap.run.epochs, words=said),
                        key=f"train.metric.{metric}.{run_id}", follow=follow,
                        signature=(run_id, held.last_epoch, snap.run.epochs))
 
@@ -143,7 +143,7 @@ def batches_ui(snap) -> None:
     if current is not None and snap.batches:
         steps = max(points[-1][0] for points in snap.batches.values() if points)
         said = words()
-        live_chart(lambda: figures.batch_chart(snap.batches, current, words=said),
+        live_chart(lambda: curves.batch_chart(snap.batches, current, words=said),
                    key=f"train.batches.{run_id}", signature=(run_id, current, steps))
 
 

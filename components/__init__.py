@@ -1,5 +1,7 @@
 """UI pieces of the dashboard: `*_ui()` widgets and pure figure builders.
 
-`components.figures` turns plain data (a run's history, a grid of probabilities, a
-confusion matrix) into Plotly figures; it imports neither Streamlit nor TensorFlow.
+The pure figure builders turn plain data into Plotly figures and import neither Streamlit
+nor TensorFlow: `curves` (a run's history), `data_figures` (points, a grid of
+probabilities, a series), `class_charts` (a confusion matrix, a prediction's top classes),
+`sweep_figures` (a sweep), all in the look of `chart_style`.
 """

@@ -15,7 +15,7 @@ import dataclasses
 
 import streamlit as st
 
-from components import figures
+from components import curves
 from components.language import t, words
 from components.messages import error_text, plain
 from components.runs_table import status_word
@@ -63,11 +63,11 @@ def compare_ui(run_ids: list[str]) -> None:
                               status=plain(status_word(run.status, w)),
                               done=run.epochs_done, epochs=run.epochs))
                 st.caption(plain(run_title(run, w)))
-                st.plotly_chart(figures.metric_chart(history, metric, total_epochs=run.epochs,
-                                                     words=w), key=f"compare.{run_id}")
+                st.plotly_chart(curves.metric_chart(history, metric, total_epochs=run.epochs,
+                                                    words=w), key=f"compare.{run_id}")
                 gap = final_gap(history, metric)
                 if gap is not None:
-                    st.metric(t("compare.gap", metric=figures.metric_label(metric, w)),
+                    st.metric(t("compare.gap", metric=curves.metric_label(metric, w)),
                               ("+" if gap >= 0 else "") + w.number(gap, 3),
                               help=t("compare.gap_help"))
         if active and all(store.get_run(run_id).status in FINISHED for run_id in run_ids):

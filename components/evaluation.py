@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from components import figures
+from components import class_charts
 from components.language import t, words
 from components.messages import error_text, plain
 from components.state import run_store
@@ -74,7 +74,8 @@ def evaluation_ui(run: Run) -> None:
     wrong = evaluation.misclassified()
     left, right = st.columns([3, 2])
     with left:
-        clicked = st.plotly_chart(figures.confusion_chart(evaluation.matrix, names, words=words()),
+        clicked = st.plotly_chart(class_charts.confusion_chart(evaluation.matrix, names,
+                                                               words=words()),
                                   on_select="rerun" if wrong else "ignore",
                                   selection_mode="points", key=f"evaluate.matrix.{run.id}")
     with right:

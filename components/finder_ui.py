@@ -20,7 +20,7 @@ import plotly.io as pio
 import streamlit as st
 
 from components.draft import load_draft
-from components.figures import ACCENT_COLOR, HEIGHT, TEMPLATE, TRAINING_COLOR
+from components.chart_style import ACCENT_COLOR, HEIGHT, TEMPLATE, TRAINING_COLOR
 from components.language import count, say, t, words
 from components.messages import safe
 from components.state import executor, run_store

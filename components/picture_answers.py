@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from components import figures
+from components import class_charts
 from components.language import say, t, words
 from components.messages import plain, safe
 from components.thumbnails import thumbnail
@@ -76,7 +76,8 @@ def picture_answer_ui(result, picture_key: str, position: int, can_invert: bool,
         view.image(thumbnail(seen, side=SHOWN_WIDTH), caption=t("predict.model_sees"),
                    width=SHOWN_WIDTH)
         with chart:
-            st.plotly_chart(figures.top_k_chart(result.top, words=words()), key=f"predict.top.{position}")
+            st.plotly_chart(class_charts.top_k_chart(result.top, words=words()),
+                            key=f"predict.top.{position}")
         if result.unsure_phrase:
             st.warning(safe(t("predict.unsure.warning", reason=say(result.unsure_phrase))),
                        icon=":material/help:")

@@ -14,7 +14,7 @@ import json
 import numpy as np
 import streamlit as st
 
-from components import figures
+from components import data_figures
 from components.language import t, words
 from components.messages import error_text
 from components.thumbnails import thumbnail
@@ -62,11 +62,13 @@ def data_preview_ui(data: dict, seed: int) -> None:
                  caption=[c for _, c in pictures], width=72)
     elif summary.kind == "series":
         series = np.concatenate([x[0, :, 0], y[:, -1, 0]])
-        st.plotly_chart(figures.series_chart(series, words=words()), key="preview.series")
+        st.plotly_chart(data_figures.series_chart(series, words=words()), key="preview.series")
     elif summary.input_shape == (2,):
-        st.plotly_chart(figures.points_chart(x, y, summary.class_names, words=words()), key="preview.points")
+        st.plotly_chart(data_figures.points_chart(x, y, summary.class_names, words=words()),
+                        key="preview.points")
     else:
-        st.plotly_chart(figures.regression_chart(x.reshape(-1), y.reshape(-1), [], [], words=words()),
+        st.plotly_chart(data_figures.regression_chart(x.reshape(-1), y.reshape(-1), [], [],
+                                                      words=words()),
                         key="preview.numbers")
     st.caption(t("build.data_caption", title=t(f"sources.{data['dataset']}.title"),
                  kind=t(f"build.kind.{summary.kind}"), shape=list(summary.input_shape)))

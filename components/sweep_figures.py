@@ -1,6 +1,6 @@
 """A sweep's charts: its settings against the number it is judged by, and its variants' curves.
 
-Pure builders, as `components.figures`: plain data in (`tflab.sweep_results.SweepResults`),
+Pure builders, as `components.curves`: plain data in (`tflab.sweep_results.SweepResults`),
 a Plotly figure out, in the reader's words (`tflab.words.Words`: names, numbers, the
 decimal mark). The parallel-coordinates chart is TensorBoard's HParams view: one axis
 per varied setting and one for the final validation number, one line per variant that
@@ -24,7 +24,8 @@ from typing import Any, Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from components.figures import _ENGLISH, _style, metric_label, overlay_chart
+from components.chart_style import ENGLISH, style
+from components.curves import metric_label, overlay_chart
 from components.runs_table import significant
 from tflab.spec.experiment import setting_keys
 from tflab.sweep_results import SweepResults, Variant
@@ -43,7 +44,7 @@ STAR = "★"
 def setting_label(setting: str, words: Words | None = None) -> str:
     """A varied setting's name as the Build page says it: "Learning rate", "Layer 2 ·
     Units"; its path when the catalog has no name for it."""
-    w = words or _ENGLISH
+    w = words or ENGLISH
     keys = setting_keys(setting)
     name = keys[-1] if keys and isinstance(keys[-1], str) else setting
     key = f"setting.{name}.label"
@@ -57,7 +58,7 @@ def setting_label(setting: str, words: Words | None = None) -> str:
 
 def judged_label(metric: str, words: Words | None = None) -> str:
     """The name of the number a sweep is judged by: "validation accuracy"."""
-    w = words or _ENGLISH
+    w = words or ENGLISH
     if metric.startswith("val_"):
         return w("runs.sweep.validation_metric", metric=metric_label(metric[4:], w))
     return metric_label(metric, w)
@@ -74,7 +75,7 @@ def log_axis(values: Sequence[Any], spacing: str) -> bool:
 
 def value_words(value: Any, words: Words | None = None) -> str:
     """A setting's value as a person reads it: numbers the language's way (0,001)."""
-    w = words or _ENGLISH
+    w = words or ENGLISH
     if _is_number(value):
         return w.number(value, 0) if float(value).is_integer() and abs(value) >= 1 \
             else significant(w, float(value))
@@ -97,9 +98,9 @@ def parcoords_chart(results: SweepResults, words: Words | None = None) -> go.Fig
         (the strongest colour the best). The title names the best variant. Without such a
         variant, a figure with no trace.
     """
-    w = words or _ENGLISH
+    w = words or ENGLISH
     fig = go.Figure()
-    _style(fig, w, height=PARCOORDS_HEIGHT)
+    style(fig, w, height=PARCOORDS_HEIGHT)
     shown = results.completed()
     if not shown or results.best is None:
         return fig
@@ -133,10 +134,10 @@ def curves_chart(results: SweepResults, histories: Mapping[int, Mapping], metric
         results: the sweep.
         histories: `{variant number: history}` (`RunStore.history` of each variant's run).
         metric: the base metric, e.g. "loss".
-        smoothing: as `components.figures.overlay_chart`. Defaults to 0.0.
+        smoothing: as `components.curves.overlay_chart`. Defaults to 0.0.
         words: the reader's language. Defaults to None: English.
     """
-    w = words or _ENGLISH
+    w = words or ENGLISH
     named = {variant_name(v, results, w): histories.get(v.number, {}) for v in results.variants}
     best = variant_name(results.best, results, w) if results.best is not None else None
     return overlay_chart(named, metric, smoothing, words=w, highlight=best)
@@ -145,7 +146,7 @@ def curves_chart(results: SweepResults, histories: Mapping[int, Mapping], metric
 def variant_name(variant: Variant, results: SweepResults, words: Words | None = None) -> str:
     """A variant as a legend names it, short (the variants table names the settings):
     its number, the best's starred, and its values: "★ 3 · 0.01 · relu"."""
-    w = words or _ENGLISH
+    w = words or ENGLISH
     mark = f"{STAR} " if variant is results.best else ""
     return " · ".join([f"{mark}{variant.number}", *(value_words(v, w) for v in variant.values)])
 

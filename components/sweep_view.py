@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import figures
+from components import curves
 from components.draft import link_params
 from components.language import t, words
 from components.messages import code
@@ -179,7 +179,7 @@ def _actions(results: SweepResults, w: Words) -> None:
 
 def _curves(store: RunStore, results: SweepResults, w: Words) -> None:
     histories = {v.number: store.history(v.run.id) for v in results.variants}
-    names = sorted({name for h in histories.values() for name in figures.metric_names(h)},
+    names = sorted({name for h in histories.values() for name in curves.metric_names(h)},
                    key=lambda n: (n != "loss", n))
     if not names:
         return
@@ -187,5 +187,5 @@ def _curves(store: RunStore, results: SweepResults, w: Words) -> None:
     judged = (results.metric or "").removeprefix("val_")
     metric = st.selectbox(w("runs.metric"), names, key="runs.sweep.metric",
                           index=names.index(judged) if judged in names else 0,
-                          format_func=lambda name: figures.metric_label(name, w))
+                          format_func=lambda name: curves.metric_label(name, w))
     st.plotly_chart(curves_chart(results, histories, metric, words=w), key="runs.sweep.curves")

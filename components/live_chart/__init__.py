@@ -10,12 +10,12 @@ person chose slides to keep the newest point in view.
 Plotly.js is the installed `plotly` package's `plotly.min.js`, served by Streamlit as
 this component's asset (`/_stcore/bidi-components/tflab.live_chart/plotly.min.js`) and
 loaded once per page: nothing comes from the network, and an update carries only the
-figure. Figures are still built by `components.figures`.
+figure. Figures are still built by the pure builders (`components.curves`...).
 
 Example:
 
->>> from components import figures
->>> live_chart(figures.metric_chart({"loss": [(1, 0.5)]}, "loss"), key="train.metric.loss",
+>>> from components import curves
+>>> live_chart(curves.metric_chart({"loss": [(1, 0.5)]}, "loss"), key="train.metric.loss",
 ...            follow=True)                                   # doctest: +SKIP
 """
 
@@ -57,7 +57,8 @@ def payload(figure: go.Figure | dict, follow: bool = False, base_url_path: str =
     """What one update sends to the page: the figure as JSON, whether to follow, Plotly's URL.
 
     Args:
-        figure: the chart, as `components.figures` builds it, or already as `encode` gives it.
+        figure: the chart, as a builder (`components.curves`...) makes it, or already as
+            `encode` gives it.
         follow: whether an x range the person set slides to the newest point.
             Defaults to False: their range stays where they put it.
         base_url_path: the server's `server.baseUrlPath`. Defaults to "".
@@ -83,7 +84,8 @@ def live_chart(figure: go.Figure | Callable[[], go.Figure], *, key: str, follow:
     """Draw `figure`, or update the chart already drawn under `key` in place.
 
     Args:
-        figure: the chart, as `components.figures` builds it, or a function that builds it.
+        figure: the chart, as a builder (`components.curves`...) makes it, or a function
+            that builds it.
         key: the chart's identity across refreshes: the same key is the same chart.
         follow: whether an x range the person set slides to the newest point.
             Defaults to False.

@@ -196,7 +196,7 @@ TOP_CLASS_OF_JS = """name => {
 
 def top_class(page: Page, name: str) -> str:
     """The most likely class in the answer of the picture uploaded as `name`, as its top-k
-    chart names it (bars sorted, likeliest first: `components.figures.top_k_chart`)."""
+    chart names it (bars sorted, likeliest first: `components.class_charts.top_k_chart`)."""
     wait_until_idle(page)
     answer = page.evaluate(TOP_CLASS_OF_JS, name)
     assert answer is not None, f"no answer of its own for {name!r} on the page"

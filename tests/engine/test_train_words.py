@@ -9,7 +9,7 @@ from tflab.progress import MESSAGE_KEYS, Progress, run_message, short_status, st
 from tflab.recipes import get_recipe
 from tflab.store import STATUSES
 from tflab.words import LANGUAGES, Words
-from components.figures import NAMED_METRICS, metric_label
+from components.curves import NAMED_METRICS, metric_label
 
 
 def dynamic_keys() -> list[str]:
