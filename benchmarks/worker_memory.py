@@ -199,7 +199,9 @@ def main(argv=None) -> int:
                   f"{row['runs']}, at most {row['peak_mb']:.1f}: +{row['growth_mb']:.1f} MB "
                   f"({row['per_run_mb']:.2f} MB a run first to last; "
                   f"{row['seconds']:.0f} s, other processes' CPU {row['others_cpu_s']:.0f} s)")
-        print(f"  the workers' growth over 100 runs: {per_100:.1f} MB "
+        over = "100 runs" if args.runs >= 100 else \
+            (f"these {args.runs} runs" if args.code is None else "100 runs at that rate")
+        print(f"  the workers' growth over {over}: {per_100:.1f} MB "
               f"(goal at most {GOAL_MB:.0f} MB): {'met' if result['goal_met'] else 'NOT met'}")
     return 0 if result["goal_met"] else 1
 
