@@ -36,6 +36,11 @@ TF_THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 # How often the process pool looks at its workers: a killed worker's run shows as
 # interrupted within about this, and a poll of each worker costs microseconds.
 WATCH_EVERY = 0.5  # seconds
+# Runs a worker trains before it exits and a fresh one takes the queue: a TensorFlow
+# process grows by about 6 to 11 MB with each small run, cleared Keras session or not, and
+# one worker's 100 runs grew it by over 600 MB; a new worker costs its start-up, about 4 s
+# (benchmarks/worker_memory.py).
+RECYCLE_AFTER = 10
 
 
 def wait_for_run(store: RunStore, run_id: str, timeout: float | None = None,
@@ -114,6 +119,8 @@ class ProcessExecutor:
         idle_exit: seconds a worker waits with nothing to train before it exits and
             frees TensorFlow's memory; the next run starts a new one.
         watch_every: seconds between two looks at the workers. Defaults to `WATCH_EVERY`.
+        recycle_after: runs a worker trains before it exits; the watch starts a new one for
+            the runs still queued. Defaults to `RECYCLE_AFTER`.
 
     Example:
 
@@ -127,11 +134,13 @@ class ProcessExecutor:
     """
 
     def __init__(self, store: RunStore, workers: int | None = None, idle_exit: float = 600.0,
-                 watch_every: float = WATCH_EVERY):
+                 watch_every: float = WATCH_EVERY, recycle_after: int = RECYCLE_AFTER):
         self.store = store
         self.workers = default_workers() if workers is None else check_workers(workers)
         self.idle_exit = idle_exit
         self.watch_every = watch_every
+        self.recycle_after = recycle_after
+        self._asked = self.workers  # workers side by side, as last asked (`ensure_worker`)
         self._processes: list[subprocess.Popen] = []
         self._lock = threading.Lock()
         self._watch: threading.Thread | None = None
@@ -167,14 +176,22 @@ class ProcessExecutor:
         each worker started then gets its share of the cores for `workers` side by side."""
         workers = self.workers if workers is None else check_workers(workers)
         with self._lock:
-            alive = self._reap()
-            wanted = min(workers, max(1, len(self.store.queued_ids())))
-            for _ in range(wanted - len(alive)):
-                self._processes.append(self._start_worker(workers))
+            self._asked = workers
+            self._fill(always_one=True)
             if self._watch is None and not self._closed.is_set():
                 self._watch = threading.Thread(target=self._watch_workers, daemon=True,
                                                name="tflab-worker-watch")
                 self._watch.start()
+
+    def _fill(self, always_one: bool) -> list[subprocess.Popen]:
+        """Start workers for the queued runs, up to the number last asked for (and one with
+        nothing queued when `always_one`); the workers alive. Under the lock."""
+        alive = self._reap()
+        queued = len(self.store.queued_ids())
+        wanted = min(self._asked, max(1, queued) if always_one else queued)
+        for _ in range(wanted - len(alive)):
+            self._processes.append(self._start_worker(self._asked))
+        return self._processes
 
     def _reap(self) -> list[subprocess.Popen]:
         """Forget the workers that have ended, marking the runs they held interrupted, as of
@@ -196,11 +213,12 @@ class ProcessExecutor:
     def _watch_workers(self) -> None:
         """Watch the workers every `watch_every` seconds while any runs, so a worker that
         dies (killed, out of memory) leaves its run `interrupted` within about that,
-        whether or not a page is open; it stops with the last worker and starts again
-        with the next (`ensure_worker`)."""
+        whether or not a page is open, and one that made way after `recycle_after` runs
+        is followed by a new one while runs are queued; it stops with the last worker and
+        starts again with the next (`ensure_worker`)."""
         while not self._closed.wait(self.watch_every):
             with self._lock:
-                if not self._reap():
+                if not self._fill(always_one=False):
                     self._watch = None
                     return
 
@@ -229,7 +247,8 @@ class ProcessExecutor:
         with open(self.store.root / "worker.log", "ab") as log_file:  # tracebacks are for logs
             return subprocess.Popen(
                 [sys.executable, "-m", "tflab.worker", "--root", str(self.store.root),
-                 "--parent", str(os.getpid()), "--idle-exit", str(idle_exit)],
+                 "--parent", str(os.getpid()), "--idle-exit", str(idle_exit),
+                 "--max-runs", str(self.recycle_after)],
                 cwd=package_root, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
                 stderr=log_file)
 

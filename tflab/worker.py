@@ -1,6 +1,6 @@
 """A training worker process: takes queued runs from the store, one at a time.
 
-    python -m tflab.worker [--root DIR] [--parent PID] [--idle-exit SECONDS]
+    python -m tflab.worker [--root DIR] [--parent PID] [--idle-exit SECONDS] [--max-runs N]
 
 The dashboard starts one beside itself (ProcessExecutor). Training in its own process
 keeps TensorFlow's global state away from the web server (Streamlit clears the Keras
@@ -9,6 +9,9 @@ same process) and keeps the page responsive. The store is the only channel: runs
 claimed atomically, stop requests are read from it after every batch, and the worker
 exits when its parent process has gone, or after `--idle-exit` seconds with nothing to
 train, which gives TensorFlow's memory back; the dashboard starts it again when needed.
+With `--max-runs N` it also exits after N runs: a TensorFlow process grows by megabytes
+with every model it trains, whatever is cleared (benchmarks/worker_memory.py), so the
+dashboard's workers make way for a fresh one now and then (`ProcessExecutor`).
 SIGTERM or SIGINT stops the run in hand after its current batch, and then the worker; the
 run's message says which (`StopReason`), as it says when the app has gone.
 Several workers may serve one store (a sweep's variants side by side): each claims its own.
@@ -36,34 +39,37 @@ NICENESS = 10
 
 
 def serve(store: RunStore, parent: int | None = None, poll: float = 0.2,
-          once: bool = False, idle_exit: float | None = None) -> None:
+          once: bool = False, idle_exit: float | None = None,
+          max_runs: int | None = None) -> None:
     """Train queued runs until the parent process ends, or the queue is empty (`once`), or
-    nothing was queued for `idle_exit` seconds. Learning-rate finder jobs go first: they
-    last seconds, and a person is waiting for them on Build."""
+    nothing was queued for `idle_exit` seconds, or `max_runs` runs have been trained.
+    Learning-rate finder jobs go first: they last seconds, and a person is waiting for them
+    on Build."""
     stopping = []
     # Ctrl-C in the terminal that started the app or a sweep reaches its workers too: like
     # SIGTERM, it stops the run in hand after its batch (kept as stopped), then the worker.
     handlers = {number: signal.signal(number, lambda number, _: stopping.append(number))
                 for number in (signal.SIGTERM, signal.SIGINT)}
     try:
-        _serve(store, parent, poll, once, idle_exit, stopping)
+        _serve(store, parent, poll, once, idle_exit, max_runs, stopping)
     finally:
         for number, handler in handlers.items():
             signal.signal(number, handler)
 
 
 def _serve(store: RunStore, parent: int | None, poll: float, once: bool,
-           idle_exit: float | None, stopping: list) -> None:
+           idle_exit: float | None, max_runs: int | None, stopping: list) -> None:
     from tflab.job import run_finder, run_job  # loads TensorFlow once, for every job here
 
     def orphaned() -> bool:
         return parent is not None and os.getppid() != parent  # the app has gone
 
-    idle_since = time.monotonic()
-    while not stopping and not orphaned():
+    idle_since, trained = time.monotonic(), 0
+    while not stopping and not orphaned() and (max_runs is None or trained < max_runs):
         finder_id = store.claim_finder()
         if finder_id is not None:
             run_finder(store, finder_id)
+            forget_models()
             idle_since = time.monotonic()
             continue
         run_id = store.claim_next()
@@ -74,7 +80,29 @@ def _serve(store: RunStore, parent: int | None, poll: float, once: bool,
             continue
         reason = StopReason(store, run_id, stopping, orphaned)
         run_job(store, run_id, reason.should_stop, why_stopped=reason.message)
-        idle_since = time.monotonic()
+        forget_models()
+        idle_since, trained = time.monotonic(), trained + 1
+
+
+def forget_models() -> None:
+    """Drop what Keras and TensorFlow keep of the models trained so far, between two jobs.
+
+    Keras names layers and keeps its global state for every model built in the process; a
+    worker trains many. The run's model is in the store by now, and the next run builds
+    its own. This alone does not stop a worker's growth (still about 6 MB a 3-epoch
+    binary_points run, measured in one process): `--max-runs` does.
+
+    Example:
+
+    >>> import keras
+    >>> _ = keras.layers.Dense(1), keras.layers.Dense(1)
+    >>> forget_models()
+    >>> keras.layers.Dense(1).name   # Keras starts again as in a new process
+    'dense'
+    """
+    import keras  # loaded already: the worker has trained
+
+    keras.backend.clear_session(free_memory=True)  # free_memory: a gc.collect() too
 
 
 class StopReason:
@@ -127,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--once", action="store_true", help="exit when the queue is empty")
     parser.add_argument("--idle-exit", type=float, metavar="SECONDS",
                         help="exit after this long with nothing to train")
+    parser.add_argument("--max-runs", type=int, metavar="N",
+                        help="exit after training N runs (a new worker holds less memory)")
     parser.add_argument("--niceness", type=int, default=NICENESS,
                         help=f"how much lower this process's CPU priority is than the "
                              f"dashboard's (default {NICENESS}; 0 keeps it equal)")
@@ -134,7 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     if args.niceness:
         os.nice(args.niceness)
-    serve(RunStore(args.root), args.parent, once=args.once, idle_exit=args.idle_exit)
+    if args.max_runs is not None and args.max_runs < 1:
+        parser.error(f"Received an invalid value for `--max-runs`, expected a whole number of "
+                     f"at least 1. Received: {args.max_runs}")
+    serve(RunStore(args.root), args.parent, once=args.once, idle_exit=args.idle_exit,
+          max_runs=args.max_runs)
     return 0
 
 
