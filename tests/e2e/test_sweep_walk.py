@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from components.urlspec import PARAM, encode
+from conftest import DEFAULT_TIMEOUT_MS, VIEWPORT, started_server
 from support import TRAINING_TIMEOUT_MS, main, wait_until_idle
 from tflab.recipes import get_recipe
 
@@ -61,16 +62,29 @@ def test_a_sweep_started_in_build_ends_with_its_chart_on_runs(page: Page, screen
 
 
 @pytest.mark.slow
-def test_a_sweep_sent_to_ray_from_build_trains_there(page: Page):
+def test_a_sweep_sent_to_ray_from_build_trains_there(browser, browser_errors, tmp_path):
     """The Ray choice starts a local Ray inside the server: its processes must outlive the
-    page run that started them (they were killed with its thread, and the server too)."""
-    sweep_learning_rates(page, "0.01, 0.05")
-    main(page).get_by_text("Ray cluster", exact=True).click()
-    expect(main(page).get_by_role("textbox", name="Ray address")).to_have_value("local")
-    main(page).get_by_role("button", name="Start sweep (2 runs)").click()
+    page run that started them (they were killed with its thread, and the server too).
 
-    page.wait_for_url(re.compile(r"/runs\?(.*&)?sweep=s\w+"), timeout=TRAINING_TIMEOUT_MS)
-    expect(main(page).get_by_text(re.compile(r"^Finished: every variant has ended\. 2 of 2 "
-                                             r"done · trained on a Ray cluster"))).to_be_visible(
-        timeout=TRAINING_TIMEOUT_MS)
-    expect(main(page).locator(".js-plotly-plot .parcoords")).to_have_count(1)
+    On a server of its own: the Ray it starts lives as long as its server, and the shared
+    server lives until the last test (its idle Ray cost the rest of a CI run about 2 min)."""
+    with started_server(tmp_path, "--server.headless", "true",
+                        "--browser.gatherUsageStats", "false") as port:
+        context = browser.new_context(viewport=VIEWPORT, base_url=f"http://localhost:{port}")
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        browser_errors.watch(context)
+        try:
+            page = context.new_page()
+            sweep_learning_rates(page, "0.01, 0.05")
+            main(page).get_by_text("Ray cluster", exact=True).click()
+            expect(main(page).get_by_role("textbox", name="Ray address")).to_have_value("local")
+            main(page).get_by_role("button", name="Start sweep (2 runs)").click()
+
+            page.wait_for_url(re.compile(r"/runs\?(.*&)?sweep=s\w+"),
+                              timeout=TRAINING_TIMEOUT_MS)
+            expect(main(page).get_by_text(re.compile(
+                r"^Finished: every variant has ended\. 2 of 2 done · trained on a Ray cluster"
+            ))).to_be_visible(timeout=TRAINING_TIMEOUT_MS)
+            expect(main(page).locator(".js-plotly-plot .parcoords")).to_have_count(1)
+        finally:
+            context.close()
