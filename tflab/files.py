@@ -1,12 +1,12 @@
 """Files TF Lab keeps in its store, named by id: where each id lives, and reading them capped.
 
 A spec never holds a path: a CSV, a weights file or a saved model is named by the id TF
-Lab gave it when it was kept (the first 12 hex digits of its sha256, with its suffix for
-weights and models), and a finished run's model by `run:<run id>`. This module is the
+Lab gave it when it was kept (its content id, `tflab.home.content_id`, with its suffix
+for weights and models), and a finished run's model by `run:<run id>`. This module is the
 one place that turns those ids into paths, always inside the store (`TFLAB_HOME`, else
-`~/.tflab`), and the one place that keeps new files there. Every read of a file named by
-a spec is capped, so a spec cannot make the server read more than the limit (a link once
-named `/dev/zero`).
+`~/.tflab`: `tflab.home`), and the one place that keeps new files there. Every read of a
+file named by a spec is capped, so a spec cannot make the server read more than the limit
+(a link once named `/dev/zero`).
 
 Example:
 
@@ -22,11 +22,11 @@ ValueError: `weights` must be '' (random), ...; received '../../etc/passwd'.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from pathlib import Path, PurePath
 
+from tflab.home import CSV_FOLDER, MODELS_FOLDER, WEIGHTS_FOLDER, keep_by_content, root_or_default
 from tflab.spec.names import BASE_MODEL, CSV_ID, NETWORK_WEIGHTS, RUN_PREFIX, TextPattern
 from tflab.spec.params import Amount
 from tflab.words import Phrase, PhrasedError
@@ -35,10 +35,6 @@ MB = 1024 * 1024
 MAX_CSV_BYTES = 20 * MB
 MAX_WEIGHTS_BYTES = 600 * MB  # InceptionV3's full weights are about 92 MB; a .keras model too
 MAX_RECORD_BYTES = 4 * MB     # an uploaded dataset's record: names and skipped files
-
-CSV_FOLDER = ("datasets", "csv")
-WEIGHTS_FOLDER = ("weights",)
-MODELS_FOLDER = ("models",)
 
 _KINDS: dict[str, TextPattern] = {"csv": CSV_ID, "weights": NETWORK_WEIGHTS,
                                   "base model": BASE_MODEL}
@@ -81,7 +77,7 @@ def path(kind: str, name: str, root: str | Path | None = None) -> Path:
     >>> path("weights", "3fa2b1c4d5e6.h5", "/lab").as_posix()
     '/lab/weights/3fa2b1c4d5e6.h5'
     """
-    return _root(root).joinpath(*relative(kind, name))
+    return root_or_default(root).joinpath(*relative(kind, name))
 
 
 def id_of_path(kind: str, old: str, root: str | Path | None = None) -> str | None:
@@ -102,7 +98,7 @@ def id_of_path(kind: str, old: str, root: str | Path | None = None) -> str | Non
         return None
     given = PurePath(os.path.normpath(old))
     folder = str(given.parent)
-    home = _root(root)
+    home = root_or_default(root)
     candidates = {
         "csv": [(home.joinpath(*CSV_FOLDER), given.stem, given.suffix == ".csv")],
         "weights": [(home.joinpath(*WEIGHTS_FOLDER), given.name, True)],
@@ -120,16 +116,8 @@ def id_of_path(kind: str, old: str, root: str | Path | None = None) -> str | Non
 def keep(data: bytes, folder: tuple[str, ...], suffix: str,
          root: str | Path | None = None) -> str:
     """Write `data` once as `<root>/<folder>/<content id><suffix>`, whole or not at all;
-    returns the kept file's name (its id with the suffix)."""
-    where = _root(root).joinpath(*folder)
-    where.mkdir(parents=True, exist_ok=True)
-    name = f"{hashlib.sha256(data).hexdigest()[:12]}{suffix}"
-    target = where / name
-    if not target.exists():
-        partial = where / (name + ".part")
-        partial.write_bytes(data)
-        partial.replace(target)  # a reader never sees half a file
-    return name
+    returns the kept file's name (its id with the suffix): `tflab.home.keep_by_content`."""
+    return keep_by_content(data, root_or_default(root).joinpath(*folder), suffix)
 
 
 def check_size(file: str | Path, limit: int, what: Phrase | str) -> Path:
@@ -175,10 +163,3 @@ def _size(count: int) -> Phrase:
         return Phrase("errors.size.megabytes", {"n": Amount(count / MB, ",.0f")})
     return Phrase("errors.size.bytes", {"n": Amount(count, ",")})
 
-
-def _root(root: str | Path | None) -> Path:
-    if root is None:
-        from tflab.store import default_root  # the store pulls in SQLite; only when needed
-
-        root = default_root()
-    return Path(root).expanduser()

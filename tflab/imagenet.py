@@ -3,8 +3,9 @@
 Building a model never downloads: `weights="imagenet"` reads the file Keras keeps in
 `$KERAS_HOME/models` (default `~/.keras/models`), the same file `weights="imagenet"` in
 plain Keras would fetch. `download` fetches it when a person asks for it, with a time
-limit, a size limit and a checksum, into a `.part` file that becomes the real one only
-when it is whole: an interrupted or refused download leaves the cache as it was.
+limit, a size limit and a checksum, into a partial file that becomes the real one only
+when it is whole (`tflab.home.write_whole`): an interrupted or refused download leaves
+the cache as it was.
 
 Example:
 
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
+from tflab.home import write_whole
 from tflab.weights import HDF5_SIGNATURE
 from tflab.words import Phrase, PhrasedError
 
@@ -104,9 +106,8 @@ def download(name: str, origin: str | None = None, md5: str | None = None,
         url = origin
     host = urlsplit(url).netloc or url
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
     digest = hashlib.md5()
-    try:
+    with write_whole(target) as partial:  # the cache never holds half a file
         try:
             with urllib.request.urlopen(url, timeout=timeout) as response, \
                     open(partial, "wb") as out:
@@ -148,7 +149,4 @@ def download(name: str, origin: str | None = None, md5: str | None = None,
         if md5 is not None and digest.hexdigest() != md5:
             raise DownloadError(Phrase("images.imagenet.checksum", {
                 "url": url, "checksum": digest.hexdigest(), "expected": md5}))
-        partial.replace(target)
-        return target
-    finally:
-        partial.unlink(missing_ok=True)
+    return target

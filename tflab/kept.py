@@ -15,7 +15,7 @@ Example:
 >>> folder = tempfile.mkdtemp()
 >>> _ = model.fit(np.ones((4, 1)), np.ones((4, 1)), epochs=3, verbose=0,
 ...               callbacks=[KeepWeights(folder)])
->>> from tflab.store import kept_weight_epochs
+>>> from tflab.home import kept_weight_epochs
 >>> kept_weight_epochs(folder)
 [1, 3]
 """
@@ -31,8 +31,8 @@ from typing import Callable
 import keras
 import numpy as np
 
+from tflab.home import weights_file, write_whole
 from tflab.saving import inference_model
-from tflab.store import weights_file
 
 SAVE_EVERY = 0.25  # seconds between best-weights files: see KeepWeights
 
@@ -40,10 +40,8 @@ SAVE_EVERY = 0.25  # seconds between best-weights files: see KeepWeights
 def save_weights(model: keras.Model, path: str | os.PathLike[str]) -> None:
     """Write `model`'s weights to `path` (.npz) whole or not at all: a reader never
     finds half a file."""
-    path = Path(path)
-    partial = path.with_name(f".{path.stem}.partial.npz")
-    np.savez(partial, *[np.asarray(weight) for weight in model.weights])
-    os.replace(partial, path)
+    with write_whole(path) as partial:
+        np.savez(partial, *[np.asarray(weight) for weight in model.weights])
 
 
 def load_weights(model: keras.Model, path: str | os.PathLike[str]) -> None:

@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from tflab import files
+from tflab.home import DATASETS_FOLDER, root_or_default
 from tflab.spec import ExperimentSpec
 
-DATASETS_FOLDER = "datasets"  # tflab.data.folders keeps an upload in datasets/<id>/
 KERAS_FOLDER = ".keras"  # a trial's Keras cache, when the driver's cache had what it needs
 
 
@@ -90,9 +90,7 @@ def needed(spec: ExperimentSpec) -> list[Needed]:
 def pack(item: Needed, root: str | os.PathLike[str] | None = None) -> Parcel:
     """Read what `item` names from the store at `root` (default: `TFLAB_HOME`) or the
     Keras cache, each file capped at the limit its reader applies."""
-    from tflab.store import default_root
-
-    root = Path(root).expanduser() if root is not None else default_root()
+    root = root_or_default(root)
     if item.kind == "folder":
         from tflab.data import DatasetUnavailable
         from tflab.data.folders import read_record
@@ -101,9 +99,8 @@ def pack(item: Needed, root: str | os.PathLike[str] | None = None) -> Parcel:
             read_record(item.name, root)  # the id is checked before a path is made of it
         except DatasetUnavailable:
             return Parcel(item.content_id, {})  # the trial says so, as a local run would
-        folder = root / DATASETS_FOLDER / item.name
-        paths = {f"{DATASETS_FOLDER}/{item.name}/{path.relative_to(folder).as_posix()}": path
-                 for path in sorted(folder.rglob("*"))}
+        folder = root.joinpath(*DATASETS_FOLDER, item.name)
+        paths = {path.relative_to(root).as_posix(): path for path in sorted(folder.rglob("*"))}
         limit = files.MAX_WEIGHTS_BYTES
     elif item.kind == "imagenet":
         from tflab import imagenet

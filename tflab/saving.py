@@ -29,6 +29,7 @@ from typing import Any
 
 import keras
 
+from tflab.home import write_whole
 from tflab.spec import LAYER_TYPES
 
 # The layer editor's augmentation types: each passes its input through at inference.
@@ -95,8 +96,10 @@ def repaired_copy(path: str | Path, folder: str | Path) -> Path | None:
 
 
 def save_model(model: keras.Model, path: str | Path) -> None:
-    """Save the model kept for prediction: `model` without augmentation, as a .keras file."""
-    inference_model(model).save(path)
+    """Save the model kept for prediction: `model` without augmentation, as a .keras file,
+    whole or not at all (`tflab.home.write_whole`): Predict may load it meanwhile."""
+    with write_whole(path) as partial:
+        inference_model(model).save(partial)
 
 
 def repair_config(config: Any) -> bool:

@@ -40,6 +40,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from tflab.home import DATABASE_FILE, MODELS_FOLDER
 from tflab.words import Amount, Phrase, PhrasedError
 
 # Problems TF Lab can fix when asked (keep a copy, start a new store); the others are the
@@ -77,13 +78,14 @@ class StoreUnavailable(PhrasedError, RuntimeError):
 
 def prepare_folder(root: Path) -> None:
     """Make `root` and its `models` folder, or say why they cannot be made or written in."""
-    in_the_way = _file_on_the_way(root / "models")
+    models = root.joinpath(*MODELS_FOLDER)
+    in_the_way = _file_on_the_way(models)
     if in_the_way is not None:
         raise StoreUnavailable("not_a_folder", root, in_the_way)
     try:
-        (root / "models").mkdir(parents=True, exist_ok=True)
+        models.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise from_error(root, root / "runs.sqlite3", error) from error
+        raise from_error(root, root / DATABASE_FILE, error) from error
     if not os.access(root, os.W_OK | os.X_OK):  # an existing store's folder made read-only
         raise StoreUnavailable("read_only_folder", root, root)
 
@@ -157,7 +159,7 @@ def from_error(root: Path, path: Path, error: BaseException) -> StoreUnavailable
         return StoreUnavailable("damaged", root, path,
                                 detail=Phrase("store_failures.sqlite_says", {"said": str(error)}))
     if isinstance(error, (NotADirectoryError, FileExistsError)):
-        in_the_way = _file_on_the_way(root / "models")
+        in_the_way = _file_on_the_way(root.joinpath(*MODELS_FOLDER))
         if in_the_way is not None:
             return StoreUnavailable("not_a_folder", root, in_the_way)
     if (name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM"))

@@ -87,7 +87,7 @@ def test_a_download_on_request_lands_in_the_cache_and_the_base_loads_it(server, 
                              progress=lambda done, total: seen.append((done, total)))
     assert path == imagenet.cached("MobileNetV2") and path.read_bytes() == data
     assert seen[-1] == (len(data), len(data))
-    assert cache_files() == [imagenet.FILES["MobileNetV2"].file]  # no .part left behind
+    assert cache_files() == [imagenet.FILES["MobileNetV2"].file]  # no partial file left behind
     base = build_base(BaseSpec("MobileNetV2", "imagenet", "out_relu", 0), (96, 96, 3))
     np.testing.assert_array_equal(base.get_weights()[0], first_kernel)
     # Asked again, it is already there: no second download (the origin is not even tried).

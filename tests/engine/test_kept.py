@@ -6,7 +6,7 @@ import pytest
 
 from tflab.kept import KeepWeights, load_weights, save_weights
 from tflab.saving import save_model
-from tflab.store import kept_weight_epochs, weights_file
+from tflab.home import kept_weight_epochs, weights_file
 
 
 def small_model(augment=False):

@@ -1,6 +1,5 @@
 """Tests for tflab.store: a real SQLite file in a temporary folder, real processes."""
 
-import doctest
 import math
 import os
 import signal
@@ -14,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import tflab.store
 from tflab.store import (FINISHED, MAX_VIEW_SNAPSHOTS, SCHEMA_VERSION, STATUSES, RunNotFound,
-                         RunStore, default_root, kept_view_epochs)
+                         RunStore, kept_view_epochs)
 
 REPO = Path(__file__).resolve().parents[2]
 HAS_PROC = Path("/proc/self/stat").exists()
@@ -26,11 +24,6 @@ HAS_PROC = Path("/proc/self/stat").exists()
 def store(tmp_path):
     with RunStore(tmp_path) as store:
         yield store
-
-
-def test_docstring_examples_run():
-    result = doctest.testmod(tflab.store)
-    assert result.attempted > 0 and result.failed == 0
 
 
 def test_statuses():
@@ -91,18 +84,11 @@ def test_labels_are_one_line_and_short(store):
 
 def test_tflab_home_is_respected(tmp_path, monkeypatch):
     monkeypatch.setenv("TFLAB_HOME", str(tmp_path / "home"))
-    assert default_root() == tmp_path / "home"
     with RunStore() as store:
         run_id = store.create_run("mlp", {})
         assert store.root == tmp_path / "home"
     assert (tmp_path / "home" / "runs.sqlite3").is_file()
     assert store.model_path(run_id) == tmp_path / "home" / "models" / f"{run_id}.keras"
-
-
-def test_default_root_without_tflab_home(tmp_path, monkeypatch):
-    monkeypatch.delenv("TFLAB_HOME", raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    assert default_root() == tmp_path / ".tflab"
 
 
 def test_run_lifecycle(store):

@@ -35,7 +35,6 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -53,6 +52,7 @@ import numpy as np
 
 from tflab.data.dataset import DataSummary, Dataset, DatasetUnavailable
 from tflab.data.split import split
+from tflab.home import DATASETS_FOLDER, content_id, root_or_default
 from tflab.images import ImageInputError, read_image, to_model_array
 from tflab.spec.params import Amount, said
 from tflab.words import Phrase, PhrasedError
@@ -124,7 +124,7 @@ def import_zip(data: bytes, name: str, root: Path | None = None, *, max_bytes: i
     Args:
         data: the zip file's bytes.
         name: the uploaded file's name, for messages and the record.
-        root: the store's folder. Defaults to `tflab.store.default_root()`.
+        root: the store's folder. Defaults to `tflab.home.default_root()`.
         max_bytes: the largest zip accepted. Defaults to 200 MB.
         max_files: the most files (folders not counted) accepted. Defaults to 5000.
         max_total_uncompressed: the most bytes all files may unpack to. Defaults to 1 GB.
@@ -146,7 +146,7 @@ def import_zip(data: bytes, name: str, root: Path | None = None, *, max_bytes: i
     if len(data) > max_bytes:
         raise UploadError(Phrase("errors.upload.too_large", {
             "name": repr(name), "size": _megabytes(len(data)), "limit": _megabytes(max_bytes)}))
-    dataset_id = hashlib.sha256(data).hexdigest()[:12]
+    dataset_id = content_id(data)
     datasets = _datasets_folder(root)
     target = datasets / dataset_id
     if (target / RECORD_FILE).exists():
@@ -231,7 +231,7 @@ def load_folder(dataset_id: str, image_size: int, validation_split: float, seed:
         image_size: the side of each picture, in pixels.
         validation_split: fraction kept for validation, 0 to below 1.
         seed: the shuffle's seed.
-        root: the store's folder. Defaults to `tflab.store.default_root()`.
+        root: the store's folder. Defaults to `tflab.home.default_root()`.
 
     Returns:
         A Dataset: x float32 (n, size, size, 3) in 0..255; y float32 (n, 1) for two
@@ -268,10 +268,7 @@ def load_folder(dataset_id: str, image_size: int, validation_split: float, seed:
 
 
 def _datasets_folder(root: Path | None) -> Path:
-    if root is None:
-        from tflab.store import default_root  # The store pulls in SQLite; only when needed.
-        root = default_root()
-    return Path(root) / "datasets"
+    return root_or_default(root).joinpath(*DATASETS_FOLDER)
 
 
 def _check_members(archive: zipfile.ZipFile, name: str, max_files: int,
