@@ -23,7 +23,8 @@ from components.language import say, t, words
 from components.messages import code, error_text
 from components.state import run_store
 from tflab import files, imagenet
-from tflab.spec import DEFAULT_CUT, RUN_BASE, BaseSpec, ExperimentSpec, SpecError, declared
+from tflab.run import open_run
+from tflab.spec import DEFAULT_CUT, RUN_BASE, BaseSpec, SpecError, declared
 from tflab.spec.names import BASE_MODEL, NETWORK_WEIGHTS, RUN_PREFIX
 from tflab.store import Run
 
@@ -209,13 +210,10 @@ def _usable_runs(input_shape) -> list[Run]:
     store = run_store()
     usable = []
     for run in store.list_runs(statuses=("completed", "stopped")):
-        if not store.model_path(run.id).exists():
-            continue
-        try:
-            shape = ExperimentSpec.from_dict(run.spec).model.input_shape
-        except Exception:  # a run from an older, incompatible spec
-            continue
-        if list(shape) == list(input_shape):
+        opened = open_run(store, run)
+        # A spec that no longer reads leaves the run out: its input shape is unknown.
+        if opened.has_model and opened.spec_error is None \
+                and list(opened.spec.model.input_shape) == list(input_shape):
             usable.append(run)
     return usable
 

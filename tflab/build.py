@@ -177,7 +177,7 @@ def run_layers(model: keras.Model) -> tuple[float, list[keras.layers.Layer]]:
 def load_base_model(spec: BaseSpec) -> keras.Model:
     """The saved model a "run" base names (a finished run's or an uploaded one), found in
     the store by its id, checked against the size limit, loaded with safe_mode."""
-    from tflab.predict import PredictionError, load_model  # safe_mode, with clear messages
+    from tflab.models import ModelFileError, load_model  # safe_mode, with clear messages
 
     label = spec.model_phrase
     try:
@@ -186,7 +186,7 @@ def load_base_model(spec: BaseSpec) -> keras.Model:
         return load_model(path)
     except FileNotFoundError:
         raise BuildError(Phrase("errors.build.no_model_file", {"model": label})) from None
-    except (files.FileTooLarge, PredictionError) as error:
+    except (files.FileTooLarge, ModelFileError) as error:
         raise BuildError(Phrase("errors.build.unusable_base", {
             "model": label, "error": said(error)})) from None
 

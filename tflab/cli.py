@@ -303,13 +303,14 @@ def cmd_export(args) -> int:
     if args.format != "script":
         return _export_model(args)
     from tflab.codegen import export_script
+    from tflab.run import open_run
 
     names = {r.name for r in RECIPES}
     if args.target in names:
         spec = get_recipe(args.target).spec
     else:
         store = RunStore()
-        spec = ExperimentSpec.from_dict(store.get_run(store.resolve(args.target)).spec)
+        spec = open_run(store, store.resolve(args.target)).spec  # SpecError: said by main
     script = export_script(spec)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as f:

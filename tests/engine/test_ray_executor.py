@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from tflab.data.csvfiles import store_csv
-from tflab.predict import load_model
+from tflab.models import load_model
 from tflab.recipes import get_recipe
 from tflab.store import RunStore
 from tflab.words import Phrase, Words

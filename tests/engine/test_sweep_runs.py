@@ -15,7 +15,7 @@ import pytest
 from tflab.best import best_run
 from tflab.cli import main
 from tflab.executor import ProcessExecutor, default_workers, stop_sweep
-from tflab.predict import load_model
+from tflab.models import load_model
 from tflab.recipes import get_recipe
 from tflab.store import SCHEMA_VERSION, RunNotFound, RunStore
 from tflab.sweep import SweepSpec, parse_vary
