@@ -20,6 +20,7 @@ from components.language import t, words
 from components.messages import error_text, plain
 from components.runs_table import status_word
 from components.state import run_store
+from tflab.metrics import base_name, best_of
 from tflab.spec import AugmentationSpec, ExperimentSpec
 from tflab.store import FINISHED, RunNotFound
 from tflab.titles import run_title
@@ -55,7 +56,8 @@ def compare_ui(run_ids: list[str]) -> None:
         for column, run_id in zip(columns, run_ids):
             run = store.get_run(run_id)
             history = store.history(run_id)
-            metric = "accuracy" if "accuracy" in history else "loss"
+            found = best_of(history)  # the run's headline metric, drawn with its training twin
+            metric = base_name(found[0]) if found else "loss"
             augmented = ExperimentSpec.from_dict(run.spec).augmentation.random
             with column:
                 which = t("compare.with" if augmented else "compare.without")

@@ -54,7 +54,7 @@ import numpy as np
 from tflab.data.dataset import DataSummary, Dataset, DatasetUnavailable
 from tflab.data.split import split
 from tflab.images import ImageInputError, read_image, to_model_array
-from tflab.spec.params import Amount, said
+from tflab.params import Amount, said
 from tflab.words import Phrase, PhrasedError
 
 MB = 1024 * 1024
