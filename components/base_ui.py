@@ -23,9 +23,10 @@ from components.language import say, t, words
 from components.messages import code, error_text
 from components.state import run_store
 from tflab import files, imagenet
+from tflab.metrics import headline
+from tflab.names import BASE_MODEL, NETWORK_WEIGHTS, RUN_PREFIX
 from tflab.run import open_run
 from tflab.spec import DEFAULT_CUT, RUN_BASE, BaseSpec, SpecError, declared
-from tflab.spec.names import BASE_MODEL, NETWORK_WEIGHTS, RUN_PREFIX
 from tflab.store import Run
 
 MODEL_FILE = "model_file"  # in the page only: the spec says RUN_BASE with the model's id
@@ -220,10 +221,9 @@ def _usable_runs(input_shape) -> list[Run]:
 
 def _run_label(run: Run, said) -> str:
     """A run as the picker shows it, in the language of `said` (a Words)."""
-    metrics = run.final_metrics
+    found = headline(run.final_metrics)
     # Three significant digits, written the reader's way ("0,934").
-    score = next((f"{name} {said.number(float(f'{metrics[name]:.3g}'))}"
-                  for name in ("val_accuracy", "accuracy", "val_loss", "loss") if name in metrics), "")
+    score = f"{found[0]} {said.number(float(f'{found[1]:.3g}'))}" if found else ""
     return f"{run.id} · {run.recipe} · {said.count('common.epochs', run.epochs_done)}" + \
         (f" · {score}" if score else "")
 

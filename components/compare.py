@@ -20,6 +20,7 @@ from components.language import t, words
 from components.messages import error_text, plain
 from components.runs_table import status_word
 from components.state import run_store
+from tflab.metrics import base_name, best_of
 from tflab.run import open_run
 from tflab.spec import AugmentationSpec, ExperimentSpec
 from tflab.store import FINISHED, RunNotFound
@@ -56,7 +57,8 @@ def compare_ui(run_ids: list[str]) -> None:
         for column, run_id in zip(columns, run_ids):
             opened = open_run(store, run_id)
             run, history = opened.run, opened.history()
-            metric = "accuracy" if "accuracy" in history else "loss"
+            found = best_of(history)  # the run's headline metric, drawn with its training twin
+            metric = base_name(found[0]) if found else "loss"
             with column:
                 if opened.spec_error is not None:  # with or without augmentation: unknown
                     st.error(error_text(opened.spec_error), icon=":material/error:")

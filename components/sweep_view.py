@@ -28,6 +28,7 @@ from components.state import executor
 from components.sweep_figures import (STAR, curves_chart, judged_label, parcoords_chart,
                                       setting_label, value_words)
 from tflab.executor import stop_sweep
+from tflab.metrics import base_name
 from tflab.run import open_run
 from tflab.store import RunNotFound, RunStore
 from tflab.sweep_results import SweepResults, results_of, sweep_results
@@ -184,7 +185,7 @@ def _curves(store: RunStore, results: SweepResults, w: Words) -> None:
     if not names:
         return
     st.markdown(f"**{w('runs.sweep.curves_heading')}**")
-    judged = (results.metric or "").removeprefix("val_")
+    judged = base_name(results.metric or "")
     metric = st.selectbox(w("runs.metric"), names, key="runs.sweep.metric",
                           index=names.index(judged) if judged in names else 0,
                           format_func=lambda name: curves.metric_label(name, w))

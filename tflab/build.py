@@ -19,9 +19,9 @@ import keras
 import numpy as np
 
 from tflab import files, imagenet
-from tflab.spec import RUN_BASE, BaseSpec, ExperimentSpec, LayerSpec, SpecError
+from tflab.params import Amount, said
+from tflab.spec import OPTIMIZERS, RUN_BASE, BaseSpec, ExperimentSpec, LayerSpec, SpecError
 from tflab.spec.model import MAX_PARAMETERS, head_shapes
-from tflab.spec.params import Amount, said
 from tflab.words import Phrase, PhrasedError
 
 
@@ -274,10 +274,9 @@ def check_head(spec: ExperimentSpec, cut: keras.Model) -> None:
 
 def compile_model(model: keras.Model, spec: ExperimentSpec) -> None:
     """Compile with the spec's optimizer (by learning_rate: the notes' `lr=` is gone)."""
-    optimizers = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam,
-                  "rmsprop": keras.optimizers.RMSprop}
     c = spec.compile
-    model.compile(optimizer=optimizers[c.optimizer](learning_rate=c.learning_rate),
+    optimizer = getattr(keras.optimizers, OPTIMIZERS[c.optimizer])
+    model.compile(optimizer=optimizer(learning_rate=c.learning_rate),
                   loss=c.loss, metrics=list(c.metrics))
 
 

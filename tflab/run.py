@@ -30,7 +30,7 @@ Example:
 'data.dataset'
 >>> open_run(store, older).summary
 Traceback (most recent call last):
-tflab.spec.params.SpecError: `data.dataset` must be one of ...; received 'gone'.
+tflab.params.SpecError: `data.dataset` must be one of ...; received 'gone'.
 """
 
 from __future__ import annotations
