@@ -214,7 +214,8 @@ def _executor(kind: str, store: RunStore, workers: int):
     variants train at once (`--workers` is the local pool's)."""
     if kind == "local":
         return ProcessExecutor(store, workers=workers)
-    from tflab.ray_executor import RayExecutor, RayMissing, RayUnreachable
+    from tflab.ray_cluster import RayMissing, RayUnreachable
+    from tflab.ray_executor import RayExecutor
 
     try:
         return RayExecutor(store)
