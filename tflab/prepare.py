@@ -41,7 +41,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from tflab.images import MAX_SIDE, PREVIEW_SIDE, gray_array, to_model_array
+from tflab.image_arrays import PREVIEW_SIDE, gray_array, to_model_array
+from tflab.images import MAX_SIDE
 from tflab.profile import (INK_LEVELS, PictureProfile, background, ink_measures, ink_of,
                            ink_softness, polarity_name)
 from tflab.words import Phrase
