@@ -23,7 +23,7 @@ import streamlit as st
 
 from components.language import count, say, t, words
 from components.messages import error_text, plain
-from components.spec_ui import shown_decimals
+from components.setting_input import shown_decimals
 from components.state import executor, ray_executor, run_store
 from tflab.executor import MAX_WORKERS
 from tflab.progress import about
