@@ -43,8 +43,9 @@ from PIL import Image
 
 from tflab.image_arrays import PREVIEW_SIDE, gray_array, to_model_array
 from tflab.images import MAX_SIDE
-from tflab.profile import (INK_LEVELS, PictureProfile, background, ink_measures, ink_of,
-                           ink_softness, polarity_name)
+from tflab.picture_measures import (INK_LEVELS, background, ink_measures, ink_of, ink_softness,
+                                    polarity_name)
+from tflab.profile import PictureProfile
 from tflab.words import Phrase
 
 COLOURS = ("auto", "as_is", "invert")
