@@ -42,9 +42,10 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from tflab.images import MAX_SIDE, PREVIEW_SIDE, gray_array, to_model_array
-from tflab.profile import (INK_LEVELS, PictureProfile, background, ink_of, ink_softness,
-                           polarity_name)
+from tflab.image_arrays import PREVIEW_SIDE, gray_array, to_model_array
+from tflab.images import MAX_SIDE
+from tflab.picture_measures import INK_LEVELS, background, ink_of, ink_softness, polarity_name
+from tflab.profile import PictureProfile
 from tflab.words import Phrase
 
 COLOURS = ("auto", "as_is", "invert")

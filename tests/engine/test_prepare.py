@@ -13,7 +13,8 @@ import tflab.prepare
 from drawings import drawn_seven, drawn_three, noise_photo
 from tflab.data import load_dataset
 from tflab.prepare import prepare
-from tflab.profile import ink_measures, profile_pictures
+from tflab.picture_measures import ink_measures
+from tflab.profile import profile_pictures
 
 DIGIT = (28, 28, 1)
 
