@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from tflab.executor import ProcessExecutor
-from tflab.store import RunStore, default_root
+from tflab.home import default_root
+from tflab.store import RunStore
 from tflab.watchers import Watchers
 
 if TYPE_CHECKING:

@@ -155,7 +155,7 @@ def _export_model(args) -> int:
 def cmd_import(args) -> int:
     """Keep a local file in the store, as an upload in Build does; print the id it gets."""
     from tflab import files, store_health
-    from tflab.store import default_root
+    from tflab.home import default_root
 
     store_health.prepare_folder(default_root())  # a file in the way, no permission: named
     name = os.path.basename(args.file)

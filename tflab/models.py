@@ -25,9 +25,10 @@ from pathlib import Path
 
 import keras
 
+from tflab.home import weights_file
 from tflab.kept import load_weights
 from tflab.saving import repaired_copy
-from tflab.store import RunStore, weights_file
+from tflab.store import RunStore
 from tflab.words import Phrase, PhrasedError
 
 

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from tflab.executor import wait_for_run
+from tflab.home import write_whole
 from tflab.parcels import needed, pack
 from tflab.ray_cluster import ADDRESS_VARIABLE, LOCAL, import_ray, start_ray
 from tflab.ray_relay import Relay, StopFlags
@@ -370,16 +371,15 @@ class RayExecutor:
         if model is None:
             return
         try:
-            path = self.store.model_path(run_id)
-            partial = path.with_name(path.name + ".part")
-            partial.write_bytes(model)
-            partial.replace(path)
+            with write_whole(self.store.model_path(run_id)) as partial:
+                partial.write_bytes(model)
             folder = self.store.weights_folder(run_id)
             for name, data in outcome.get("weights", {}).items():
                 if Path(name).name != name or not name.endswith(".npz"):
                     continue  # only the weights files tflab.kept writes, never a path
                 folder.mkdir(parents=True, exist_ok=True)
-                (folder / name).write_bytes(data)
+                with write_whole(folder / name) as partial:
+                    partial.write_bytes(data)
         except OSError as error:
             before = outcome.get("said") or (outcome["message"],)
             outcome["message"] = f"{outcome['message']} The model could not be saved: {error}".strip()

@@ -30,7 +30,6 @@ Example:
 >>> store.close(); folder.cleanup()
 """
 
-from tflab.home import default_root, weights_file
 from tflab.store.records import (FINISHED, MAX_LABEL, STATUSES, FinderJob, Run, RunNotFound,
                                  RunSnapshot, Sweep)
 from tflab.store.run_store import RunStore, start_new_store
@@ -39,4 +38,4 @@ from tflab.store.views import MAX_VIEW_SNAPSHOTS, kept_view_epochs
 
 __all__ = ["FINISHED", "MAX_LABEL", "MAX_VIEW_SNAPSHOTS", "SCHEMA_VERSION", "STATUSES",
            "FinderJob", "Run", "RunNotFound", "RunSnapshot", "RunStore", "Sweep",
-           "default_root", "kept_view_epochs", "start_new_store", "weights_file"]
+           "kept_view_epochs", "start_new_store"]
