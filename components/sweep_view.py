@@ -30,7 +30,7 @@ from components.sweep_figures import (STAR, curves_chart, judged_label, parcoord
 from tflab.executor import stop_sweep
 from tflab.metrics import base_name
 from tflab.run import open_run
-from tflab.store import RunNotFound, RunStore
+from tflab.store import RunNotFound, RunStore, Sweep
 from tflab.sweep_results import SweepResults, results_of, sweep_results
 from tflab.words import Words
 
@@ -58,15 +58,14 @@ def best_words(results: SweepResults, w: Words) -> str:
     return w("runs.sweep.best_short", number=results.best.number, value=value)
 
 
-def sweep_option(results: SweepResults, w: Words) -> str:
+def sweep_option(sweep: Sweep, variants: int, w: Words) -> str:
     """A sweep as the picker lists it: when, recipe, settings, variants. Nothing that changes
     while it trains: Streamlit 1.67 keeps a picker's shown line when only its words change,
     so a progress here stayed at "0 of 3 done" after the sweep ended (the detail below says
     how far it is, and its best)."""
-    return w("runs.sweep.option", when=w.date(results.sweep.created), recipe=results.recipe,
-             settings=", ".join(setting_label(s, w) for s in results.settings),
-             variants=w.count("runs.sweep.variants", len(results.variants))) \
-        + f" · {results.id}"
+    return w("runs.sweep.option", when=w.date(sweep.created), recipe=sweep.recipe,
+             settings=", ".join(setting_label(s, w) for s in sweep.varies),
+             variants=w.count("runs.sweep.variants", variants)) + f" · {sweep.id}"
 
 
 def variant_rows(results: SweepResults, w: Words) -> list[dict]:
@@ -105,17 +104,19 @@ def sweeps_ui(store: RunStore) -> bool:
         return False
     w = words()
     st.subheader(t("runs.sweep.heading"))
-    everything = {s.id: results_of(s, store.sweep_runs(s.id)) for s in sweeps}
-    ids = list(everything)
-    if asked in everything and asked != st.session_state.get(_APPLIED):
+    # Only the picked sweep's variants are read: the list names the others by their size.
+    listed = {s.id: s for s in sweeps}
+    sizes = store.sweep_sizes(listed)
+    ids = list(listed)
+    if asked in listed and asked != st.session_state.get(_APPLIED):
         st.session_state[_PICK] = asked  # a new address (a link, Build's Sweep tab) picks
         st.session_state[_APPLIED] = asked
-    if st.session_state.get(_PICK) not in everything:
+    if st.session_state.get(_PICK) not in listed:
         st.session_state[_PICK] = ids[0]
     picked = st.selectbox(t("runs.sweep.pick"), ids, key=_PICK, on_change=_picked,
-                          format_func=lambda i: sweep_option(everything[i], w),
+                          format_func=lambda i: sweep_option(listed[i], sizes[i], w),
                           help=t("runs.sweep.pick_help"))
-    live = not everything[picked].finished
+    live = not results_of(listed[picked], store.sweep_runs(picked)).finished
     st.fragment(run_every=REFRESH if live else None)(_sweep_detail)(store, picked, live, w)
     return True
 

@@ -90,8 +90,7 @@ class SweepResults:
     @property
     def recipe(self) -> str:
         """The recipe the sweep's variants train ('' when its spec names none)."""
-        base = self.sweep.spec.get("base")
-        return base.get("recipe", "") if isinstance(base, dict) else ""
+        return self.sweep.recipe
 
     @property
     def counts(self) -> dict[str, int]:

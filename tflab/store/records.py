@@ -102,6 +102,12 @@ class Sweep:
     spec: dict[str, Any]
     varies: tuple[str, ...]
 
+    @property
+    def recipe(self) -> str:
+        """The recipe the sweep's variants train ('' when its spec names none)."""
+        base = self.spec.get("base")
+        return base.get("recipe", "") if isinstance(base, dict) else ""
+
 
 @dataclass(frozen=True)
 class FinderJob:

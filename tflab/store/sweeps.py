@@ -7,8 +7,9 @@ Example:
 >>> from tflab.store import RunStore
 >>> with RunStore(tempfile.mkdtemp()) as store:
 ...     sweep_id = store.create_sweep({"vary": []}, ["fit.epochs"])
-...     [sweep.id for sweep in store.list_sweeps()] == [sweep_id], store.sweep_runs(sweep_id)
-(True, [])
+...     _ = store.create_run("linear", {}, 5, sweep=sweep_id)
+...     [sweep.id for sweep in store.list_sweeps()] == [sweep_id], store.sweep_sizes([sweep_id])
+(True, {...: 1})
 """
 
 from __future__ import annotations
@@ -61,6 +62,15 @@ class Sweeps(Database):
         rows = self._db().execute("SELECT id FROM sweeps ORDER BY created DESC, id DESC"
                                   " LIMIT ?", (limit,)).fetchall()
         return [self.get_sweep(row["id"]) for row in rows]
+
+    def sweep_sizes(self, sweep_ids: Iterable[str]) -> dict[str, int]:
+        """How many variants each of these sweeps has, without reading them: a list of
+        sweeps names each by its size, and only the one opened needs its variants."""
+        ids = list(sweep_ids)
+        rows = self._db().execute(
+            f"SELECT sweep, COUNT(*) AS n FROM runs WHERE sweep IN ({', '.join('?' * len(ids))})"
+            " GROUP BY sweep", ids).fetchall()
+        return {sweep_id: 0 for sweep_id in ids} | {row["sweep"]: row["n"] for row in rows}
 
     def sweep_runs(self, sweep_id: str) -> list[Run]:
         """The sweep's variants, in the order they were queued; `RunNotFound` if there is
