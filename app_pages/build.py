@@ -12,8 +12,8 @@ from components.spec_ui import experiment_ui, section_of
 from components.state import executor
 from components.store_failure_ui import store_or_stop
 from components.sweep_ui import sweep_ui
+from tflab.params import MissingInput
 from tflab.spec import ExperimentSpec, SpecError
-from tflab.spec.params import MissingInput
 
 st.title(t("nav.build"))
 store_or_stop()  # Build trains, sweeps and finds rates in the store: it says first if it cannot

@@ -9,15 +9,14 @@ from components.messages import code, error_text, plain, safe
 from components.picture_answers import colours_choice, picture_answer_ui
 from components.predictors import predictor_for
 from components.store_failure_ui import store_or_stop
-from tflab.data import summarize
-from tflab.spec import ExperimentSpec, SpecError
+from tflab.run import open_run
 from tflab.titles import model_choices, run_title
 
 st.title(t("nav.predict"))
 store = store_or_stop()
 
 runs = [r for r in store.list_runs(limit=100)
-        if r.status in ("completed", "stopped") and store.model_path(r.id).exists()]
+        if r.status in ("completed", "stopped") and open_run(store, r).has_model]
 if not runs:
     st.info(t("predict.no_model"))
     st.stop()
@@ -26,16 +25,14 @@ wanted = st.query_params.get("run")
 run_id = st.selectbox(t("predict.run"), ids, index=ids.index(wanted) if wanted in ids else 0,
                       format_func={r.id: run_title(r, words()) for r in runs}.get,
                       key="predict.run")
-run = store.get_run(run_id)
-try:
-    spec = ExperimentSpec.from_dict(run.spec)
-except SpecError as error:  # an older run naming its file by a path outside the store
-    st.error(error_text(error), icon=":material/error:")
+opened = open_run(store, run_id)
+if opened.spec_error is not None:  # an older run naming its file by a path outside the store
+    st.error(error_text(opened.spec_error), icon=":material/error:")
     st.stop()
-summary = summarize(spec.data.dataset, dict(spec.data.options))
+spec, summary = opened.spec, opened.summary
 
 # The final model, or the model as it was at a kept past epoch (its first, its best).
-choices = model_choices(run.epochs_done, store.weight_epochs(run_id),
+choices = model_choices(opened.run.epochs_done, opened.kept_epochs,
                         spec.data.validation_split > 0, words())
 linked = st.query_params.get("epoch", "")
 epoch = None
@@ -141,12 +138,9 @@ def _signed(value: float) -> str:
 
 
 def series_ui() -> None:
-    from tflab.data import load_dataset
-
     steps = int(st.number_input(t("predict.steps"), min_value=1, max_value=365, value=30,
                                 key="predict.steps"))
-    data = load_dataset(spec.data.dataset, dict(spec.data.options), spec.data.validation_split,
-                        spec.seed)
+    data = opened.data()
     history = np.concatenate([data.x_val[0, :, 0], data.y_val[:, -1, 0]]) if len(data.x_val) else \
         np.concatenate([data.x_train[0, :, 0], data.y_train[:, -1, 0]])
     forecast = predictor.forecast(history, steps)

@@ -82,10 +82,11 @@ if cells[3].button(t("runs.code"), key="runs.code.make", icon=":material/code:")
     from components.messages import error_text
     from tflab.codegen import export_script
     from tflab.data import DatasetUnavailable
-    from tflab.spec import ExperimentSpec, SpecError
+    from tflab.run import open_run
+    from tflab.spec import SpecError
 
     try:
-        st.session_state["runs.code"] = (run.id, export_script(ExperimentSpec.from_dict(run.spec)))
+        st.session_state["runs.code"] = (run.id, export_script(open_run(store, run).spec))
     except (SpecError, DatasetUnavailable) as error:  # an older run's path; pictures deleted
         st.error(error_text(error), icon=":material/error:")
 code = st.session_state.get("runs.code")

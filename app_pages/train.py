@@ -20,7 +20,7 @@ from components.state import executor
 from components.store_failure_ui import store_or_stop
 from tflab.progress import epoch_in_progress, progress, said_of, status_word, waiting_text
 from tflab.so_far import RunSoFar, read_newer
-from tflab.spec import ExperimentSpec, SpecError
+from tflab.run import open_run
 from tflab.store import FINISHED, RunNotFound
 from tflab.titles import run_title
 
@@ -147,16 +147,10 @@ def batches_ui(snap) -> None:
                    key=f"train.batches.{run_id}", signature=(run_id, current, steps))
 
 
-def experiment_of(run):
-    """The run's experiment, or None for a run whose stored spec no longer reads."""
-    try:
-        return ExperimentSpec.from_dict(run.spec)
-    except SpecError:
-        return None
-
-
-# Read once: a run's spec does not change while the page refreshes.
-experiment = experiment_of(watched)
+# Read once: a run's spec does not change while the page refreshes. None for a run whose
+# stored spec no longer reads: its coach, which needs it, is left out.
+opened = open_run(store, watched)
+experiment = opened.spec if opened.spec_error is None else None
 
 
 def pin_epoch(pin_key: str, slider_key: str, newest: int) -> None:

@@ -23,8 +23,10 @@ from components.language import say, t, words
 from components.messages import code, error_text
 from components.state import run_store
 from tflab import files, imagenet
-from tflab.spec import DEFAULT_CUT, RUN_BASE, BaseSpec, ExperimentSpec, SpecError, declared
-from tflab.spec.names import BASE_MODEL, NETWORK_WEIGHTS, RUN_PREFIX
+from tflab.metrics import headline
+from tflab.names import BASE_MODEL, NETWORK_WEIGHTS, RUN_PREFIX
+from tflab.run import open_run
+from tflab.spec import DEFAULT_CUT, RUN_BASE, BaseSpec, SpecError, declared
 from tflab.store import Run
 
 MODEL_FILE = "model_file"  # in the page only: the spec says RUN_BASE with the model's id
@@ -209,23 +211,19 @@ def _usable_runs(input_shape) -> list[Run]:
     store = run_store()
     usable = []
     for run in store.list_runs(statuses=("completed", "stopped")):
-        if not store.model_path(run.id).exists():
-            continue
-        try:
-            shape = ExperimentSpec.from_dict(run.spec).model.input_shape
-        except Exception:  # a run from an older, incompatible spec
-            continue
-        if list(shape) == list(input_shape):
+        opened = open_run(store, run)
+        # A spec that no longer reads leaves the run out: its input shape is unknown.
+        if opened.has_model and opened.spec_error is None \
+                and list(opened.spec.model.input_shape) == list(input_shape):
             usable.append(run)
     return usable
 
 
 def _run_label(run: Run, said) -> str:
     """A run as the picker shows it, in the language of `said` (a Words)."""
-    metrics = run.final_metrics
+    found = headline(run.final_metrics)
     # Three significant digits, written the reader's way ("0,934").
-    score = next((f"{name} {said.number(float(f'{metrics[name]:.3g}'))}"
-                  for name in ("val_accuracy", "accuracy", "val_loss", "loss") if name in metrics), "")
+    score = f"{found[0]} {said.number(float(f'{found[1]:.3g}'))}" if found else ""
     return f"{run.id} · {run.recipe} · {said.count('common.epochs', run.epochs_done)}" + \
         (f" · {score}" if score else "")
 

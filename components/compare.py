@@ -20,6 +20,8 @@ from components.language import t, words
 from components.messages import error_text, plain
 from components.runs_table import status_word
 from components.state import run_store
+from tflab.metrics import base_name, best_of
+from tflab.run import open_run
 from tflab.spec import AugmentationSpec, ExperimentSpec
 from tflab.store import FINISHED, RunNotFound
 from tflab.titles import run_title
@@ -53,15 +55,19 @@ def compare_ui(run_ids: list[str]) -> None:
     def side_by_side() -> None:
         columns = st.columns(len(run_ids))
         for column, run_id in zip(columns, run_ids):
-            run = store.get_run(run_id)
-            history = store.history(run_id)
-            metric = "accuracy" if "accuracy" in history else "loss"
-            augmented = ExperimentSpec.from_dict(run.spec).augmentation.random
+            opened = open_run(store, run_id)
+            run, history = opened.run, opened.history()
+            found = best_of(history)  # the run's headline metric, drawn with its training twin
+            metric = base_name(found[0]) if found else "loss"
             with column:
-                which = t("compare.with" if augmented else "compare.without")
-                st.markdown(t("compare.heading", which=plain(which),
-                              status=plain(status_word(run.status, w)),
-                              done=run.epochs_done, epochs=run.epochs))
+                if opened.spec_error is not None:  # with or without augmentation: unknown
+                    st.error(error_text(opened.spec_error), icon=":material/error:")
+                else:
+                    which = t("compare.with" if opened.spec.augmentation.random
+                              else "compare.without")
+                    st.markdown(t("compare.heading", which=plain(which),
+                                  status=plain(status_word(run.status, w)),
+                                  done=run.epochs_done, epochs=run.epochs))
                 st.caption(plain(run_title(run, w)))
                 st.plotly_chart(curves.metric_chart(history, metric, total_epochs=run.epochs,
                                                     words=w), key=f"compare.{run_id}")

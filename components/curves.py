@@ -26,7 +26,6 @@ Example:
 
 from __future__ import annotations
 
-import math
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -35,6 +34,7 @@ import plotly.graph_objects as go
 from components.chart_style import (ACCENT_COLOR, ENGLISH, RUN_COLORS, TRAINING_COLOR,
                                     VALIDATION_COLOR, annotate, gaps, style)
 from components.curve_points import smooth, thinned
+from tflab.metrics import base_name, best_point
 from tflab.words import Words
 
 History = Mapping[str, Sequence[tuple[int, float]]]
@@ -45,10 +45,6 @@ WAITING_FOR_BATCHES = ENGLISH("charts.waiting_batches")
 # ("precision" is "precisión" in Spanish, which the notes use for accuracy: left as logged).
 NAMED_METRICS = ("loss", "accuracy", "binary_accuracy", "categorical_accuracy",
                  "sparse_categorical_accuracy", "mae", "mse")
-
-# Name parts of metrics where a higher value is better; every other metric is an error.
-_HIGHER_IS_BETTER = frozenset({"acc", "accuracy", "auc", "precision", "recall", "f1", "r2",
-                               "iou", "io_u"})
 
 
 def metric_names(history: History) -> list[str]:
@@ -69,7 +65,7 @@ def metric_names(history: History) -> list[str]:
     >>> metric_names({"val_accuracy": [], "accuracy": [], "val_loss": [], "loss": []})
     ['loss', 'accuracy']
     """
-    bases = {_base_name(name) for name in history}
+    bases = {base_name(name) for name in history}
     return sorted(bases, key=lambda name: (name != "loss", name))
 
 
@@ -296,24 +292,13 @@ def _padded_range(last: int) -> list[float]:
 
 
 def _best_point(series, metric: str):
-    """(label, epoch, value, colour) of the best finite value, validation first; or None."""
-    pick = max if _higher_is_better(metric) else min
+    """(label, epoch, value, colour) of the best value (`tflab.metrics.best_point`),
+    validation first; or None."""
     for label, points, color, _ in reversed(series):
-        finite = [(epoch, value) for epoch, value in points if math.isfinite(value)]
-        if finite:
-            # The earliest epoch wins a tie, as early stopping counts it.
-            epoch, value = pick(finite, key=lambda point: point[1])
-            return label, epoch, value, color
+        found = best_point(points, metric)
+        if found is not None:
+            return label, found[0], found[1], color
     return None
-
-
-def _higher_is_better(metric: str) -> bool:
-    name = metric.lower()
-    return any(part in _HIGHER_IS_BETTER for part in name.split("_")) or "io_u" in name
-
-
-def _base_name(name: str) -> str:
-    return name[len("val_"):] if name.startswith("val_") else name
 
 
 def _accuracy_name(batches: History) -> str | None:

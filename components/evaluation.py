@@ -16,8 +16,7 @@ from components.language import t, words
 from components.messages import error_text, plain
 from components.state import run_store
 from components.thumbnails import thumbnail
-from tflab.data import summarize
-from tflab.spec import ExperimentSpec, SpecError
+from tflab.run import open_run
 from tflab.store import Run
 
 
@@ -27,15 +26,10 @@ from tflab.store import Run
 def _evaluate(run_id: str):
     """(Evaluation, validation images, model) of a finished run; cached: the run no longer
     changes."""
-    from tflab.data import load_dataset
     from tflab.evaluate import evaluate_model
-    from tflab.predict import load_model
 
-    store = run_store()
-    spec = ExperimentSpec.from_dict(store.get_run(run_id).spec)
-    data = load_dataset(spec.data.dataset, dict(spec.data.options), spec.data.validation_split,
-                        spec.seed)
-    model = load_model(store.model_path(run_id))
+    opened = open_run(run_store(), run_id)
+    data, model = opened.data(), opened.model()
     return evaluate_model(model, data), data.x_val, model
 
 
@@ -49,13 +43,13 @@ def _looked(run_id: str, members: tuple[int, ...], predicted: int) -> list:
 
 
 def can_evaluate(run: Run) -> bool:
-    try:
-        spec = ExperimentSpec.from_dict(run.spec)
-    except SpecError:  # an older run naming its file by a path outside the store
+    """True for a finished classifier with a validation part and a kept model; False for a
+    run whose spec no longer reads (`tflab.run`: its page says why where it needs the spec)."""
+    opened = open_run(run_store(), run)
+    if opened.spec_error is not None or run.status not in ("completed", "stopped"):
         return False
-    summary = summarize(spec.data.dataset, dict(spec.data.options))
-    return (run.status in ("completed", "stopped") and summary.is_classification
-            and spec.data.validation_split > 0 and run_store().model_path(run.id).exists())
+    return (opened.summary.is_classification and opened.spec.data.validation_split > 0
+            and opened.has_model)
 
 
 def evaluation_ui(run: Run) -> None:

@@ -15,7 +15,7 @@ import math
 import re
 import unicodedata
 
-from tflab.best import best_of
+from tflab.metrics import best_of
 from tflab.store import Run, RunStore
 from tflab.titles import data_label, run_title
 from tflab.words import Words
@@ -23,13 +23,6 @@ from tflab.words import Words
 MAX_STEM = 80  # characters of a download's file name before its extension
 # The table's columns, in order: what tells runs apart first (names under `runs.column.`).
 COLUMNS = ("run", "label", "recipe", "data", "status", "epochs", "best", "duration", "when")
-
-
-def best_validation(history: dict) -> tuple[str, float] | None:
-    """The best validation number of a run: highest accuracy, else lowest loss
-    (`tflab.best`, the rule a sweep names its best variant by)."""
-    found = best_of(history)
-    return None if found is None else (found[0], found[2])
 
 
 def _english() -> Words:
@@ -77,13 +70,13 @@ def run_rows(store: RunStore, runs: list[Run], words: Words | None = None) -> li
     sweep = w("runs.sweep.column.sweep") if any(run.sweep for run in runs) else None
     rows = []
     for run in runs:
-        best = best_validation(store.history(run.id))
+        best = best_of(store.history(run.id))  # (metric, epoch, value) of its headline
         rows.append({
             column["run"]: run.id, **({sweep: run.sweep or ""} if sweep else {}),
             column["label"]: run.label, column["recipe"]: run.recipe,
             column["data"]: data_label(run.spec, w), column["status"]: status_word(run.status, w),
             column["epochs"]: f"{run.epochs_done}/{run.epochs or '?'}",
-            column["best"]: f"{best[0]} {significant(w, best[1])}" if best else "",
+            column["best"]: f"{best[0]} {significant(w, best[2])}" if best else "",
             column["duration"]: w.number(run.duration, 1) if run.duration is not None else None,
             column["when"]: w.date(run.created),
         })

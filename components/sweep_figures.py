@@ -27,6 +27,7 @@ import plotly.graph_objects as go
 from components.chart_style import ENGLISH, style
 from components.curves import metric_label, overlay_chart
 from components.runs_table import significant
+from tflab.metrics import base_name, higher_is_better
 from tflab.spec.experiment import setting_keys
 from tflab.sweep_results import SweepResults, Variant
 from tflab.words import Words
@@ -37,7 +38,6 @@ COLORSCALE = ((0.0, "#f7b98b"), (0.5, "#ee7733"), (1.0, "#7a1f00"))
 # Positive numbers this many times apart read better on a log scale (0.0001..0.1).
 LOG_SPAN = 100
 PARCOORDS_HEIGHT = 380
-LOWER_IS_BETTER = ("val_loss", "loss")  # the metrics `tflab.best` takes the lowest of
 STAR = "★"
 
 
@@ -59,8 +59,8 @@ def setting_label(setting: str, words: Words | None = None) -> str:
 def judged_label(metric: str, words: Words | None = None) -> str:
     """The name of the number a sweep is judged by: "validation accuracy"."""
     w = words or ENGLISH
-    if metric.startswith("val_"):
-        return w("runs.sweep.validation_metric", metric=metric_label(metric[4:], w))
+    if metric != base_name(metric):
+        return w("runs.sweep.validation_metric", metric=metric_label(base_name(metric), w))
     return metric_label(metric, w)
 
 
@@ -112,11 +112,10 @@ def parcoords_chart(results: SweepResults, words: Words | None = None) -> go.Fig
     best_value = results.value_of(results.best)
     metric = judged_label(results.metric, w)
     dimensions.append(_metric_dimension(metric, values, best_value, w))
-    lower_better = results.metric in LOWER_IS_BETTER
     fig.add_trace(go.Parcoords(
         dimensions=dimensions,
         line=dict(color=values, colorscale=[list(stop) for stop in COLORSCALE],
-                  reversescale=lower_better, showscale=True,
+                  reversescale=not higher_is_better(results.metric), showscale=True,
                   colorbar=dict(title=dict(text=metric), thickness=14)),
         labelangle=0, labelside="top"))
     fig.update_layout(

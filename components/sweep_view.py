@@ -22,13 +22,14 @@ import streamlit as st
 from components import curves
 from components.draft import link_params
 from components.language import t, words
-from components.messages import code
+from components.messages import code, error_text
 from components.runs_table import significant, status_word
 from components.state import executor
 from components.sweep_figures import (STAR, curves_chart, judged_label, parcoords_chart,
                                       setting_label, value_words)
 from tflab.executor import stop_sweep
-from tflab.spec import ExperimentSpec, SpecError
+from tflab.metrics import base_name
+from tflab.run import open_run
 from tflab.store import RunNotFound, RunStore
 from tflab.sweep_results import SweepResults, results_of, sweep_results
 from tflab.words import Words
@@ -142,7 +143,7 @@ def _sweep_detail(store: RunStore, sweep_id: str, live: bool, w: Words) -> None:
     places = sorted({variant.run.place for variant in results.variants})
     st.caption(" · ".join([where, *(w(f"runs.sweep.place_{place}") for place in places),
                            w("runs.sweep.best_so_far", best=best_words(results, w))]))
-    _actions(results, w)
+    _actions(store, results, w)
     st.markdown(f"**{w('runs.sweep.variants_heading')}**")
     st.dataframe(variant_rows(results, w), hide_index=True, key="runs.sweep.variants")
     st.markdown(f"**{w('runs.sweep.chart_heading')}**",
@@ -154,20 +155,20 @@ def _sweep_detail(store: RunStore, sweep_id: str, live: bool, w: Words) -> None:
     _curves(store, results, w)
 
 
-def _actions(results: SweepResults, w: Words) -> None:
+def _actions(store: RunStore, results: SweepResults, w: Words) -> None:
     left, right = st.columns(2)
     best = results.best
     if best is None:
         left.caption(w("runs.sweep.no_winner"))
     else:
-        try:
-            spec = ExperimentSpec.from_dict(best.run.spec)
-        except SpecError:  # a spec an older TF Lab wrote that today's does not read
-            spec = None
+        opened = open_run(store, best.run)  # a spec an older TF Lab wrote may not read
+        readable = opened.spec_error is None
         left.page_link("app_pages/build.py", label=w("runs.sweep.open_best"),
-                       icon=":material/tune:", disabled=spec is None,
-                       query_params=link_params(spec) if spec is not None else None,
+                       icon=":material/tune:", disabled=not readable,
+                       query_params=link_params(opened.spec) if readable else None,
                        help=w("runs.sweep.open_best_help", number=best.number))
+        if not readable:
+            left.caption(error_text(opened.spec_error))
     if not results.finished:
         if right.button(w("runs.sweep.stop"), icon=":material/stop:", key="runs.sweep.stop",
                         help=w("runs.sweep.stop_help")):
@@ -184,7 +185,7 @@ def _curves(store: RunStore, results: SweepResults, w: Words) -> None:
     if not names:
         return
     st.markdown(f"**{w('runs.sweep.curves_heading')}**")
-    judged = (results.metric or "").removeprefix("val_")
+    judged = base_name(results.metric or "")
     metric = st.selectbox(w("runs.metric"), names, key="runs.sweep.metric",
                           index=names.index(judged) if judged in names else 0,
                           format_func=lambda name: curves.metric_label(name, w))

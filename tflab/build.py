@@ -19,9 +19,9 @@ import keras
 import numpy as np
 
 from tflab import files, imagenet
-from tflab.spec import RUN_BASE, BaseSpec, ExperimentSpec, LayerSpec, SpecError
+from tflab.params import Amount, said
+from tflab.spec import OPTIMIZERS, RUN_BASE, BaseSpec, ExperimentSpec, LayerSpec, SpecError
 from tflab.spec.model import MAX_PARAMETERS, head_shapes
-from tflab.spec.params import Amount, said
 from tflab.words import Phrase, PhrasedError
 
 
@@ -177,7 +177,7 @@ def run_layers(model: keras.Model) -> tuple[float, list[keras.layers.Layer]]:
 def load_base_model(spec: BaseSpec) -> keras.Model:
     """The saved model a "run" base names (a finished run's or an uploaded one), found in
     the store by its id, checked against the size limit, loaded with safe_mode."""
-    from tflab.predict import PredictionError, load_model  # safe_mode, with clear messages
+    from tflab.models import ModelFileError, load_model  # safe_mode, with clear messages
 
     label = spec.model_phrase
     try:
@@ -186,7 +186,7 @@ def load_base_model(spec: BaseSpec) -> keras.Model:
         return load_model(path)
     except FileNotFoundError:
         raise BuildError(Phrase("errors.build.no_model_file", {"model": label})) from None
-    except (files.FileTooLarge, PredictionError) as error:
+    except (files.FileTooLarge, ModelFileError) as error:
         raise BuildError(Phrase("errors.build.unusable_base", {
             "model": label, "error": said(error)})) from None
 
@@ -274,10 +274,9 @@ def check_head(spec: ExperimentSpec, cut: keras.Model) -> None:
 
 def compile_model(model: keras.Model, spec: ExperimentSpec) -> None:
     """Compile with the spec's optimizer (by learning_rate: the notes' `lr=` is gone)."""
-    optimizers = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam,
-                  "rmsprop": keras.optimizers.RMSprop}
     c = spec.compile
-    model.compile(optimizer=optimizers[c.optimizer](learning_rate=c.learning_rate),
+    optimizer = getattr(keras.optimizers, OPTIMIZERS[c.optimizer])
+    model.compile(optimizer=optimizer(learning_rate=c.learning_rate),
                   loss=c.loss, metrics=list(c.metrics))
 
 

@@ -23,7 +23,7 @@ run's id with the format's ending in the current folder.
 A sweep trains every combination of the values given to one to three settings (how
 values are written: `tflab.sweep`), all checked before any is queued, on `--workers` local
 worker processes at once (default `TFLAB_WORKERS`, else 1); it prints a line per finished
-variant and a table at the end with the best marked (`tflab.best`).
+variant and a table at the end with the best marked (`tflab.metrics.best_run`).
 
 Exit status: 0 when a run (every variant of a sweep) completes, 1 when one fails or
 diverges, 2 for a bad command or setting, 3 when the runs store cannot be opened (the
@@ -48,6 +48,7 @@ from datetime import datetime
 
 from tflab.executor import (Executor, ProcessExecutor, check_workers, default_workers,
                             stop_sweep)
+from tflab.metrics import best_point, headline
 from tflab.recipes import RECIPES, get_recipe
 from tflab.spec import ExperimentSpec, SpecError
 from tflab.store import RunNotFound, RunStore, start_new_store
@@ -265,12 +266,12 @@ def cmd_runs(args) -> int:
     if not runs:
         print("no runs yet: try `python -m tflab train linear`")
         return 0
-    print(f"{'run':<16} {'recipe':<16} {'status':<11} {'epochs':>7} {'loss':>10}  created")
+    print(f"{'run':<16} {'recipe':<16} {'status':<11} {'epochs':>7} {'result':<19}  created")
     for run in runs:
-        loss = run.final_metrics.get("val_loss", run.final_metrics.get("loss"))
-        loss_text = f"{loss:.4g}" if isinstance(loss, float) else "-"
+        found = headline(run.final_metrics)  # the number a run is summed up by
+        result = f"{found[0]} {found[1]:.4g}" if found else "-"
         print(f"{run.id:<16} {run.recipe:<16} {run.status:<11} "
-              f"{run.epochs_done:>3}/{run.epochs or '?':<3} {loss_text:>10}  {_when(run.created)}")
+              f"{run.epochs_done:>3}/{run.epochs or '?':<3} {result:<19}  {_when(run.created)}")
     return 0
 
 
@@ -284,8 +285,9 @@ def cmd_show(args) -> int:
     print(f"epochs {run.epochs_done}/{run.epochs}  model: "
           f"{store.model_path(run.id) if store.model_path(run.id).exists() else 'none'}")
     for name, points in store.history(run.id).items():
+        best = best_point(points, name)  # the highest accuracy, the lowest loss
         print(f"  {name:<14} last {points[-1][1]:.5g} (epoch {points[-1][0]})  "
-              f"best {min(v for _, v in points) if 'acc' not in name else max(v for _, v in points):.5g}")
+              f"best {f'{best[1]:.5g}' if best else '-'}")
     if args.spec:
         print(json.dumps(run.spec, indent=2))
     return 0
@@ -303,13 +305,14 @@ def cmd_export(args) -> int:
     if args.format != "script":
         return _export_model(args)
     from tflab.codegen import export_script
+    from tflab.run import open_run
 
     names = {r.name for r in RECIPES}
     if args.target in names:
         spec = get_recipe(args.target).spec
     else:
         store = RunStore()
-        spec = ExperimentSpec.from_dict(store.get_run(store.resolve(args.target)).spec)
+        spec = open_run(store, store.resolve(args.target)).spec  # SpecError: said by main
     script = export_script(spec)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as f:

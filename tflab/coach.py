@@ -39,6 +39,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
+from tflab.data.catalog import summarize
 from tflab.spec import ExperimentSpec, declared
 from tflab.words import Amount, Phrase, Words
 
@@ -387,7 +388,6 @@ def _against_overfitting(spec, val_to_best) -> Variant | None:
         patience = min(max(longest + 1, 3), 1000)
         return Variant("early_stopping", (("fit.early_stopping", True),
                                                   ("fit.patience", patience)))
-    from tflab.data.catalog import summarize
     from tflab.recipes import NOTES_AUGMENTATION
 
     if summarize(spec.data.dataset, dict(spec.data.options)).image and not spec.augmentation.random:

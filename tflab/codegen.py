@@ -24,10 +24,11 @@ from tflab import train as train_module
 from tflab.build import layer_arguments, layer_seeds
 from tflab.data import digits, points, regression, series, shapes, split
 from tflab.data.catalog import summarize
-from tflab.spec import LAYER_TYPES, RUN_BASE, ExperimentSpec
+from tflab.metrics import early_stopping_monitor, mode
+from tflab.spec import LAYER_TYPES, OPTIMIZERS, RUN_BASE, ExperimentSpec
 
-_OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop"}
-# Names written as identifiers come from these tables, never from the spec's text.
+# Names written as identifiers come from tables (this one and `OPTIMIZERS`), never from
+# the spec's text.
 _APPLICATIONS = {"InceptionV3": "InceptionV3", "MobileNetV2": "MobileNetV2"}
 
 
@@ -206,9 +207,9 @@ def export_script(spec: ExperimentSpec) -> str:
     c, f = spec.compile, spec.fit
     early = ""
     if f.early_stopping:
-        monitor = "val_loss" if spec.data.validation_split else "loss"
-        early = (f"keras.callbacks.EarlyStopping(monitor={monitor!r}, patience={f.patience!r}, "
-                 "restore_best_weights=True)")
+        monitor = early_stopping_monitor(has_validation=bool(spec.data.validation_split))
+        early = (f"keras.callbacks.EarlyStopping(monitor={monitor!r}, mode={mode(monitor)!r}, "
+                 f"patience={f.patience!r}, restore_best_weights=True)")
     pipeline = textwrap.dedent(inspect.getsource(train_module.pipelines))
     store = _STORE if _uses_store(spec) else ""
     # The docstring and comments are fixed text: every value from the spec is below, in repr.
@@ -255,7 +256,7 @@ def build_model():
 def main():
     x_train, y_train, x_val, y_val = load_data()
     model = build_model()
-    model.compile(optimizer=keras.optimizers.{_OPTIMIZERS[c.optimizer]}(learning_rate={c.learning_rate!r}),
+    model.compile(optimizer=keras.optimizers.{OPTIMIZERS[c.optimizer]}(learning_rate={c.learning_rate!r}),
                   loss={c.loss!r}, metrics={list(c.metrics)!r})
     model.summary()
     train, steps, val = pipelines(x_train, y_train, x_val, y_val, {f.batch_size!r}, SEED)

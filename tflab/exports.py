@@ -41,6 +41,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from tflab.run import open_run
 from tflab.store import RunStore
 from tflab.words import Phrase, PhrasedError
 
@@ -108,20 +109,19 @@ def export_run(store: RunStore, run_id: str, kind: str, stem: str | None = None)
         RunNotFound: no run has this id.
     """
     _check_kind(kind)
-    run = store.get_run(run_id)  # RunNotFound first: a run that is not there has no model
-    path = store.model_path(run.id)
-    if not path.is_file():
-        raise ExportError(Phrase("exports.errors.no_model", {"run": run.id,
-                                                             "status": run.status}))
-    from tflab.predict import PredictionError, load_model
+    opened = open_run(store, run_id)  # RunNotFound first: a run that is not there has no model
+    if not opened.has_model:
+        raise ExportError(Phrase("exports.errors.no_model", {"run": opened.id,
+                                                             "status": opened.run.status}))
+    from tflab.models import ModelFileError
     from tflab.saving import inference_model
 
     try:
-        model = load_model(path)
-    except PredictionError as error:  # not a .keras file, truncated, a lambda
+        model = opened.model()
+    except ModelFileError as error:  # not a .keras file, truncated, a lambda
         raise ExportError(error.phrase or str(error)) from None
     # An older run may have kept its augmentation layers: they do nothing at inference.
-    return export_model(inference_model(model), kind, stem or run.id)
+    return export_model(inference_model(model), kind, stem or opened.id)
 
 
 def export_model(model, kind: str, stem: str) -> Export:

@@ -27,8 +27,8 @@ import stat
 from pathlib import Path, PurePath
 
 from tflab.home import CSV_FOLDER, MODELS_FOLDER, WEIGHTS_FOLDER, keep_by_content, root_or_default
-from tflab.spec.names import BASE_MODEL, CSV_ID, NETWORK_WEIGHTS, RUN_PREFIX, TextPattern
-from tflab.spec.params import Amount
+from tflab.names import BASE_MODEL, CSV_ID, NETWORK_WEIGHTS, RUN_PREFIX, TextPattern
+from tflab.params import Amount
 from tflab.words import Phrase, PhrasedError
 
 MB = 1024 * 1024

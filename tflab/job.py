@@ -24,7 +24,8 @@ from typing import Callable
 from tflab.finder import range_test
 from tflab.progress import run_message
 from tflab.saving import save_model
-from tflab.spec import ExperimentSpec, SpecError
+from tflab.run import open_run
+from tflab.spec import ExperimentSpec
 from tflab.store import RunStore
 from tflab.train import TrainingResult, train
 from tflab.words import Phrase
@@ -103,11 +104,11 @@ def run_job(store: RunStore, run_id: str, should_stop: Callable[[], bool] = lamb
     the message to keep when nobody asked for the stop (the worker's: the app shut down),
     None for a person's request ("Stopped on request during epoch N.").
     """
-    try:
-        spec = ExperimentSpec.from_dict(store.get_run(run_id).spec)
-    except SpecError as error:
-        store.finish(run_id, "failed", f"The run's spec is not valid: {error}")
-        return TrainingResult("failed", str(error))
+    opened = open_run(store, run_id)
+    if opened.spec_error is not None:
+        store.finish(run_id, "failed", f"The run's spec is not valid: {opened.spec_error}")
+        return TrainingResult("failed", str(opened.spec_error))
+    spec = opened.spec
     store.mark_running(run_id)
     sink = StoreSink(store, run_id)
     result = train(spec, TeeSink(sink, watcher) if watcher else sink, should_stop,

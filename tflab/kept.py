@@ -5,7 +5,7 @@ augmentation layers, `tflab.saving.inference_model`): those of the first epoch, 
 those of the best epoch so far by the validation loss (the training loss when the run
 keeps no validation part), replacing the previous best. Each is one `epoch-<N>.npz`
 file of plain arrays in the order of `model.weights`, which is the order of the run's
-saved model too; `tflab.predict.load_model_at` puts them back into it.
+saved model too; `tflab.models.load_model_at` puts them back into it.
 
 Example:
 

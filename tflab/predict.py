@@ -16,21 +16,18 @@ array([18.98], dtype=float32)
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import keras
 import numpy as np
 
 from tflab.data import DataSummary, summarize
 from tflab.images import ImageInputError, preview, read_image
-from tflab.kept import load_weights
 from tflab.prepare import COLOURS, prepare, reading_side
 from tflab.profile import PictureProfile, profile_for_run
-from tflab.saving import repaired_copy
+from tflab.run import open_run
 from tflab.spec import ExperimentSpec
-from tflab.store import RunStore, weights_file
+from tflab.store import RunStore
 from tflab.unsure import unsure_phrase
 from tflab.words import Phrase, PhrasedError
 
@@ -50,69 +47,6 @@ class PredictionError(PhrasedError, ValueError):
     >>> str(PredictionError(Phrase("predict.errors.finite")))
     'Inputs must be finite numbers; received NaN or infinity.'
     """
-
-
-def load_model(path: str | Path) -> keras.Model:
-    """Load a .keras model with safe_mode on; clear messages for files that are not one.
-
-    Python lambdas inside a model are code that would run on load, so safe mode refuses
-    them: such a model must be rebuilt with serializable layers (Rescaling for `x * 400`).
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise PredictionError(Phrase("predict.errors.no_model_file", {"path": str(path)}))
-    try:
-        return keras.saving.load_model(path, safe_mode=True)
-    except Exception as error:  # Keras raises ValueError, OSError, zipfile errors, ...
-        failure = error
-        with tempfile.TemporaryDirectory() as folder:
-            # A model saved with Keras 3.15's unloadable RandomShear setting (every CNN
-            # trained with the notes' augmentation before TF Lab kept models without it).
-            if (repaired := repaired_copy(path, folder)) is not None:
-                try:
-                    return keras.saving.load_model(repaired, safe_mode=True)
-                except Exception as retry_error:
-                    failure = retry_error
-        text = str(failure)
-        if "lambda" in text.lower() or "safe_mode" in text:
-            raise PredictionError(Phrase("predict.errors.lambda", {"file": path.name})) from None
-        raise PredictionError(Phrase("predict.errors.not_a_model", {
-            "file": path.name, "kind": type(failure).__name__, "error": text[:200]})) from None
-
-
-def load_model_at(store: RunStore, run_id: str, epoch: int | None = None) -> keras.Model:
-    """The run's kept model (`load_model`), as it was at `epoch` when given.
-
-    Only the epochs in `store.weight_epochs(run_id)` can be had (the first, and the best
-    by validation loss); their weights go into the kept model, which has the same layers,
-    augmentation left out.
-
-    Args:
-        store: the run store.
-        run_id: the run's id.
-        epoch: a kept epoch. Defaults to None: the model as training left it.
-
-    Example:
-
-    >>> model = load_model_at(store, run_id, epoch=1)          # doctest: +SKIP
-    >>> load_model_at(store, run_id, epoch=2)                  # doctest: +SKIP
-    Traceback (most recent call last):
-    ValueError: Received an invalid value for `epoch`, expected one of the kept epochs 1, 7 ...
-    """
-    model = load_model(store.model_path(run_id))
-    if epoch is None:
-        return model
-    kept = store.weight_epochs(run_id)
-    if epoch not in kept:
-        allowed = ", ".join(map(str, kept)) if kept else "none (this run kept no past weights)"
-        raise ValueError(f"Received an invalid value for `epoch`, expected one of the kept "
-                         f"epochs {allowed}, or None for the final model. Received: epoch={epoch!r}")
-    try:
-        load_weights(model, weights_file(store.weights_folder(run_id), epoch))
-    except (OSError, ValueError) as error:
-        raise PredictionError(Phrase("predict.errors.weights", {
-            "epoch": epoch, "error": str(error)})) from None
-    return model
 
 
 def answers(model: keras.Model, x: np.ndarray, batch: int = BATCH) -> np.ndarray:
@@ -206,14 +140,17 @@ class Predictor:
         (measured now and kept if the run predates profiles, see `profile_for_run`).
 
         `epoch`, one of `store.weight_epochs(run_id)`, predicts with the model as it was
-        at that epoch (`load_model_at`); None (the default) with the final model.
+        at that epoch; None (the default) with the final model.
+
+        Raises:
+            SpecError: the run's spec no longer reads (`tflab.run.OpenRun.spec_error`).
+            tflab.models.ModelFileError: the model cannot be loaded.
         """
-        run = store.get_run(run_id)
-        spec = ExperimentSpec.from_dict(run.spec)
-        model = load_model_at(store, run_id, epoch)
+        opened = open_run(store, run_id)
+        spec, model = opened.spec, opened.model(epoch)
         profile, note = None, None
-        if summarize(spec.data.dataset, dict(spec.data.options)).image:
-            profile, note = profile_for_run(store, run)
+        if opened.summary.image:
+            profile, note = profile_for_run(store, opened.run)
         return cls(model, spec, profile, note)
 
     # -- images ------------------------------------------------------------------------

@@ -388,8 +388,9 @@ def profile_for_run(store, run) -> tuple[PictureProfile | None, Phrase | None]:
         (profile or None, None or a phrase for people saying where it came from, said
         in the reader's language by a page; `str` of it is the English).
     """
-    from tflab.data import DatasetUnavailable, load_dataset
-    from tflab.spec import ExperimentSpec, SpecError
+    from tflab.data import DatasetUnavailable
+    from tflab.run import open_run
+    from tflab.spec import SpecError
 
     if run.profile:
         try:
@@ -397,9 +398,7 @@ def profile_for_run(store, run) -> tuple[PictureProfile | None, Phrase | None]:
         except (ValueError, TypeError, KeyError):
             log.info("run %s: stored profile unreadable, measured again", run.id)
     try:
-        spec = ExperimentSpec.from_dict(run.spec)
-        data = load_dataset(spec.data.dataset, dict(spec.data.options),
-                            spec.data.validation_split, spec.seed)
+        data = open_run(store, run).data()
     except (DatasetUnavailable, SpecError, OSError) as error:
         return None, Phrase("predict.profile.no_data", {"error": str(error)})
     profile = profile_pictures(data.x_train)

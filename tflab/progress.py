@@ -248,7 +248,7 @@ def status_word(status: str) -> Phrase:
 
 
 # The sentences the worker and the store write into a run's message (tflab/train.py,
-# stream.py, executor.py, store.py, worker.py), in English: read back as phrases, so a page
+# stream.py, executor.py, store/recovery.py, worker.py), in English: read back as phrases, so a page
 # says them in the reader's language. Any other message (an error's own words) stays as written.
 _NUMBER = r"(\d+)"
 _MESSAGES = tuple((re.compile(pattern), key, names) for pattern, key, names in (

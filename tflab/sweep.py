@@ -3,7 +3,7 @@
 A `SweepSpec` is a base `ExperimentSpec` and one to three `Vary`s, each naming a setting by
 its dotted path (as `ExperimentSpec.with_setting` takes it) and the values it takes: a
 list, a range with a count spaced evenly or in log scale, or a count drawn at random within
-a range (by default the setting's declared bounds, `tflab.spec.params.Param`) from a seed.
+a range (by default the setting's declared bounds, `tflab.params.Param`) from a seed.
 Its variants are the combinations of those values, each checked as any experiment is when
 the sweep is built, so nothing is queued for a sweep holding one bad variant.
 
@@ -40,6 +40,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from tflab.data.catalog import get_dataset
 from tflab.spec import (AugmentationSpec, BaseSpec, CompileSpec, ExperimentSpec, FitSpec, Param,
                         SpecError, declared)
 from tflab.spec.data import VALIDATION_SPLIT
@@ -78,7 +79,7 @@ class Vary:
     >>> Vary("fit.epochs", spacing="lin", low=1, high=10)
     Traceback (most recent call last):
     ...
-    tflab.spec.params.SpecError: `fit.epochs` must be a range with a count of values from 1 to 64, like lin:16..128:4; received None.
+    tflab.params.SpecError: `fit.epochs` must be a range with a count of values from 1 to 64, like lin:16..128:4; received None.
     """
 
     setting: str
@@ -330,8 +331,6 @@ def setting_param(spec: ExperimentSpec, setting: str) -> Param | None:
     >>> setting_param(get_recipe("multiclass").spec, "model.layers[1].units").high
     8192
     """
-    from tflab.data.catalog import get_dataset  # as the specs do: the catalog imports them
-
     keys = setting_keys(setting)
     layers = spec.model.layers
     match keys:

@@ -3,7 +3,7 @@
 Every place that shows a sweep (the Runs page's sweep view, the command line's table)
 reads it through `sweep_results`, so the things decided about it are decided here once:
 a variant's values of the varied settings (`tflab.sweep.setting_value`), the number it is
-judged by and which variant is best (`tflab.best`, from each variant's final epoch), how
+judged by and which variant is best (`tflab.metrics`, from each variant's final epoch), how
 many variants are in each state, and whether the sweep is over.
 
 Example:
@@ -27,11 +27,9 @@ Example:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import Any
 
-from tflab.best import best_of, best_run
+from tflab.metrics import best_run, counted, headline
 from tflab.store import FINISHED, Run, RunStore, Sweep
 from tflab.sweep import setting_value
 
@@ -50,7 +48,7 @@ COUNTED = {
 class Variant:
     """One variant of a sweep: its number from 1 (the order it was queued in), its run, its
     values of the sweep's varied settings (in the sweep's order), and the number its final
-    epoch is judged by (`tflab.best`): `metric` and `value`, None before it has one."""
+    epoch is judged by (`tflab.metrics.headline`): `metric` and `value`, None before it has one."""
 
     number: int
     run: Run
@@ -71,7 +69,7 @@ class Variant:
 class SweepResults:
     """A sweep as read at one moment (`sweep_results`).
 
-    `metric` is the number the sweep is judged by (`tflab.best.best_run` of its variants)
+    `metric` is the number the sweep is judged by (`tflab.metrics.best_run` of its variants)
     and `best` the variant it names; both None until a variant completes with a number.
     """
 
@@ -112,19 +110,11 @@ class SweepResults:
         if self.metric is None:
             return []
         return [v for v in self.variants if v.status == "completed"
-                and _number(v.run.final_metrics.get(self.metric)) is not None]
+                and counted(v.run.final_metrics.get(self.metric)) is not None]
 
     def value_of(self, variant: Variant) -> float | None:
         """The variant's final value of the sweep's metric (None without one)."""
-        return None if self.metric is None else _number(variant.run.final_metrics.get(self.metric))
-
-
-def judged(run: Run) -> tuple[str, float] | None:
-    """The number a run's final epoch is judged by (`tflab.best`): (metric, value), or None
-    when it has none yet."""
-    found = best_of({name: [(run.id, value)] for name, value in run.final_metrics.items()
-                     if _number(value) is not None})
-    return None if found is None else (found[0], found[2])
+        return None if self.metric is None else counted(variant.run.final_metrics.get(self.metric))
 
 
 def judged_text(variant: Variant) -> str:
@@ -134,7 +124,7 @@ def judged_text(variant: Variant) -> str:
 
 def variant_of(number: int, run: Run, settings: tuple[str, ...]) -> Variant:
     """A run as variant `number` of a sweep varying `settings`."""
-    found = judged(run)
+    found = headline(run.final_metrics)
     return Variant(number, run, tuple(setting_value(run.spec, setting) for setting in settings),
                    *(found or (None, None)))
 
@@ -159,9 +149,3 @@ def results_of(sweep: Sweep, runs: list[Run]) -> SweepResults:
         return SweepResults(sweep, variants, None, None)
     best_variant = next(v for v in variants if v.run is best[0])
     return SweepResults(sweep, variants, best_variant, best[1])
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        return None
-    return float(value)

@@ -33,6 +33,7 @@ import statistics
 from pathlib import Path
 from typing import Iterable
 
+from tflab.data.catalog import get_dataset, summarize
 from tflab.executor import MAX_WORKERS, Executor, check_workers, stop_sweep
 from tflab.spec import AugmentationSpec, ExperimentSpec, Param, declared
 from tflab.store import Run, RunStore
@@ -104,8 +105,6 @@ def sweepable_settings(spec: ExperimentSpec) -> list[str]:
      'fit.batch_size', 'model.layers[0].units', 'model.layers[0].activation',
      'data.validation_split', 'seed']
     """
-    from tflab.data.catalog import get_dataset, summarize  # it imports the specs: not at the top
-
     data = spec.data
     paths = [f"compile.{name}" for name in ("optimizer", "learning_rate", "loss")]
     paths += ["fit.epochs", "fit.batch_size"] + (["fit.patience"] if spec.fit.early_stopping

@@ -25,6 +25,7 @@ from tflab.build import BuildError, ShapeMismatch, build_model, check_data, comp
 from tflab.data import Dataset, DatasetUnavailable, load_dataset
 from tflab.hints import baseline, near_chance_hint
 from tflab.kept import KeepWeights
+from tflab.metrics import early_stopping_monitor, mode
 from tflab.profile import profile_pictures
 from tflab.progress import run_message
 from tflab.spec import ExperimentSpec, SpecError
@@ -100,12 +101,13 @@ def train(spec: ExperimentSpec, sink: Sink | None = None,
         kind = view_kind(data.summary)
         if kind is not None:
             callbacks.append(ViewCallback(kind, data, sink))
+        monitor = early_stopping_monitor(has_validation=val_ds is not None)
         if keep_weights is not None:
-            callbacks.append(KeepWeights(keep_weights))
+            callbacks.append(KeepWeights(keep_weights, monitor))
         early = None
         if spec.fit.early_stopping:
-            monitor = "val_loss" if val_ds is not None else "loss"
-            early = keras.callbacks.EarlyStopping(monitor=monitor, patience=spec.fit.patience,
+            early = keras.callbacks.EarlyStopping(monitor=monitor, mode=mode(monitor),
+                                                  patience=spec.fit.patience,
                                                   restore_best_weights=True)
             callbacks.append(early)
         fitted = model.fit(train_ds, epochs=spec.fit.epochs, steps_per_epoch=steps,

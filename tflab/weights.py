@@ -68,11 +68,11 @@ def store_model(data: bytes, name: str, root: str | Path | None = None) -> str:
         raise WeightsUploadError(Phrase("images.weights.not_zip", {"name": repr(name)}))
     kept = files.keep(data, files.WEIGHTS_FOLDER, ".keras", root)
     path = files.path("base model", kept, root)
-    from tflab.predict import PredictionError, load_model  # loads TensorFlow
+    from tflab.models import ModelFileError, load_model  # loads TensorFlow
 
     try:
         load_model(path)
-    except PredictionError as error:
+    except ModelFileError as error:
         path.unlink(missing_ok=True)
         # The message names the kept copy; the person knows the file by its own name.
         raise WeightsUploadError(_renamed(error.phrase, path, name)) from None

@@ -46,7 +46,7 @@ def save_buttons(at) -> list[str]:
 def test_preparing_tensorflow_lite_gives_a_file_that_answers_as_keras(lab, trained):
     import tensorflow as tf
 
-    from tflab.predict import load_model
+    from tflab.models import load_model
 
     at = prepared("tflite")
 

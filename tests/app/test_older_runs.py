@@ -83,3 +83,9 @@ def test_runs_refuses_to_export_an_older_run_whose_csv_is_outside_the_store(lab,
     at = select(open_page("app_pages/runs.py"), older["outside"], lab)
     no_exception(at.button(key="runs.code.make").click().run())
     refusal(at)
+
+
+def test_compare_says_why_an_older_run_cannot_be_told_with_or_without_augmentation(lab, older):
+    at = no_exception(open_page("app_pages/runs.py", compare=f"{older['inside']},{older['outside']}"))
+    refusal(at)
+    assert any("Without augmentation" in m.value for m in at.markdown)  # the one that reads

@@ -15,7 +15,7 @@ from tflab.store import RunStore
 RUNS = "app_pages/runs.py"
 BUILD = "app_pages/build.py"
 # Variant 3 (learning rate 0.1, relu) has the highest validation accuracy, though variant 2
-# has the lowest validation loss: tflab.best judges by accuracy when there is one.
+# has the lowest validation loss: tflab.metrics judges by accuracy when there is one.
 FINISHED = [("completed", final(0.81, 0.6)), ("completed", {**final(0.42, 0.2)}),
             ("completed", final(0.93, 0.3)), ("completed", final(0.77, 0.7))]
 

@@ -11,7 +11,7 @@ import pytest
 
 from components.predictors import model_stamp, predictor_for
 from tflab.job import run_job
-from tflab.predict import PredictionError
+from tflab.models import ModelFileError
 from tflab.recipes import get_recipe
 from tflab.store import RunNotFound, RunStore
 
@@ -59,7 +59,7 @@ def test_a_deleted_model_or_run_is_not_served_from_memory(store):
     for run_id in (kept_id, deleted_id):
         assert predictor_for(store, run_id).numbers(POINTS).shape == (3,)
     store.model_path(kept_id).unlink()  # the run stays, its model file is gone
-    with pytest.raises(PredictionError, match="model file"):
+    with pytest.raises(ModelFileError, match="model file"):
         predictor_for(store, kept_id)
     store.delete_run(deleted_id)
     assert model_stamp(store, deleted_id) is None

@@ -7,29 +7,11 @@ import math
 
 import pytest
 
-from components.runs_table import (best_validation, chart_name, differences, file_stem,
-                                   history_csv, run_rows, spec_json)
+from components.runs_table import (chart_name, differences, file_stem, history_csv, run_rows,
+                                   spec_json)
 from tflab.store import RunStore
 
 NAN = math.nan
-
-
-@pytest.mark.parametrize("history, best", [
-    ({"val_accuracy": [(1, 0.5), (2, 0.9), (3, 0.7)], "val_loss": [(1, 0.2)]}, ("val_accuracy", 0.9)),
-    ({"val_accuracy": [(1, 0.5), (2, NAN), (3, 0.6)]}, ("val_accuracy", 0.6)),
-    ({"val_accuracy": [(1, NAN)], "val_loss": [(1, 0.8), (2, 0.3), (3, 0.4)]}, ("val_loss", 0.3)),
-    ({"val_loss": [(1, NAN), (2, 0.7), (3, NAN)], "loss": [(1, 0.1)]}, ("val_loss", 0.7)),
-    ({"loss": [(1, 0.9), (2, 0.2), (3, 0.5)], "accuracy": [(1, 0.99)]}, ("loss", 0.2)),
-    ({"val_loss": [], "loss": [(1, NAN), (2, 0.4)]}, ("loss", 0.4)),
-], ids=["max accuracy", "accuracy skips NaN", "all-NaN accuracy falls back to val_loss",
-        "val_loss skips NaN", "training loss without validation", "empty series skipped"])
-def test_best_validation_picks_max_accuracy_else_min_loss(history, best):
-    assert best_validation(history) == best
-
-
-@pytest.mark.parametrize("history", [{}, {"loss": [(1, NAN)]}, {"accuracy": [(1, 0.5)]}])
-def test_best_validation_is_none_without_a_usable_number(history):
-    assert best_validation(history) is None
 
 
 def test_history_csv_has_an_epoch_column_and_one_column_per_metric():

@@ -25,7 +25,7 @@ def tflab(*args, home, cwd):
 @pytest.mark.slow
 def test_a_run_exports_as_tensorflow_lite_that_answers_as_keras(tflab_home, tmp_path):
     from tflab.job import run_job
-    from tflab.predict import load_model
+    from tflab.models import load_model
 
     spec = get_recipe("linear").spec.with_setting("fit.epochs", 10)
     with RunStore(tflab_home) as store:

@@ -218,5 +218,7 @@ def test_the_exported_script_stops_early_as_the_run_does():
         .with_setting("fit.patience", 3)
     script = export_script(spec)
     compile(script, "exported.py", "exec")
-    assert ("callbacks=[keras.callbacks.EarlyStopping(monitor='val_loss', patience=3, "
-            "restore_best_weights=True)]") in script
+    assert ("callbacks=[keras.callbacks.EarlyStopping(monitor='val_loss', mode='min', "
+            "patience=3, restore_best_weights=True)]") in script
+    no_validation = export_script(spec.with_setting("data.validation_split", 0.0))
+    assert "EarlyStopping(monitor='loss', mode='min'," in no_validation

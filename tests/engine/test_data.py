@@ -17,7 +17,7 @@ from tflab.data import (CATALOG, DatasetUnavailable, check_options, get_dataset,
 from tflab.data import digits, points, regression, series, shapes, split
 from tflab.data.csvfiles import store_csv
 from tflab.data.keras_sets import load_keras_images
-from tflab.spec.params import SpecError
+from tflab.params import SpecError
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -35,7 +35,7 @@ MODULES = every_module()
 def test_every_module_is_found():
     """The discovery itself could go quiet (a package moved, a path wrong): it finds the
     engine's modules in sub-packages, and the components'."""
-    assert {"tflab.spec.params", "tflab.data.csvfiles", "tflab.store", "tflab.executor",
+    assert {"tflab.spec.training", "tflab.data.csvfiles", "tflab.store", "tflab.executor",
             "components.curves", "components.live_chart", "components.state"} <= set(MODULES)
     assert set(NOT_IMPORTABLE) <= {info.name for package in (tflab, components)
                                    for info in pkgutil.walk_packages(package.__path__,

@@ -19,11 +19,11 @@ from tflab.data.csvfiles import CsvUploadError, read_csv_text, store_csv
 from tflab.data.dataset import DatasetUnavailable
 from tflab.data.folders import UploadError, import_zip, read_record
 from tflab.files import FileTooLarge, read_capped
+from tflab.params import Amount, Param
 from tflab.recipes import RECIPES, get_recipe
 from tflab.spec import LAYER_TYPES, ExperimentSpec, SpecError, declared
 from tflab.spec.augmentation import AugmentationSpec
 from tflab.spec.model import BaseSpec
-from tflab.spec.params import Amount, Param
 from tflab.spec.training import CompileSpec, FitSpec
 from tflab.words import Phrase, Words, catalog
 

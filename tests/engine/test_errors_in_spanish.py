@@ -62,9 +62,9 @@ def test_weights_errors_name_the_person_s_file_in_both_languages(tmp_path):
 
 
 def test_a_missing_model_file_is_said_in_spanish(tmp_path):
-    from tflab.predict import PredictionError, load_model
+    from tflab.models import ModelFileError, load_model
 
-    with pytest.raises(PredictionError) as caught:
+    with pytest.raises(ModelFileError) as caught:
         load_model(tmp_path / "gone.keras")
     assert spanish(caught.value).startswith("No hay ningún archivo de modelo en ")
 

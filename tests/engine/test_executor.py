@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tflab.predict import load_model
+from tflab.models import load_model
 from tflab.recipes import get_recipe
 from tflab.store import RunStore
 from thread_executor import ThreadExecutor

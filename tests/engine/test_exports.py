@@ -16,7 +16,7 @@ import pytest
 
 from tflab.data import load_dataset
 from tflab.exports import KINDS, ExportError, export_model, export_run, unavailable
-from tflab.predict import load_model
+from tflab.models import load_model
 from tflab.recipes import get_recipe
 from tflab.spec import ExperimentSpec
 from tflab.store import RunNotFound, RunStore

@@ -14,12 +14,12 @@ from PIL import Image
 from tflab.data import DatasetUnavailable, load_dataset, summarize
 from tflab.data.folders import (MB, UploadError, import_zip, list_records, load_folder,
                                 read_record)
+from tflab.params import SpecError
 from tflab.spec.augmentation import AugmentationSpec
 from tflab.spec.data import DataSpec
 from tflab.spec.experiment import ExperimentSpec
 from tflab.spec.layers import LayerSpec
 from tflab.spec.model import ModelSpec
-from tflab.spec.params import SpecError
 from tflab.spec.training import CompileSpec, FitSpec
 from tflab.train import train
 

@@ -7,7 +7,7 @@ import pytest
 from tflab.data import load_dataset
 from tflab.gradcam import heat_map, method, overlay
 from tflab.recipes import get_recipe
-from tflab.predict import load_model
+from tflab.models import load_model
 from tflab.saving import inference_model, save_model
 from tflab.stream import ListSink
 from tflab.train import train

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from tflab.data.csvfiles import store_csv
-from tflab.predict import load_model
+from tflab.models import load_model
 from tflab.recipes import get_recipe
 from tflab.store import RunStore
 from tflab.words import Phrase, Words
@@ -160,7 +160,7 @@ def test_without_ray_the_choice_says_how_to_install_it(monkeypatch, store):
 def test_a_four_variant_sweep_runs_on_ray_from_the_command_line(tflab_home, capsys):
     """Issue 11: a 4-variant sweep of the multi-class recipe through a real local Ray
     cluster (this module's), each variant a run in the store with its epochs and model."""
-    from tflab.best import best_run
+    from tflab.metrics import best_run
     from tflab.cli import main
 
     code = main(["sweep", "multiclass", "--vary", "model.layers[1].units=16,64",

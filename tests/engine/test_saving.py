@@ -2,7 +2,7 @@
 
 Each model is built by the engine (`build_model`), saved as a run's model is
 (`tflab.saving.save_model`, what `run_job` calls), loaded again with safe_mode
-(`tflab.predict.load_model`) and must predict the same.
+(`tflab.models.load_model`) and must predict the same.
 """
 
 import io
@@ -15,7 +15,8 @@ import pytest
 from PIL import Image
 
 from tflab.build import build_model
-from tflab.predict import Predictor, load_model
+from tflab.models import load_model
+from tflab.predict import Predictor
 from tflab.saving import AUGMENTATION_TYPES, inference_model, repair_config, save_model
 from tflab.spec import LAYER_TYPES, AugmentationSpec, ExperimentSpec, LayerSpec
 from tflab.spec.augmentation import FILL_MODES
@@ -189,9 +190,9 @@ def test_a_broken_file_still_gets_its_reason(tmp_path):
     path = tmp_path / "broken.keras"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("config.json", "{not json")
-    from tflab.predict import PredictionError
+    from tflab.models import ModelFileError
 
-    with pytest.raises(PredictionError, match="broken.keras is not a Keras model file"):
+    with pytest.raises(ModelFileError, match="broken.keras is not a Keras model file"):
         load_model(path)
 
 

@@ -1,11 +1,8 @@
-"""Tests for tflab.sweep: a sweep's values and variants, checked before anything is queued,
-and the rule that names the best variant (tflab.best)."""
-
-from types import SimpleNamespace
+"""Tests for tflab.sweep: a sweep's values and variants, checked before anything is queued
+(the rule that names the best variant: tests/engine/test_metrics.py)."""
 
 import pytest
 
-from tflab.best import best_run
 from tflab.recipes import get_recipe
 from tflab.spec import SpecError
 from tflab.sweep import (MAX_VARIANTS, SweepSpec, Vary, parse_vary, setting_param,
@@ -205,18 +202,3 @@ def test_settings_are_found_by_path(digits_spec):
     assert setting_value(digits_spec.to_dict(), "model.layers[1].units") == 128
     assert setting_value(digits_spec.to_dict(), "model.layers[9].units") is None
 
-
-def run(status, **final):
-    return SimpleNamespace(status=status, final_metrics=final)
-
-
-def test_the_best_variant_is_by_final_validation_accuracy_else_loss_completed_only():
-    runs = [run("completed", val_accuracy=0.80, val_loss=0.3), run("completed", val_accuracy=0.92, val_loss=0.5),
-            run("stopped", val_accuracy=0.99), run("completed", val_accuracy=0.92, val_loss=0.1)]
-    assert best_run(runs) == (runs[1], "val_accuracy", 0.92)  # a tie goes to the first
-    losses = [run("completed", val_loss=0.4), run("completed", val_loss=0.2, loss=0.01),
-              run("diverged", val_loss=0.0)]
-    assert best_run(losses) == (losses[1], "val_loss", 0.2)
-    only = run("completed", val_accuracy=float("nan"), loss=0.5)
-    assert best_run([only]) == (only, "loss", 0.5)  # NaN never counts
-    assert best_run([run("failed"), run("stopped", loss=0.1)]) is None

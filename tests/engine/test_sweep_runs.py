@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tflab.best import best_run
 from tflab.cli import main
 from tflab.executor import ProcessExecutor, default_workers, stop_sweep
-from tflab.predict import load_model
+from tflab.metrics import best_run
+from tflab.models import load_model
 from tflab.recipes import get_recipe
 from tflab.store import SCHEMA_VERSION, RunNotFound, RunStore
 from tflab.sweep import SweepSpec, parse_vary

@@ -41,8 +41,8 @@ from tflab.data.regression import make_sine, notes_line
 from tflab.data.series import make_series, read_csv_column, time_split, windows
 from tflab.data.shapes import make_shapes
 from tflab.data.split import split
-from tflab.spec.names import CSV_COLUMN, CSV_ID, DATASET_ID
-from tflab.spec.params import Amount, MissingInput, Param, SpecError, said
+from tflab.names import CSV_COLUMN, CSV_ID, DATASET_ID
+from tflab.params import Amount, MissingInput, Param, SpecError, said
 from tflab.words import Phrase
 
 PATTERNS = ("circles", "xor", "moons", "gaussians", "spiral")

@@ -20,7 +20,7 @@ from pathlib import Path
 from tflab import files
 from tflab.data.dataset import DatasetUnavailable
 from tflab.files import MAX_CSV_BYTES
-from tflab.spec.params import Amount, said
+from tflab.params import Amount, said
 from tflab.words import Phrase, PhrasedError
 
 

@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from tflab.spec.params import Param
+from tflab.params import Param
 from tflab.words import PhrasedError
 
 KINDS = ("regression", "binary", "multiclass", "series")

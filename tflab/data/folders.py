@@ -54,7 +54,7 @@ from tflab.data.dataset import DataSummary, Dataset, DatasetUnavailable
 from tflab.data.split import split
 from tflab.home import DATASETS_FOLDER, content_id, root_or_default
 from tflab.images import ImageInputError, read_image, to_model_array
-from tflab.spec.params import Amount, said
+from tflab.params import Amount, said
 from tflab.words import Phrase, PhrasedError
 
 MB = 1024 * 1024

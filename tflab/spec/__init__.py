@@ -7,13 +7,13 @@ Example:
 5
 """
 
+from tflab.params import Param, SpecError, declared
 from tflab.spec.augmentation import AugmentationSpec
 from tflab.spec.data import DataSpec
 from tflab.spec.experiment import ExperimentSpec
 from tflab.spec.layers import ACTIVATIONS, LAYER_TYPES, LayerSpec, LayerType, output_shape
 from tflab.spec.model import (BASE_MODELS, DEFAULT_CUT, MAX_LAYERS, MAX_PARAMETERS, RUN_BASE,
                               BaseSpec, ModelSpec)
-from tflab.spec.params import Param, SpecError, declared
 from tflab.spec.training import (CLASSIFICATION_LOSSES, METRICS, OPTIMIZERS, REGRESSION_LOSSES,
                                  CompileSpec, FitSpec)
 

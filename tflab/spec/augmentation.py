@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tflab.params import check_declared, param
 from tflab.spec.layers import FILL_MODES, LayerSpec
-from tflab.spec.params import check_declared, param
 
 
 @dataclass(frozen=True)

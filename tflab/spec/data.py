@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from tflab.spec.params import Param, SpecError
+from tflab.data.catalog import check_options  # the catalog declares each dataset's options
+from tflab.params import Param, SpecError
 from tflab.words import Phrase
 
 VALIDATION_SPLIT = Param("validation_split", 0.2, low=0.0, high=0.9, step=0.05)
@@ -31,8 +32,6 @@ class DataSpec:
     validation_split: float = VALIDATION_SPLIT.default
 
     def __post_init__(self):
-        from tflab.data.catalog import check_options  # the catalog declares each dataset's options
-
         if not isinstance(self.options, Mapping):
             raise SpecError("options", self.options, Phrase("allowed.options_object"))
         options = check_options(self.dataset, dict(self.options))

@@ -22,13 +22,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from tflab.data.catalog import summarize
+from tflab.names import RECIPE_NAME
+from tflab.params import SpecError, check_declared, from_plain, param
 from tflab.spec.augmentation import AugmentationSpec
 from tflab.spec.data import DataSpec
 from tflab.spec.layers import LayerSpec
 from tflab.spec.legacy import upgrade_paths
 from tflab.spec.model import ModelSpec
-from tflab.spec.names import RECIPE_NAME
-from tflab.spec.params import SpecError, check_declared, from_plain, param
 from tflab.spec.training import CLASSIFICATION_LOSSES, REGRESSION_LOSSES, CompileSpec, FitSpec
 from tflab.words import Phrase
 
@@ -56,8 +57,6 @@ class ExperimentSpec:
     # -- checks across sections ------------------------------------------------------
 
     def _check_together(self) -> None:
-        from tflab.data.catalog import summarize
-
         summary = summarize(self.data.dataset, dict(self.data.options))
         model = self.model
         if not _same_shape(model.input_shape, summary.input_shape):

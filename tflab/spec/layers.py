@@ -13,7 +13,7 @@ Example:
 >>> output_shape(LayerSpec("Conv2D", {"kernel_size": 5}), (3, 3, 8))
 Traceback (most recent call last):
 ...
-tflab.spec.params.SpecError: `kernel_size` must be at most 3 (the layer's input is 3x3x8); received 5. Lower it, pad with padding='same', or remove a pooling layer before it.
+tflab.params.SpecError: `kernel_size` must be at most 3 (the layer's input is 3x3x8); received 5. Lower it, pad with padding='same', or remove a pooling layer before it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
-from tflab.spec.params import Param, SpecError
+from tflab.params import Param, SpecError
 from tflab.words import Phrase
 
 ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu",

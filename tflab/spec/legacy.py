@@ -15,7 +15,7 @@ Example:
 >>> upgrade_paths({"data": {"dataset": "series", "options": {"csv_path": "/home/me/sales.csv"}}}, "/lab")
 Traceback (most recent call last):
 ...
-tflab.spec.params.SpecError: `data.options.csv_path` must be a CSV kept by TF Lab (files are named by id now); received '/home/me/sales.csv'. ...
+tflab.params.SpecError: `data.options.csv_path` must be a CSV kept by TF Lab (files are named by id now); received '/home/me/sales.csv'. ...
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from tflab.spec.params import SpecError
+from tflab.files import id_of_path  # the one place that knows where ids live
+from tflab.params import SpecError
 from tflab.words import Phrase
 
 _IMPORT = Phrase("errors.hint.bring_file_in")
@@ -37,8 +38,6 @@ def upgrade_paths(data: Any, root: str | Path | None = None) -> Any:
         data: a spec dict; anything else is returned as it is (from_dict names it).
         root: the store whose files are recognised. Defaults to `default_root()`.
     """
-    from tflab.files import id_of_path  # the one place that knows where ids live
-
     if not isinstance(data, dict):
         return data
     section = data.get("data")

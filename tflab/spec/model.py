@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tflab.names import BASE_MODEL, LAYER_NAME, NETWORK_WEIGHTS, RUN_PREFIX
+from tflab.params import Amount, SpecError, check_declared, from_plain, param
 from tflab.spec.layers import LayerSpec, output_shape, parameter_count
-from tflab.spec.names import BASE_MODEL, LAYER_NAME, NETWORK_WEIGHTS, RUN_PREFIX
-from tflab.spec.params import Amount, SpecError, check_declared, from_plain, param
 from tflab.words import Phrase
 
 BASE_MODELS = ("InceptionV3", "MobileNetV2", "run")
@@ -49,7 +49,7 @@ class BaseSpec:
     >>> BaseSpec("InceptionV3", "/etc/passwd")
     Traceback (most recent call last):
     ...
-    tflab.spec.params.SpecError: `weights` must be '' (random), 'imagenet' (the Keras cache) or the id of a weights file kept by TF Lab, ...; received '/etc/passwd'.
+    tflab.params.SpecError: `weights` must be '' (random), 'imagenet' (the Keras cache) or the id of a weights file kept by TF Lab, ...; received '/etc/passwd'.
     """
 
     name: str = param("InceptionV3", "base_name", choices=BASE_MODELS)
@@ -186,7 +186,7 @@ def head_shapes(layers, input_shape: tuple, base_parameters: int = 0) -> list[tu
     >>> head_shapes(big, (1,))
     Traceback (most recent call last):
     ...
-    tflab.spec.params.SpecError: `layers[1]` must be a layer that keeps the model within 64,000,000 parameters; received 67117056. This Dense layer holds 67,117,056 parameters, bringing the model to 67,133,440. ...
+    tflab.params.SpecError: `layers[1]` must be a layer that keeps the model within 64,000,000 parameters; received 67117056. This Dense layer holds 67,117,056 parameters, bringing the model to 67,133,440. ...
     """
     shape, shapes, total = tuple(input_shape), [], base_parameters
     for i, layer in enumerate(layers):

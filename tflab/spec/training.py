@@ -4,19 +4,24 @@ Example:
 
 >>> CompileSpec(optimizer="sgd", learning_rate=0.01, loss="mean_squared_error").optimizer
 'sgd'
+>>> OPTIMIZERS["rmsprop"]
+'RMSprop'
 >>> FitSpec(epochs=0)
 Traceback (most recent call last):
 ...
-tflab.spec.params.SpecError: `epochs` must be a whole number from 1 to 10000; received 0.
+tflab.params.SpecError: `epochs` must be a whole number from 1 to 10000; received 0.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 
-from tflab.spec.params import check_declared, param
+from tflab.params import check_declared, param
 
-OPTIMIZERS = ("sgd", "adam", "rmsprop")
+# The optimizers a spec may name, each with its class in `keras.optimizers`: the spec allows
+# exactly these names, `tflab.build` makes the class and `tflab.codegen` writes its name.
+OPTIMIZERS = MappingProxyType({"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop"})
 REGRESSION_LOSSES = ("mean_squared_error", "mean_absolute_error", "huber")
 CLASSIFICATION_LOSSES = ("binary_crossentropy", "sparse_categorical_crossentropy")
 METRICS = ("accuracy", "mae", "mse")
@@ -26,7 +31,7 @@ METRICS = ("accuracy", "mae", "mse")
 class CompileSpec:
     """The optimizer, its learning rate, the loss and the metrics reported each epoch."""
 
-    optimizer: str = param("adam", choices=OPTIMIZERS)
+    optimizer: str = param("adam", choices=tuple(OPTIMIZERS))
     learning_rate: float = param(0.001, low=0.0, low_open=True, high=10.0, step=0.0001)
     loss: str = param("mean_squared_error", choices=REGRESSION_LOSSES + CLASSIFICATION_LOSSES)
     metrics: tuple = param((), choices=METRICS, multiple=True, kind=tuple)

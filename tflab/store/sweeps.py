@@ -64,7 +64,7 @@ class Sweeps(Database):
 
     def sweep_runs(self, sweep_id: str) -> list[Run]:
         """The sweep's variants, in the order they were queued; `RunNotFound` if there is
-        no such sweep. Its best is `tflab.best.best_run` of them."""
+        no such sweep. Its best is `tflab.metrics.best_run` of them."""
         with self._reading():
             self.get_sweep(sweep_id)
             rows = self._db().execute(SELECT_RUNS + " WHERE r.sweep = ? ORDER BY r.created, r.id",

@@ -14,7 +14,7 @@ Example:
 >>> RECIPE_NAME.check("x'; import os", "recipe")
 Traceback (most recent call last):
 ...
-tflab.spec.params.SpecError: `recipe` must be a name of lowercase letters, digits, _ and - (1 to 40 characters, starting with a letter), like 'time_series'; received "x'; import os".
+tflab.params.SpecError: `recipe` must be a name of lowercase letters, digits, _ and - (1 to 40 characters, starting with a letter), like 'time_series'; received "x'; import os".
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from tflab.spec.params import SpecError
+from tflab.params import SpecError
 from tflab.words import Phrase
 
 CONTENT_ID = r"[0-9a-f]{12}"  # the first 12 hex digits of a kept file's sha256

@@ -13,7 +13,7 @@ Example:
 >>> units.check(0, "model.layers[0].units")
 Traceback (most recent call last):
 ...
-tflab.spec.params.SpecError: `model.layers[0].units` must be a whole number from 1 to 8192; received 0.
+tflab.params.SpecError: `model.layers[0].units` must be a whole number from 1 to 8192; received 0.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ class Param:
         optional: None is allowed (and means "not set").
         step: a sensible widget step for numbers.
         pattern: for text, the alphabet the whole value must match (a
-            `tflab.spec.names.TextPattern`); text that becomes code, a layer name or a
+            `tflab.names.TextPattern`); text that becomes code, a layer name or a
             file name is never free.
 
     The kind (bool, int, float, str) is taken from the default, or from `kind`.
