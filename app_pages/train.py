@@ -1,10 +1,13 @@
 """Train: start and stop runs, and watch one live: curves, batches, progress, its view.
 
 Each refresh reads the run once (`RunStore.snapshot`) and draws the progress text, the
-charts and the view from that one read, so they name the same epoch.
+charts and the view from that one read, so they name the same epoch. The pages watching
+runs train share the server's refreshes (`tflab.watchers`): alone, a page refreshes every
+`WATCH_REFRESH`; with many, less often, so that every one keeps up.
 """
 
 import time
+from uuid import uuid4
 
 import streamlit as st
 
@@ -16,15 +19,17 @@ from components.language import say, t, words
 from components.live_chart import live_chart
 from components.messages import code, safe
 from components.sidebar import WATCH_REFRESH, active_runs_ui
-from components.state import executor
+from components.state import executor, watchers
 from components.store_failure_ui import store_or_stop
 from tflab.progress import epoch_in_progress, progress, said_of, status_word, waiting_text
 from tflab.so_far import RunSoFar, read_newer
 from tflab.run import open_run
 from tflab.store import FINISHED, RunNotFound
 from tflab.titles import run_title
+from tflab.watchers import refresh_seconds
 
 SHOWN = "train.shown"  # the run this page showed last: gone since, it was deleted
+VIEWER = "train.viewer"  # this page's name among the server's watchers
 
 st.title(t("nav.train"))
 store = store_or_stop()
@@ -72,7 +77,7 @@ if deleted:  # another run picked in the deleted one's place: the page without i
 watched = store.get_run(run_id)
 active = watched.status not in FINISHED
 with st.sidebar:
-    # While its run trains, this page refreshes itself five times a second; a second
+    # While its run trains, this page refreshes itself up to five times a second; a second
     # timer, the list's, interleaved with it broke the page's element tree in Streamlit
     # 1.67 ("Cannot set a node at a delta path", 4 of 9 tries of test_train_live.py;
     # 0 of 6 without). So the list is as of this page's run until the run ends. Once it
@@ -188,7 +193,22 @@ def view_ui(snap) -> None:
                      query_params={"run": run_id, "epoch": str(shown)})
 
 
-@st.fragment(run_every=WATCH_REFRESH if active else None)
+def watching() -> tuple[int, float]:
+    """This page still watches its run train: how many pages do, and how often each
+    refreshes (`tflab.watchers.refresh_seconds`)."""
+    viewers = watchers().seen(st.session_state.setdefault(VIEWER, uuid4().hex),
+                              time.monotonic())
+    return viewers, refresh_seconds(viewers, alone=WATCH_REFRESH)
+
+
+if active:
+    viewers, refresh = watching()
+else:
+    viewers, refresh = 0, None
+    watchers().left(st.session_state.get(VIEWER, ""))
+
+
+@st.fragment(run_every=refresh)
 def live() -> None:
     held_key = f"train.so_far.{run_id}"
     try:
@@ -202,12 +222,18 @@ def live() -> None:
         # anything is drawn: a "Completed" shown first would invite a click on another page
         # that this rerun, arriving after it, would undo.
         st.rerun()
+    if active and watching()[1] != refresh:
+        # More or fewer pages watch than when this page last ran: run it again, which
+        # sets its refresh to their new share.
+        st.rerun()
     if st.button(t("train.stop"), icon=":material/stop:", disabled=run.status in FINISHED,
                  key="train.stop", help=t("train.stop_help")):
         executor().stop(run_id)
     follow = st.toggle(t("train.follow"), value=True, key="train.follow",
                        help=t("train.follow_help"))
     progress_ui(snap, held.epoch_times)
+    if refresh is not None and refresh > WATCH_REFRESH:
+        st.caption(t("viewers.sharing", viewers=viewers, seconds=words().number(refresh, 1)))
     if run.status == "queued":
         executor().ensure_worker()  # after the words above, which say what the store said
     metric_charts_ui(snap, held, follow)

@@ -1,8 +1,10 @@
-"""Objects shared by every session of one server: the run store and the executors.
+"""Objects shared by every session of one server: the run store, the executors and who
+watches runs train.
 
-Both are thread-safe and keyed by the store's folder, so a test that points TFLAB_HOME
-elsewhere gets its own. Training runs in a worker process, so the server itself loads
-TensorFlow only for what a page shows (a model summary, a prediction).
+All are thread-safe; the store and the executors are keyed by the store's folder, so a
+test that points TFLAB_HOME elsewhere gets its own. Training runs in a worker process, so
+the server itself loads TensorFlow only for what a page shows (a model summary, a
+prediction).
 
 Example:
 
@@ -19,6 +21,7 @@ import streamlit as st
 
 from tflab.executor import ProcessExecutor
 from tflab.store import RunStore, default_root
+from tflab.watchers import Watchers
 
 if TYPE_CHECKING:
     from tflab.ray_executor import RayExecutor
@@ -47,6 +50,13 @@ def run_store() -> RunStore:
 def executor() -> ProcessExecutor:
     """The server's training worker: a process of its own, started on first use."""
     return _executor_at(str(default_root()))
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def watchers() -> Watchers:
+    """The pages of this server watching a run train: their live views share a budget of
+    refreshes (`tflab.watchers`)."""
+    return Watchers()
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

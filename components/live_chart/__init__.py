@@ -90,29 +90,31 @@ def live_chart(figure: go.Figure | Callable[[], go.Figure], *, key: str, follow:
         follow: whether an x range the person set slides to the newest point.
             Defaults to False.
         signature: what the chart is drawn from (for example the run and its newest
-            epoch). When it is the one last drawn under `key` in this session, in the
-            same language, the figure is not built again: the last one is sent.
-            Defaults to None: always built.
+            epoch). A figure is built once per `key`, signature and language for every
+            session of the server (`_shared`). Defaults to None: always built.
     """
     _serve_plotly()
     if signature is not None:  # the same data says other words after a language switch
         signature = (signature, words().language)  # read only: never writes the address
-    memo = f"live_chart.sent.{key}"
-    held = st.session_state.get(memo) if signature is not None else None
-    if held is not None and held[0] == signature:
-        encoded = held[1]
-    else:
-        # A refresh five times a second mostly finds the same data: building a Plotly
-        # figure (tens of ms) only when it changed leaves the CPU to the training.
-        encoded = encode(figure() if callable(figure) else figure)
-        if signature is not None:
-            st.session_state[memo] = (signature, encoded)
+    encoded = (encode(figure() if callable(figure) else figure) if signature is None
+               else _shared(key, signature, figure))
     sent = payload(encoded, follow, st.get_option("server.baseUrlPath"))
     # The browser skips redrawing a figure it has drawn already (Plotly.react still lays
     # a chart out again, and a busy CPU trains at the same time).
     sent["revision"] = None if signature is None else repr(signature)
     sent["key"] = key  # the browser keeps the chart under it when the element is remade
     _mount(key=key, data=sent, width="stretch", height="content")
+
+
+# A refresh five times a second mostly finds the same data, and ten people watching one
+# run ask for the same figures: building a Plotly figure (tens of ms) once per change for
+# all of them leaves the server's one Python process to their refreshes (issue 12).
+# Bounded: a run's older figures are never asked for again.
+@st.cache_resource(max_entries=128, ttl=120, show_spinner=False)
+def _shared(key: str, signature: Hashable, _figure: go.Figure | Callable[[], go.Figure]) -> dict:
+    """The figure under `key` drawn from `signature`, encoded: built by the first session
+    that asks, sent as it is to the others (never changed: `payload` wraps it)."""
+    return encode(_figure() if callable(_figure) else _figure)
 
 
 def _serve_plotly() -> None:
