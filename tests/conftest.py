@@ -22,6 +22,8 @@ def tflab_home(tmp_path, monkeypatch):
 ONE_AT_A_TIME = ("tests/e2e/", "tests/engine/test_ray_executor.py")
 
 
+# First: xdist reads the groups in a hook of its own, which must see them.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Group the tests for pytest-xdist's `loadgroup`: the browser and Ray tests in one group,
     run first and one after another on one worker; every other module a group of its own, so
