@@ -86,7 +86,8 @@ def timed_ray_sweeps(sweep: SweepSpec, cpus: int) -> dict:
     then again on the same, warm, workers."""
     import ray
 
-    from tflab.ray_executor import RayExecutor, runtime_env
+    from tflab.ray_cluster import runtime_env
+    from tflab.ray_executor import RayExecutor
 
     began = time.perf_counter()
     ray.init(num_cpus=cpus, include_dashboard=False, logging_level="WARNING",

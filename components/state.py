@@ -69,7 +69,7 @@ def _ray_executor_at(root: str, address: str) -> "RayExecutor":
 def ray_executor(address: str) -> "RayExecutor":
     """The server's Ray executor for `address` ("local", or a cluster's), made on first use.
 
-    Raises `tflab.ray_executor.RayMissing` (Ray not installed) or `RayUnreachable` (no
+    Raises `tflab.ray_cluster.RayMissing` (Ray not installed) or `RayUnreachable` (no
     cluster there), which say so in the reader's language; a failure is not kept, so
     the next try (Ray installed, the cluster up) connects. Only one Ray per process:
     once one is started, another address uses it (`RayExecutor`).

@@ -23,11 +23,11 @@ import streamlit as st
 
 from components.language import count, say, t, words
 from components.messages import error_text, plain
-from components.spec_ui import shown_decimals
+from components.setting_input import shown_decimals
 from components.state import executor, ray_executor, run_store
 from tflab.executor import MAX_WORKERS
 from tflab.progress import about
-from tflab.ray_executor import ADDRESS_VARIABLE, LOCAL, RayMissing, RayUnreachable, import_ray
+from tflab.ray_cluster import ADDRESS_VARIABLE, LOCAL, RayMissing, RayUnreachable, import_ray
 from tflab.spec import ExperimentSpec, Param, SpecError
 from tflab.spec.experiment import setting_keys
 from tflab.sweep import (MAX_SETTINGS, MAX_VARIANTS, SweepSpec, Vary, plain_value, setting_param,

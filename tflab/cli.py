@@ -20,10 +20,10 @@ the dashboard does, and prints the id and the --set that uses it.
 trained model in that format (`tflab.exports`: how each loads back), to FILE or to the
 run's id with the format's ending in the current folder.
 
-A sweep trains every combination of the values given to one to three settings (how
-values are written: `tflab.sweep`), all checked before any is queued, on `--workers` local
-worker processes at once (default `TFLAB_WORKERS`, else 1); it prints a line per finished
-variant and a table at the end with the best marked (`tflab.metrics.best_run`).
+`train` (`tflab.cli_train`) trains a recipe in this process; `sweep` (`tflab.cli_sweep`)
+trains every combination of the values given to one to three settings on local worker
+processes or on Ray, and prints a table with the best marked. This module reads the
+command and holds the others, which only read the store or move files in and out of it.
 
 Exit status: 0 when a run (every variant of a sweep) completes, 1 when one fails or
 diverges, 2 for a bad command or setting, 3 when the runs store cannot be opened (the
@@ -42,213 +42,17 @@ import argparse
 import json
 import os
 import sys
-import threading
-import time
 from datetime import datetime
 
-from tflab.executor import (Executor, ProcessExecutor, check_workers, default_workers,
-                            stop_sweep)
+from tflab.cli_sweep import cmd_sweep
+from tflab.cli_train import cmd_train
+from tflab.executor import check_workers
 from tflab.metrics import best_point, headline
 from tflab.recipes import RECIPES, get_recipe
-from tflab.spec import ExperimentSpec, SpecError
+from tflab.spec import SpecError
 from tflab.store import RunNotFound, RunStore, start_new_store
 from tflab.store_health import StoreUnavailable
-from tflab.sweep import SweepSpec, parse_vary, plain_value, value_text, values_text
-from tflab.sweep_results import SweepResults, Variant, judged_text, sweep_results
-from tflab.sweeping import start_sweep
 from tflab.words import Phrase
-
-FOLLOW_EVERY = 0.25  # seconds between looks at a sweep's variants in the store
-
-
-def _parse_setting(text: str) -> tuple[str, object]:
-    if "=" not in text:
-        raise SpecError("--set", text, Phrase("allowed.set_option"))
-    path, raw = text.split("=", 1)
-    return path.strip(), plain_value(raw)
-
-
-def _spec_from(args) -> ExperimentSpec:
-    spec = get_recipe(args.recipe).spec
-    for setting in args.set or []:
-        spec = spec.with_setting(*_parse_setting(setting))
-    return spec
-
-
-class _EpochPrinter:
-    """Prints one line per epoch (to stderr with --json, so stdout stays one JSON object)."""
-
-    def __init__(self, epochs: int, stream):
-        self.epochs, self.stream, self.started = epochs, stream, time.monotonic()
-
-    def epoch(self, epoch, logs):
-        values = "  ".join(f"{k}={v:.4g}" for k, v in logs.items())
-        print(f"epoch {epoch}/{self.epochs}  {values}  ({time.monotonic() - self.started:.1f} s)",
-              file=self.stream, flush=True)
-
-    def batch(self, epoch, step, logs):
-        pass
-
-    def view(self, epoch, kind, payload):
-        pass
-
-    def flush(self):
-        pass
-
-
-def _samples(spec: ExperimentSpec, model) -> list[dict]:
-    """Predictions for the recipe's sample inputs (x=10 for linear), when it has any."""
-    recipe = next((r for r in RECIPES if r.name == spec.recipe), None)
-    if recipe is None or not recipe.samples or model is None:
-        return []
-    from tflab.predict import Predictor
-
-    outputs = Predictor(model, spec).numbers([[x] for x in recipe.samples])
-    return [{"x": x, "y": float(y)} for x, y in zip(recipe.samples, outputs)]
-
-
-def cmd_train(args) -> int:
-    spec = _spec_from(args)
-    from tflab.job import run_job  # loads TensorFlow: only for the commands that train
-
-    store = RunStore()
-    run_id = store.create_run(spec.recipe, spec.to_dict(), spec.fit.epochs)
-    out = sys.stderr if args.json else sys.stdout
-    print(f"run {run_id}: {spec.recipe}, {spec.fit.epochs} epochs (store: {store.root})", file=out)
-    stop = threading.Event()
-    try:
-        result = _run_interruptibly(lambda: run_job(store, run_id, stop.is_set,
-                                                    _EpochPrinter(spec.fit.epochs, out)), stop)
-    except KeyboardInterrupt:
-        return 130
-    predictions = _samples(spec, result.model)
-    if args.json:
-        print(json.dumps({"run": run_id, "recipe": spec.recipe, "status": result.status,
-                          "message": result.message, "epochs": result.epochs_done,
-                          "seconds": round(result.seconds, 3), "final_metrics": result.final_metrics,
-                          "predictions": predictions}))
-    else:
-        print(f"{result.status} after {result.epochs_done} epochs in {result.seconds:.1f} s"
-              + (f": {result.message}" if result.message else ""))
-        for p in predictions:
-            print(f"predict x={p['x']:g}: {p['y']:.4f}")
-    return 130 if result.status == "stopped" else (0 if result.status == "completed" else 1)
-
-
-def _run_interruptibly(job, stop: threading.Event):
-    """Run `job` in a thread so Ctrl-C becomes a stop request, not a torn-down run."""
-    box = {}
-    thread = threading.Thread(target=lambda: box.setdefault("result", job()), daemon=True)
-    thread.start()
-    while thread.is_alive():
-        try:
-            thread.join(0.2)
-        except KeyboardInterrupt:
-            print("stopping after the current batch...", file=sys.stderr)
-            stop.set()
-    return box["result"]
-
-
-def cmd_sweep(args) -> int:
-    sweep = SweepSpec(_spec_from(args), tuple(parse_vary(text) for text in args.vary))
-    variants = sweep.variants()  # every variant checked before anything is queued
-    try:
-        workers = default_workers() if args.workers is None else args.workers
-    except ValueError as error:  # TFLAB_WORKERS is not a number of workers
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    store = RunStore()
-    executor = _executor(args.executor, store, workers)
-    if executor is None:
-        return 2
-    where = (f"{workers} local worker{'s' if workers > 1 else ''}" if args.executor == "local"
-             else f"Ray at {executor.address}")
-    sweep_id = None
-    try:
-        sweep_id = start_sweep(store, executor, sweep, workers if args.executor == "local" else None)
-        print(f"sweep {sweep_id}: {sweep.base.recipe}, {len(variants)} variants of "
-              f"{', '.join(sweep.settings)}, {where} (store: {store.root})", flush=True)
-        interrupted = _follow(executor, sweep_id, sweep.settings)
-    except KeyboardInterrupt:  # while queuing (start_sweep stopped those queued), or a 2nd one
-        if sweep_id is not None:
-            stop_sweep(executor, sweep_id)
-        return 130
-    finally:
-        executor.shutdown()
-    results = sweep_results(store, sweep_id)
-    print(_sweep_table(results))
-    statuses = {variant.status for variant in results.variants}
-    if interrupted or "stopped" in statuses:
-        return 130
-    return 0 if statuses == {"completed"} else 1
-
-
-def _follow(executor: Executor, sweep_id: str, settings: tuple[str, ...]) -> bool:
-    """Print a line per variant as it finishes, until all have; a Ctrl-C stops them all
-    (each within its current batch) and is still followed to the end. Returns whether one
-    came; a second one is raised."""
-    store, interrupted, reported = executor.store, False, set()
-    while True:
-        try:
-            variants = sweep_results(store, sweep_id).variants
-            for variant in variants:
-                if variant.finished and variant.run.id not in reported:
-                    reported.add(variant.run.id)
-                    print(_variant_line(variant, len(variants), settings), flush=True)
-            if len(reported) == len(variants):
-                return interrupted
-            if any(variant.status == "queued" for variant in variants):
-                executor.ensure_worker()  # a worker that left (idle, crashed) is replaced
-            store.recover()  # a variant whose worker died ends interrupted, not awaited forever
-            time.sleep(FOLLOW_EVERY)
-        except KeyboardInterrupt:
-            if interrupted:
-                raise
-            print("stopping every variant after its current batch...", file=sys.stderr)
-            interrupted = True
-            stop_sweep(executor, sweep_id)
-
-
-def _executor(kind: str, store: RunStore, workers: int):
-    """The executor `--executor` names, or None (said why) when it cannot start: Ray not
-    installed, or no cluster at TFLAB_RAY_ADDRESS. On Ray the cluster's CPUs set how many
-    variants train at once (`--workers` is the local pool's)."""
-    if kind == "local":
-        return ProcessExecutor(store, workers=workers)
-    from tflab.ray_executor import RayExecutor, RayMissing, RayUnreachable
-
-    try:
-        return RayExecutor(store)
-    except (RayMissing, RayUnreachable) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return None
-
-
-def _variant_line(variant: Variant, count: int, settings: tuple[str, ...]) -> str:
-    run = variant.run
-    took = f"  ({run.duration:.1f} s)" if run.duration is not None else ""
-    return (f"variant {variant.number}/{count}  {values_text(settings, variant.values)}  "
-            f"{run.status}  {judged_text(variant)}{took}  run {run.id}")
-
-
-def _sweep_table(results: SweepResults) -> str:
-    """The variants, one a line, the best marked with *; then which is best and why."""
-    best = results.best
-    header = ["", "#", *results.settings, "status", "epochs", "result", "run"]
-    rows = [["*" if variant is best else "", str(variant.number),
-             *(value_text(value) for value in variant.values), variant.status,
-             f"{variant.run.epochs_done}/{variant.run.epochs or '?'}", judged_text(variant),
-             variant.run.id]
-            for variant in results.variants]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
-             for row in [header, *rows]]
-    if best is None:
-        lines.append("best: none (no variant completed with a validation or training number)")
-    else:
-        lines.append(f"best: variant {best.number}, {results.metric} "
-                     f"{results.value_of(best):.4g} (run {best.run.id})")
-    return "\n".join(lines)
 
 
 def cmd_recipes(args) -> int:

@@ -22,7 +22,8 @@ import keras
 import numpy as np
 
 from tflab.data import DataSummary, summarize
-from tflab.images import ImageInputError, preview, read_image
+from tflab.image_arrays import preview
+from tflab.images import ImageInputError, read_image
 from tflab.prepare import COLOURS, prepare, reading_side
 from tflab.profile import PictureProfile, profile_for_run
 from tflab.run import open_run
@@ -85,7 +86,7 @@ class ImagePrediction:
     Args:
         name: the file's name.
         preview: the picture as uploaded, uint8 RGB at most 140 pixels a side, safe for
-            any page to show (`tflab.images.preview`); None when it could not be read.
+            any page to show (`tflab.image_arrays.preview`); None when it could not be read.
         view: what the model saw, float32 (height, width, channels) in 0..255.
         top: the top classes and their probabilities, most likely first.
         inverted: True when the picture's brightness was turned over.

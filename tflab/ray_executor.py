@@ -1,24 +1,20 @@
-"""Runs queued runs as Ray tasks: on this machine's cores, or on an existing Ray cluster.
-
-    TFLAB_RAY_ADDRESS=local           # start a Ray on this machine, with all its CPUs
-    TFLAB_RAY_ADDRESS=10.0.0.5:6379   # join the cluster whose head is there (`ray start --head`)
+"""Runs queued runs as Ray tasks: on this machine's cores, or on an existing Ray cluster
+(`tflab.ray_cluster`: TFLAB_RAY_ADDRESS=local, or a head's address).
 
 `RayExecutor` has the seam of `tflab.executor.ProcessExecutor` (submit, stop, position,
 wait, ensure_worker, shutdown), so pages and the command line use either the same way.
 The store stays with the process that made the executor, which alone writes it. A trial
-(one run, trained with plain Keras by `tflab.job.run_job`, as the local worker trains it)
-may run on another machine: it sees the store as a `TrialStore`, which posts its epochs,
-batches, views and pictures' profile to a `Relay` actor, and it returns how the run ended
-with the model's bytes. A thread of the executor drains the relay into the store every
-`poll` seconds and records each trial's end. A `StopFlags` actor answers each trial's
+(one run, `tflab.ray_trial.run_trial`) may run on another machine: it posts its progress
+to a `tflab.ray_relay.Relay` actor and returns how the run ended with the model's bytes.
+A thread of the executor drains the relay into the store every `poll` seconds and
+records each trial's end. A `tflab.ray_relay.StopFlags` actor answers each trial's
 standing question "stop?" as soon as a stop is asked, and the trial ends the batch it is
-in (`StopListener`).
+in.
 
 A trial whose worker dies (killed, out of memory, its machine gone) becomes `interrupted`
 with the epochs it had sent: Ray does not retry it, since a retry would train it again
 from epoch 1 into the same run. The files a run reads (an uploaded CSV or picture
-dataset, a base model; `tflab.parcels`) go into Ray's object store once per content id,
-and a trial unpacks them into a temporary TFLAB_HOME: no disk is shared.
+dataset, a base model; `tflab.parcels`) go into Ray's object store once per content id.
 
 Example:
 
@@ -34,335 +30,25 @@ Example:
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import logging
 import os
-import tempfile
 import threading
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from tflab.executor import wait_for_run
-from tflab.parcels import KERAS_FOLDER, Parcel, needed, pack, unpack, uses_keras_cache
+from tflab.parcels import needed, pack
+from tflab.ray_cluster import ADDRESS_VARIABLE, LOCAL, import_ray, start_ray
+from tflab.ray_relay import Relay, StopFlags
+from tflab.ray_trial import STOPPED_QUEUED, run_trial
 from tflab.spec import ExperimentSpec
 from tflab.store import FINISHED, RunNotFound, RunStore
-from tflab.words import Phrase, PhrasedError
+from tflab.words import Phrase
 
 log = logging.getLogger(__name__)
 
-ADDRESS_VARIABLE = "TFLAB_RAY_ADDRESS"
-LOCAL = "local"
-PACKAGE = Path(__file__).resolve().parent  # shipped to the cluster's workers (py_modules)
-STOPPED_QUEUED = "Stopped before it started."
-
-
-class RayMissing(PhrasedError, ImportError):
-    """Ray is not installed: the message says how to install it.
-
-    Raised with a `tflab.words.Phrase`: `str(error)` is its English, `phrase` says it in
-    the reader's language.
-    """
-
-
-class RayUnreachable(PhrasedError, ConnectionError):
-    """No Ray cluster answered at the address given; the message names it."""
-
-
-def import_ray():
-    """The `ray` module; `RayMissing`, which says how to install it, when it is not there.
-
-    Example:
-
-    >>> try:
-    ...     ray = import_ray()
-    ... except RayMissing as error:
-    ...     assert "pip install -r requirements-ray.txt" in str(error)
-    """
-    try:
-        import ray
-    except ImportError:
-        raise RayMissing(Phrase("ray.missing")) from None
-    return ray
-
-
-def runtime_env() -> dict:
-    """What Ray needs to run TF Lab's trials: this copy of tflab, shipped to every worker
-    (a cluster's machines need only the requirements installed), and TensorFlow quiet.
-    `RayExecutor` gives it to `ray.init` when it starts Ray; a program that starts Ray
-    itself passes it: `ray.init(runtime_env=runtime_env())`."""
-    return {"py_modules": [str(PACKAGE)],
-            "env_vars": {"TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "2")}}
-
-
-class Relay:
-    """Where trials post their progress, and the executor drains it.
-
-    Ray runs it as an actor, one per executor. Its methods run one at a time, and those
-    one caller sends run in the order it sent them: once a trial's `barrier` call has
-    been answered, everything it posted before is here.
-
-    Example:
-
-    >>> relay = Relay()
-    >>> relay.post("r1", "begun", {"pid": 7})
-    >>> relay.post("r1", "epochs", [(1, {"loss": 0.5})])
-    >>> relay.drain()
-    [('r1', 'begun', {'pid': 7}), ('r1', 'epochs', [(1, {'loss': 0.5})])]
-    >>> relay.drain()
-    []
-    """
-
-    def __init__(self):
-        self._posts: list[tuple[str, str, Any]] = []
-
-    def post(self, run_id: str, kind: str, payload: Any) -> None:
-        """Keep a trial's progress ("begun", "epochs", "batches", "view", "profile")."""
-        self._posts.append((run_id, kind, payload))
-
-    def drain(self) -> list[tuple[str, str, Any]]:
-        """Everything posted since the last drain, oldest first: (run id, kind, payload)."""
-        posts, self._posts = self._posts, []
-        return posts
-
-    def barrier(self) -> None:
-        """Nothing: a trial waits for it, so that what it posted before is all here."""
-
-
-class StopFlags:
-    """The trials' stop flags. Ray runs it as an asyncio actor, one per executor: a trial
-    waits in `wait_for_stop` (on a thread of its own, `StopListener`) from the moment it
-    begins, and the answer comes as soon as a stop is requested. A flag read over the
-    network after every batch cost a trial 0.9 ms a batch, a quarter of a small model's
-    training time with two trials on two cores; this costs nothing per batch.
-
-    No method waits but `wait_for_stop`, so each runs whole, one at a time.
-
-    Example:
-
-    >>> import asyncio, threading
-    >>> def run(coroutine):  # a loop of its own, whatever loop this thread may be running
-    ...     box = []
-    ...     thread = threading.Thread(target=lambda: box.append(asyncio.run(coroutine)))
-    ...     thread.start(); thread.join()
-    ...     return box[0]
-    >>> flags = StopFlags()
-    >>> run(flags.begin("r1")), run(flags.cancel("r2")), run(flags.begin("r2"))
-    (True, True, False)
-    >>> run(flags.request_stop("r1")), run(flags.wait_for_stop("r1")) > 0
-    (True, True)
-    """
-
-    def __init__(self):
-        self._begun: set[str] = set()
-        self._requested: dict[str, float] = {}  # run id -> when its stop was asked (unix s)
-        self._events: dict[str, asyncio.Event] = {}
-        self._reports: dict[str, dict] = {}
-
-    def _event(self, run_id: str) -> asyncio.Event:
-        return self._events.setdefault(run_id, asyncio.Event())
-
-    async def begin(self, run_id: str) -> bool:
-        """A trial starts: False when its run was stopped while it waited (it trains nothing)."""
-        if run_id in self._requested:
-            return False
-        self._begun.add(run_id)
-        return True
-
-    async def cancel(self, run_id: str) -> bool:
-        """Stop a run whose trial has not begun; False when it has (ask it to stop)."""
-        if run_id in self._begun:
-            return False
-        self._requested.setdefault(run_id, time.time())
-        return True
-
-    async def request_stop(self, run_id: str) -> bool:
-        """Stop the run; returns whether its trial had begun."""
-        self._requested.setdefault(run_id, time.time())
-        self._event(run_id).set()
-        return run_id in self._begun
-
-    async def wait_for_stop(self, run_id: str) -> float | None:
-        """Return when the run's stop is requested (with when it was, in unix seconds), or
-        None when its trial ended first (`release`)."""
-        await self._event(run_id).wait()
-        return self._requested.get(run_id)
-
-    async def release(self, run_id: str) -> None:
-        """The trial has ended: its `wait_for_stop` returns."""
-        self._event(run_id).set()
-
-    async def report(self, run_id: str, report: dict) -> None:
-        """How a trial's stop reached it (`StopListener.report`)."""
-        self._reports[run_id] = report
-
-    async def stop_report(self, run_id: str) -> dict | None:
-        """The trial's report of its stop: {"reached_s": seconds from the request until
-        the trial knew, "batches_after": batches it ended after knowing (1: the one it was
-        in)}; None when it was not stopped."""
-        return self._reports.get(run_id)
-
-    async def forget(self, run_id: str) -> None:
-        """The run has ended and been recorded (its report is kept)."""
-        self._begun.discard(run_id)
-        self._requested.pop(run_id, None)
-        self._event(run_id).set()  # a trial whose worker died no longer waits
-        self._events.pop(run_id, None)
-
-
-class StopListener:
-    """A trial's ear for its stop request: a thread waits for `StopFlags.wait_for_stop`,
-    and `should_stop`, asked after every batch, only reads a local flag.
-
-    Args:
-        flags: the StopFlags actor's handle.
-        run_id: the run the trial trains.
-        get: `ray.get`.
-    """
-
-    def __init__(self, flags, run_id: str, get):
-        self.flags, self.run_id, self._get = flags, run_id, get
-        self.asked = 0
-        self._heard: tuple[float, float, int] | None = None  # asked at, heard at, batches then
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._listen, name=f"stop {run_id}", daemon=True)
-        self._thread.start()
-
-    def _listen(self) -> None:
-        try:
-            requested = self._get(self.flags.wait_for_stop.remote(self.run_id))
-        except Exception:  # the actor is gone: the run trains on to its end
-            log.exception("run %s can no longer hear stop requests", self.run_id)
-            return
-        if requested is not None:
-            self._heard = (requested, time.time(), self.asked)
-            self._stop.set()
-
-    def should_stop(self) -> bool:
-        self.asked += 1
-        return self._stop.is_set()
-
-    def close(self) -> dict | None:
-        """Stop listening; returns the report of a stop heard (`StopFlags.stop_report`)."""
-        self.flags.release.remote(self.run_id)
-        self._thread.join(timeout=10)
-        if self._heard is None:
-            return None
-        requested, heard, asked = self._heard
-        return {"reached_s": max(0.0, heard - requested), "batches_after": self.asked - asked}
-
-
-class TrialStore:
-    """The run store as a trial sees it: `tflab.job.run_job` trains against it unchanged.
-
-    Progress goes to the relay, posted without waiting for an answer (a trial only waits
-    for its stop flag); the model and the kept weights go to the trial's own folder, and
-    how the run ended to `outcome`, which the trial returns with the model's bytes.
-
-    Args:
-        relay: the Relay actor's handle (anything with `post.remote`).
-        run_id: the run this trial trains.
-        spec: the run's spec, as `ExperimentSpec.to_dict` gives it.
-        folder: where the trial keeps the model and the weights it returns.
-    """
-
-    def __init__(self, relay, run_id: str, spec: dict, folder: Path):
-        self.relay, self.run_id, self.spec, self.folder = relay, run_id, spec, Path(folder)
-        self.outcome: dict[str, Any] | None = None
-
-    def get_run(self, run_id: str) -> SimpleNamespace:
-        return SimpleNamespace(spec=self.spec)
-
-    def mark_running(self, run_id: str) -> None:
-        """Nothing: the trial told the relay it began before it loaded TensorFlow."""
-
-    def add_epochs(self, run_id: str, rows) -> None:
-        self.relay.post.remote(run_id, "epochs", list(rows))
-
-    def add_batches(self, run_id: str, rows) -> None:
-        self.relay.post.remote(run_id, "batches", list(rows))
-
-    def set_view(self, run_id: str, kind: str, epoch: int, payload: dict) -> None:
-        self.relay.post.remote(run_id, "view", (kind, epoch, payload))
-
-    def set_profile(self, run_id: str, profile: dict) -> None:
-        self.relay.post.remote(run_id, "profile", profile)
-
-    def model_path(self, run_id: str) -> Path:
-        return self.folder / "model.keras"
-
-    def weights_folder(self, run_id: str) -> Path:
-        return self.folder / "weights"
-
-    def finish(self, run_id: str, status: str, message: str = "",
-               final_metrics: dict | None = None, said: tuple = ()) -> None:
-        self.outcome = {"status": status, "message": message,
-                        "final_metrics": dict(final_metrics or {}), "said": tuple(said)}
-
-
-def run_trial(run_id: str, spec: dict, parcels: list, relay, flags, cpus: float) -> dict:
-    """Train one run on a Ray worker; what `RayExecutor` sends to the cluster.
-
-    Returns how the run ended ({"status", "message", "final_metrics", "said"}) with the
-    model's bytes ("model", None when none was kept) and the kept weights ("weights",
-    {file name: bytes}); "began" is False when the run was stopped before it began.
-    """
-    ray = import_ray()
-    worker = {"pid": os.getpid(), "node": ray.get_runtime_context().get_node_id()}
-    if not ray.get(flags.begin.remote(run_id)):
-        return {"status": "stopped", "message": STOPPED_QUEUED, "final_metrics": {}, "said": (),
-                "model": None, "weights": {}, "began": False}
-    relay.post.remote(run_id, "begun", worker)
-    listener = StopListener(flags, run_id, ray.get)
-    before = {name: os.environ.get(name) for name in ("TFLAB_HOME", "KERAS_HOME")}
-    try:
-        _settle(cpus)
-        from tflab.job import run_job
-
-        with tempfile.TemporaryDirectory(prefix="tflab-trial-") as home:
-            got: list[Parcel] = ray.get(list(parcels))
-            unpack(got, home)
-            # The run reads its files where the store would hold them; this worker runs one
-            # task at a time, so changing its environment affects no other run.
-            os.environ["TFLAB_HOME"] = home
-            if uses_keras_cache(got):
-                os.environ["KERAS_HOME"] = str(Path(home) / KERAS_FOLDER)
-            store = TrialStore(relay, run_id, spec, Path(home) / "trial")
-            run_job(store, run_id, listener.should_stop)
-            model, weights = store.model_path(run_id), store.weights_folder(run_id)
-            outcome = {**store.outcome, "began": True,
-                       "model": model.read_bytes() if model.is_file() else None,
-                       "weights": {path.name: path.read_bytes() for path in weights.iterdir()}
-                       if weights.is_dir() else {}}
-    finally:
-        report = listener.close()
-        if report is not None:
-            flags.report.remote(run_id, report)
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-    ray.get(relay.barrier.remote())  # the epochs it posted are in before it returns
-    return outcome
-
-
-def _settle(cpus: float) -> None:
-    """A trial's worker: at the local worker's lower priority (`tflab.worker.NICENESS`),
-    so a dashboard on the same machine stays quick, and TensorFlow on as many threads as
-    Ray gave it CPUs, so trials side by side do not fight over every core."""
-    from tflab.worker import NICENESS
-
-    if os.nice(0) < NICENESS:
-        os.nice(NICENESS - os.nice(0))
-    import tensorflow as tf
-
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(max(1, int(cpus)))
-    except RuntimeError:
-        pass  # this worker trained before: TensorFlow keeps the number it first had
 
 
 class RayExecutor:
@@ -404,7 +90,8 @@ class RayExecutor:
         self._owns_ray = False
         self._ray_released = threading.Event()  # lets the thread that started Ray end
         if not ray.is_initialized():
-            self._start_ray(ray)
+            start_ray(ray, self.address, self._ray_released)
+            self._owns_ray = True
         self.relay = ray.remote(num_cpus=0)(Relay).remote()
         self.flags = ray.remote(num_cpus=0)(StopFlags).remote()
         # No retry: a trial whose worker died would train its run again from epoch 1.
@@ -421,43 +108,6 @@ class RayExecutor:
         self._halt = threading.Event()
         self._pump: threading.Thread | None = None
         self.ensure_worker()
-
-    def _start_ray(self, ray) -> None:
-        """Start (or join) Ray from a thread that lives until `shutdown`.
-
-        A local Ray's processes (its GCS, raylet) are bound to the thread that started
-        them (Linux's PR_SET_PDEATHSIG, which Ray sets): started from a Streamlit page's
-        script thread, which ends with the page run, they were killed a second later, and
-        the whole server with them ("Failed to connect to GCS within 60 seconds").
-        """
-        options = {"include_dashboard": False, "logging_level": logging.WARNING,
-                   "runtime_env": runtime_env()}
-        outcome: list[BaseException | None] = []
-        begun = threading.Event()
-
-        def start_and_keep() -> None:
-            try:
-                if self.address == LOCAL:
-                    ray.init(num_cpus=os.cpu_count(), **options)
-                else:
-                    ray.init(address=self.address, **options)
-                outcome.append(None)
-            except BaseException as error:  # raised again in the caller's thread
-                outcome.append(error)
-                return
-            finally:
-                begun.set()
-            self._ray_released.wait()
-
-        threading.Thread(target=start_and_keep, name="tflab-ray-keeper", daemon=True).start()
-        begun.wait()
-        [error] = outcome
-        if isinstance(error, ConnectionError):
-            raise RayUnreachable(Phrase("ray.unreachable", {
-                "address": self.address, "error": str(error)})) from None
-        if error is not None:
-            raise error
-        self._owns_ray = True
 
     def submit(self, spec: ExperimentSpec, sweep: str | None = None) -> str:
         """Queue `spec` as a run (of `sweep`, if given) and send its trial to Ray; returns

@@ -26,14 +26,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from tflab.profile import PictureProfile, look, luma
+from tflab.picture_measures import look, luma
+from tflab.profile import PictureProfile
 from tflab.words import Phrase
 
 FAR = 6.0
 HESITANT = 0.5
 MIN_SPREAD = 1.0  # levels: a spread below this (pictures all alike) would make any change "far"
-# (above theirs, below theirs) for each measure of `tflab.profile.look`: keys of the catalog's
-# `predict.unsure` ("it is much brighter than they are")
+# (above theirs, below theirs) for each measure of `tflab.picture_measures.look`: keys of
+# the catalog's `predict.unsure` ("it is much brighter than they are")
 _WORDS = {"brightness": ("brighter", "darker"), "contrast": ("more_contrast", "less_contrast"),
           "detail": ("more_detail", "less_detail")}
 

@@ -471,7 +471,7 @@ def test_an_uploaded_dataset_too_large_at_this_image_size_is_refused(tflab_home)
 
 def test_a_csv_series_whose_windows_pass_the_bound_is_refused(monkeypatch):
     csv_id = kept_csv("".join(f"{i}\n" for i in range(2000)))
-    monkeypatch.setattr("tflab.data.catalog.MAX_DATA_BYTES", 1024 * 1024)
+    monkeypatch.setattr("tflab.data.loaders.MAX_DATA_BYTES", 1024 * 1024)
     with pytest.raises(SpecError) as caught:
         load_dataset("series", {"csv_id": csv_id, "window": 100}, 0.2, 0)
     assert caught.value.field == "data.options.window"

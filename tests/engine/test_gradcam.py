@@ -1,11 +1,13 @@
-"""Where the model looked: Grad-CAM and saliency maps, and their overlay."""
+"""Where the model looked: Grad-CAM and saliency maps (tflab.gradcam), and their overlay
+(tflab.heat_overlay)."""
 
 import keras
 import numpy as np
 import pytest
 
 from tflab.data import load_dataset
-from tflab.gradcam import heat_map, method, overlay
+from tflab.gradcam import heat_map, method
+from tflab.heat_overlay import overlay
 from tflab.recipes import get_recipe
 from tflab.models import load_model
 from tflab.saving import inference_model, save_model

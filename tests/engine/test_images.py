@@ -1,4 +1,5 @@
-"""Tests for tflab.images: real files written to a temporary folder, hostile ones included."""
+"""Tests for tflab.images and tflab.image_arrays: real files written to a temporary folder,
+hostile ones included, read and made model inputs as an upload is."""
 
 import doctest
 import json
@@ -13,16 +14,10 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFile
 
+import tflab.image_arrays
 import tflab.images
-from tflab.images import (
-    MAX_SIDE,
-    ImageInputError,
-    describe,
-    gray_array,
-    preview,
-    read_image,
-    to_model_array,
-)
+from tflab.image_arrays import gray_array, preview, to_model_array
+from tflab.images import MAX_SIDE, ImageInputError, describe, read_image
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -50,8 +45,9 @@ def png_claiming_size(tmp_path, width, height):
 
 
 def test_docstring_examples_run():
-    result = doctest.testmod(tflab.images)
-    assert result.attempted > 0 and result.failed == 0
+    for module in (tflab.images, tflab.image_arrays):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0
 
 
 # Refused files
@@ -511,7 +507,8 @@ def test_gray_array_is_the_grayscale_model_input_before_resizing():
 # (pytest, which has loaded TensorFlow) across exec, so it would hide the child's peak.
 PEAK_SCRIPT = """
 import json, re, sys
-from tflab.images import preview, read_image, to_model_array
+from tflab.image_arrays import preview, to_model_array
+from tflab.images import read_image
 
 def peak_mb():
     status = open("/proc/self/status").read()

@@ -13,7 +13,8 @@ import tflab.prepare
 from drawings import drawn_seven, drawn_three, noise_photo
 from tflab.data import load_dataset
 from tflab.prepare import prepare
-from tflab.profile import ink_measures, profile_pictures
+from tflab.picture_measures import ink_measures
+from tflab.profile import profile_pictures
 
 DIGIT = (28, 28, 1)
 
@@ -198,3 +199,39 @@ def test_fitting_measures_the_core_as_ink_measures_does(profile):
         expected = min(profile.ink_box[0] / max(1, int(measures["height"][0])),
                        profile.ink_box[1] / max(1, int(measures["width"][0])))
         assert tflab.prepare._fit(ink, profile) == expected
+
+
+def ink_pictures():
+    """Ink pictures of the shapes preparing measures: strokes, specks, ink on the edges,
+    a single row, none."""
+    rng = np.random.default_rng(3)
+    pictures = [np.zeros((28, 28), dtype=np.float32), np.full((1, 9), 40.0, dtype=np.float32)]
+    for _ in range(12):
+        ink = np.zeros((int(rng.integers(20, 90)), int(rng.integers(20, 90))), dtype=np.float32)
+        rows, columns = ink.shape
+        for _ in range(3):
+            top, left = rng.integers(0, rows), rng.integers(0, columns)
+            ink[top:top + rng.integers(1, 12), left:left + rng.integers(1, 40)] = rng.uniform(60, 255)
+        ink += rng.uniform(0, 50, ink.shape).astype(np.float32) * (rng.uniform() < 0.5)
+        pictures.append(ink)
+    return pictures
+
+
+def test_stroke_and_centre_are_measured_as_ink_measures_does():
+    for ink in ink_pictures():
+        measures = {name: float(values[0]) for name, values in ink_measures(ink[None]).items()}
+        assert tflab.prepare._stroke(ink) == measures["stroke"]
+        assert tflab.prepare._centre(ink, "mass") == (measures["row"], measures["column"])
+        assert tflab.prepare._centre(ink, "box") == (measures["box_row"], measures["box_column"])
+
+
+def test_the_softenings_are_the_view_and_its_blurs_by_each_sigma():
+    view = np.zeros((20, 28), dtype=np.float32)  # not square: rows and columns blur apart
+    view[0:15, 10:13] = 255.0  # a stroke from the top edge
+    softenings = tflab.prepare._softenings(view)
+    assert softenings.shape == (len(tflab.prepare.SOFTENING), 20, 28)
+    np.testing.assert_array_equal(softenings[0], view)
+    for sigma, softened in zip(tflab.prepare.SOFTENING[1:], softenings[1:]):
+        down, across = (tflab.prepare._gauss_matrix(size, sigma) for size in view.shape)
+        np.testing.assert_allclose(softened, down @ view @ across.T, atol=1e-4)
+        assert softened[:, 9].max() > 0 and softened.sum() < view.sum()  # spread, some past the edge

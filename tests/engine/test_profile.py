@@ -1,5 +1,6 @@
-"""Tests for tflab.profile: the training pictures of real datasets measured, kept with the
-run by a real training job, and measured again for runs trained before profiles existed."""
+"""Tests for tflab.profile and the measures it is made of (tflab.picture_measures): the
+training pictures of real datasets measured, kept with the run by a real training job, and
+measured again for runs trained before profiles existed."""
 
 import doctest
 import subprocess
@@ -10,8 +11,8 @@ import pytest
 
 import tflab.profile
 from tflab.data import load_dataset
-from tflab.profile import (PictureProfile, background, ink_measures, profile_for_run,
-                           profile_pictures)
+from tflab.picture_measures import background, ink_measures
+from tflab.profile import PictureProfile, profile_for_run, profile_pictures
 from tflab.recipes import get_recipe
 from tflab.store import RunStore
 from tflab.words import Words

@@ -21,7 +21,8 @@ from tflab.words import Phrase, Words
 
 ray = pytest.importorskip("ray", reason="the dev requirements install Ray (requirements-ray.txt)")
 
-from tflab.ray_executor import RayExecutor, RayMissing, import_ray, runtime_env  # noqa: E402
+from tflab.ray_cluster import RayMissing, import_ray, runtime_env  # noqa: E402
+from tflab.ray_executor import RayExecutor  # noqa: E402
 
 MULTICLASS = get_recipe("multiclass").spec.with_setting("fit.epochs", 2)
 

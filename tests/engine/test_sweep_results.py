@@ -4,7 +4,7 @@ table, which reads it the same way."""
 import pytest
 
 from made_sweeps import digits_sweep, final, made_sweep
-from tflab.cli import _sweep_table
+from tflab.cli_sweep import sweep_table
 from tflab.store import RunNotFound, RunStore
 from tflab.sweep_results import COUNTED, judged_text, sweep_results
 
@@ -89,7 +89,7 @@ def test_the_command_line_table_marks_the_best_from_the_same_results(store):
     sweep_id, run_ids = made_sweep(store, [("completed", final(0.7, 0.9)),
                                            ("completed", final(0.9, 0.4))], sweep)
 
-    lines = _sweep_table(sweep_results(store, sweep_id)).splitlines()
+    lines = sweep_table(sweep_results(store, sweep_id)).splitlines()
 
     assert lines[0].split() == ["#", "model.layers[1].units", "status", "epochs", "result", "run"]
     assert lines[1].split() == ["1", "16", "completed", "3/3", "val_accuracy=0.7", run_ids[0]]

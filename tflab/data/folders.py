@@ -53,7 +53,8 @@ import numpy as np
 from tflab.data.dataset import DataSummary, Dataset, DatasetUnavailable
 from tflab.data.split import split
 from tflab.home import DATASETS_FOLDER, content_id, root_or_default
-from tflab.images import ImageInputError, read_image, to_model_array
+from tflab.image_arrays import to_model_array
+from tflab.images import ImageInputError, read_image
 from tflab.params import Amount, said
 from tflab.words import Phrase, PhrasedError
 
