@@ -1,4 +1,5 @@
-"""Shared test setup: a fresh run store per test, quiet TensorFlow, nothing downloaded."""
+"""Shared test setup: a fresh run store per test, quiet TensorFlow, nothing downloaded, and
+how the tests share the machine when they run side by side (`-n 2`, pytest-xdist)."""
 
 import os
 
@@ -14,3 +15,24 @@ def tflab_home(tmp_path, monkeypatch):
     monkeypatch.setenv("TFLAB_HOME", str(home))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras-home"))
     return home
+
+
+# Tests that start a server, a browser or a Ray cluster take the machine's cores and ports for
+# many seconds each; two of them at once made each other's pages wait past their timeouts.
+ONE_AT_A_TIME = ("tests/e2e/", "tests/engine/test_ray_executor.py")
+
+
+# First: xdist reads the groups in a hook of its own, which must see them.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Group the tests for pytest-xdist's `loadgroup`: the browser and Ray tests in one group,
+    run first and one after another on one worker; every other module a group of its own, so
+    its module-scoped fixtures (a trained model) are built once. The other worker takes the
+    modules meanwhile: the suite takes about as long as its browser tests, not their sum."""
+    def one_at_a_time(item):
+        return item.nodeid.startswith(ONE_AT_A_TIME)
+
+    for item in items:
+        group = "one-at-a-time" if one_at_a_time(item) else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=lambda item: not one_at_a_time(item))  # stable: the rest keep their order
