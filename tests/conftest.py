@@ -17,15 +17,17 @@ def tflab_home(tmp_path, monkeypatch):
     return home
 
 
-# Tests that start a server, a browser or a Ray cluster take the machine's cores and ports for
-# many seconds each; two of them at once made each other's pages wait past their timeouts.
-ONE_AT_A_TIME = ("tests/e2e/", "tests/engine/test_ray_executor.py")
+# Tests that start a server and a browser take the machine's cores for many seconds each;
+# two of them at once made each other's pages wait past their timeouts. (Two local Ray
+# clusters can run at once: each takes free ports, and TF Lab starts Ray without its
+# dashboard, so the Ray tests need no turn of their own.)
+ONE_AT_A_TIME = ("tests/e2e/",)
 
 
 # First: xdist reads the groups in a hook of its own, which must see them.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Group the tests for pytest-xdist's `loadgroup`: the browser and Ray tests in one group,
+    """Group the tests for pytest-xdist's `loadgroup`: the browser tests in one group,
     run first and one after another on one worker; every other module a group of its own, so
     its module-scoped fixtures (a trained model) are built once. The other worker takes the
     modules meanwhile: the suite takes about as long as its browser tests, not their sum."""
