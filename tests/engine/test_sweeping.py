@@ -1,6 +1,7 @@
 """Starting a sweep through a real store and worker pool; how many workers fit; its estimate."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,15 @@ def finished_run(store, spec, seconds: float, epochs: int, recipe=None, status="
     return run_id
 
 
+def started(pid: int, timeout: float = 60.0) -> None:
+    """Wait until the process `pid` runs its own program: until then /proc shows its
+    parent's copy, or nothing, as its environment (seen on a busy machine)."""
+    deadline = time.monotonic() + timeout
+    while b"tflab.worker" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+        assert time.monotonic() < deadline, f"worker {pid} did not start in {timeout} s"
+        time.sleep(0.05)
+
+
 @pytest.mark.slow
 def test_a_sweep_started_trains_every_variant_as_a_run_of_it(tflab_home):
     store = RunStore(tflab_home)
@@ -43,6 +53,7 @@ def test_a_sweep_started_trains_every_variant_as_a_run_of_it(tflab_home):
         assert len(executor._processes) == 2  # the sweep asked for two, beyond the pool's one
         share = str(max(1, os.cpu_count() // 2)).encode()
         for worker in executor._processes:  # each started with its share of the cores
+            started(worker.pid)
             environ = Path(f"/proc/{worker.pid}/environ").read_bytes().split(b"\0")
             assert b"TF_NUM_INTRAOP_THREADS=" + share in environ
             # and leaves soon after the sweep, not holding its share for a lone run later
