@@ -7,11 +7,12 @@ import streamlit as st
 
 from components.language import language_switch, t
 from components.sidebar import active_runs_ui
-from components.state import settle_heap
+from components.state import keep_keras_state, settle_heap
 from components.streamlit_words import streamlit_words
 
 st.set_page_config(page_title="TF Lab", page_icon=":material/neurology:", layout="wide")
 settle_heap()  # garbage collection after each run skips the libraries' objects
+keep_keras_state()  # no Keras reset after each script run: sessions share this process
 with st.sidebar:
     language_switch()  # first: the pages' titles below are in the language it picks
 streamlit_words()

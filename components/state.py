@@ -85,12 +85,12 @@ _LASTING = ("tensorflow", "keras", "plotly", "PIL", "numpy")
 def settle_heap() -> None:
     """Exempt the objects of the big libraries already imported from garbage collection.
 
-    After every page run, and every refresh of a live fragment, Streamlit collects
-    garbage twice (`runner.postScriptGC`, and `keras.backend.clear_session()` once keras
-    is imported). With TensorFlow loaded each collection took 0.4 s on this machine,
-    0.8 s per refresh of the Train page, which could then refresh about once a second.
-    `gc.freeze()` moves the objects alive now out of the collector's way (Python's
-    advice for long-lived heaps): a collection then takes well under a millisecond.
+    Python collects garbage on its own as objects are made, and a full collection looks
+    at every object: with TensorFlow loaded one took 0.2 s on this machine.
+    (Streamlit's own collections after every script run are off: `runner.postScriptGC`
+    in `.streamlit/config.toml`, and `keep_keras_state`.) `gc.freeze()` moves the
+    objects alive now out of the collector's way (Python's advice for long-lived heaps):
+    a collection then takes well under a millisecond.
     Called at the start of every page run; it freezes again only when another of these
     libraries has been imported since, so objects made by pages are collected as usual.
 
@@ -105,3 +105,39 @@ def settle_heap() -> None:
 def _freeze_with(modules: tuple[str, ...]) -> tuple[str, ...]:
     gc.freeze()
     return modules
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def keep_keras_state() -> bool:
+    """Stop Streamlit from resetting Keras after every script run of every session.
+
+    After each page run and each refresh of a live fragment, Streamlit 1.67 calls
+    `keras.backend.clear_session()` once keras is imported (`script_runner.
+    _clean_problem_modules`), meant for a script that builds a new model at each run.
+    In this server it is harmful: it replaces Keras' global state under the other
+    sessions' threads (a model loading for Predict in one session while another's Train
+    page refreshes), empties TensorFlow's kernel cache, so the next prediction sets its
+    kernels up again, and collects garbage (0.18 s with TensorFlow loaded). With 10 pages
+    watching a run it was a quarter of the server's time and their refreshes fell 10 to
+    17 s apart (`benchmarks/viewers.py`). Pages here never rely on it: every layer TF Lab
+    builds is named, and training runs in worker processes. Matplotlib figures are still
+    closed, as Streamlit does. Once per server process; True when Streamlit's hook was
+    found and replaced.
+
+    Example:
+
+    >>> keep_keras_state()          # doctest: +SKIP
+    True
+    """
+    from streamlit.runtime.scriptrunner import script_runner
+
+    if not callable(getattr(script_runner, "_clean_problem_modules", None)):
+        return False  # another Streamlit: tests/components/test_state.py says so
+    script_runner._clean_problem_modules = _close_matplotlib_figures
+    return True
+
+
+def _close_matplotlib_figures() -> None:
+    """What Streamlit's after-run clean-up does, less the Keras reset (`keep_keras_state`)."""
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")

@@ -45,3 +45,34 @@ def test_settling_without_new_libraries_keeps_the_collector_as_it_was():
     frozen = gc.get_freeze_count()
     settle_heap()
     assert gc.get_freeze_count() == frozen
+
+
+def test_keep_keras_state_stops_streamlits_keras_reset_after_each_script_run():
+    """In a fresh interpreter (the hook is replaced for the process): a page run resets
+    Keras' global state as Streamlit ships; once `keep_keras_state` ran, page runs keep
+    it, and Streamlit's hook is the one replaced."""
+    script = textwrap.dedent("""
+        import json
+        from keras.src.backend.common import global_state
+        from streamlit.testing.v1 import AppTest
+
+        plain_page = "import streamlit as st\\nst.write('a page')"
+        page_keeping_keras = ("import streamlit as st\\n"
+                              "from components.state import keep_keras_state\\n"
+                              "st.write(keep_keras_state())")
+        kept = []
+        for page in (plain_page, page_keeping_keras, plain_page):
+            global_state.set_global_attribute("tflab_probe", "set before the run")
+            app = AppTest.from_string(page)
+            app.run()
+            assert not app.exception, app.exception
+            kept.append(global_state.get_global_attribute("tflab_probe"))
+        print(json.dumps(kept))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=300, env={"TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "",
+                                              "PYTHONPATH": "."})
+    assert result.returncode == 0, result.stderr[-2000:]
+    kept = json.loads(result.stdout.strip().splitlines()[-1])
+    # Streamlit's reset, then none once the hook is replaced (in that run's end already).
+    assert kept == [None, "set before the run", "set before the run"]
