@@ -16,7 +16,8 @@ import streamlit as st
 from components.language import t, words
 from components.messages import safe
 from components.state import executor
-from tflab.coach import MIN_EPOCHS, apply_variant, diagnose
+from tflab.coach import MIN_EPOCHS, diagnose
+from tflab.remedies import apply_variant
 
 
 def coach_ui(run, history: dict, spec) -> None:

@@ -21,7 +21,7 @@ from components.messages import error_text, plain
 
 
 def _import(data: bytes, name: str):
-    from tflab.data.folders import UploadError, import_zip
+    from tflab.data.zip_import import UploadError, import_zip
 
     try:
         return import_zip(data, name)

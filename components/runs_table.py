@@ -15,6 +15,7 @@ import math
 import re
 import unicodedata
 
+from tflab import progress
 from tflab.metrics import best_of
 from tflab.store import Run, RunStore
 from tflab.titles import data_label, run_title
@@ -50,10 +51,11 @@ def significant(w: Words, value: float, digits: int = 4) -> str:
 
 
 def status_word(status: str, words: Words | None = None) -> str:
-    """A run's state (`completed`) in the reader's language; an unknown one as stored."""
+    """A run's state (`completed`) in the reader's language, as the Train page says it
+    (`tflab.progress.status_word`); a state the catalog does not know, as stored."""
     w = words or _english()
-    key = f"progress.status.{status}"  # the Train page's words (tflab.progress)
-    return w(key) if w.has(key) else status
+    phrase = progress.status_word(status)
+    return w.say(phrase) if w.has(phrase.key) else status
 
 
 def run_rows(store: RunStore, runs: list[Run], words: Words | None = None) -> list[dict]:

@@ -116,8 +116,10 @@ def sweeps_ui(store: RunStore) -> bool:
     picked = st.selectbox(t("runs.sweep.pick"), ids, key=_PICK, on_change=_picked,
                           format_func=lambda i: sweep_option(listed[i], sizes[i], w),
                           help=t("runs.sweep.pick_help"))
-    live = not results_of(listed[picked], store.sweep_runs(picked)).finished
-    st.fragment(run_every=REFRESH if live else None)(_sweep_detail)(store, picked, live, w)
+    read = results_of(listed[picked], store.sweep_runs(picked))
+    live = not read.finished
+    st.fragment(run_every=REFRESH if live else None)(_sweep_detail)(store, picked, live, w,
+                                                                    [read])
     return True
 
 
@@ -127,11 +129,17 @@ def _picked() -> None:
     st.session_state[_APPLIED] = st.session_state[_PICK]
 
 
-def _sweep_detail(store: RunStore, sweep_id: str, live: bool, w: Words) -> None:
+def _sweep_detail(store: RunStore, sweep_id: str, live: bool, w: Words,
+                  page_read: list[SweepResults]) -> None:
     """The chosen sweep. Runs inside a fragment: reads the words given, never the language
-    switch (which writes the address)."""
+    switch (which writes the address).
+
+    `page_read` holds the sweep as the page run read it, for the fragment's first run only:
+    a fragment's later runs get the same arguments, so it is emptied then and each refresh
+    reads the store afresh.
+    """
     try:
-        results = sweep_results(store, sweep_id)
+        results = page_read.pop() if page_read else sweep_results(store, sweep_id)
     except RunNotFound:  # deleted since the page ran
         st.warning(w("runs.sweep.unknown", id=code(sweep_id)), icon=":material/search_off:")
         return

@@ -4,7 +4,8 @@
 are known, its spec and its class counts, and returns findings: overfitting,
 underfitting, a diverged run, a plateau, a learning rate too small to move the loss, or
 imbalanced classes. Each finding holds one plain sentence with the run's numbers and a
-variant: the settings one click would change, applied by `apply_variant`.
+variant: the settings one click would change (`tflab.remedies`), applied by
+`tflab.remedies.apply_variant`.
 
 The sentences live in the catalog (`tflab/locales`, under `coach.why`): a finding holds
 the key and the run's numbers, and `Finding.why_in` says it in a language (`why` in
@@ -14,6 +15,7 @@ or Streamlit.
 Example:
 
 >>> from tflab.recipes import get_recipe
+>>> from tflab.remedies import apply_variant
 >>> spec = get_recipe("binary_points").spec
 >>> val = [0.6, 0.5, 0.45, 0.44, 0.46, 0.5, 0.55, 0.6, 0.66, 0.7]
 >>> history = {"loss": [(e, 0.6 - 0.05 * e) for e in range(1, 11)],
@@ -37,10 +39,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
-from tflab.data.catalog import summarize
-from tflab.spec import ExperimentSpec, declared
+from tflab.remedies import Variant, against_overfitting, higher_rate, lower_rate, wider
+from tflab.spec import ExperimentSpec
 from tflab.words import Amount, Phrase, Words
 
 KINDS = ("diverged", "overfitting", "underfitting", "plateau", "learning_rate_too_small",
@@ -55,43 +57,11 @@ FLAT_STRETCH = 0.2        # the last stretch: this share of the epochs, at least
 PLATEAU_FLOOR = 0.1       # below this share of its first value, a flat loss has converged
 BARELY_MOVED = 0.05       # a loss that fell less than this share over the whole run barely moved
 IMBALANCE = 3.0           # the largest class this many times the smallest is imbalanced
-MORE_DROPOUT = 0.2        # what a dropout variant adds to the rates (new layers get this much)
-MAX_DROPOUT = 0.5
-RATE_STEP = 10.0          # a lower or higher learning rate: divided or multiplied by this
 
 # Each kind's heading is `coach.title.<kind>`; each sentence `coach.why.<key>`, one per
 # kind and a second for a loss that exploded before it became NaN (`exploded`) and for
 # underfitting that names the validation loss too (`underfitting_val`).
 WHY_KEYS = KINDS + ("exploded", "underfitting_val")
-# The changes a finding offers; each label is `coach.variant.<name>`.
-VARIANTS = ("early_stopping", "dropout", "augmentation", "lower_rate", "higher_rate",
-            "more_epochs", "wider")
-
-
-@dataclass(frozen=True)
-class Variant:
-    """The settings one click would change, as (setting path, new value) pairs, and a name.
-
-    Args:
-        name: which change, one of VARIANTS; the button says `coach.variant.<name>`.
-        settings: pairs for `ExperimentSpec.with_setting`, applied in order.
-
-    Example:
-
-    >>> Variant("more_epochs", (("fit.epochs", 40),)).label_in(Words.load("es"))
-    'Más épocas'
-    """
-
-    name: str
-    settings: tuple[tuple[str, Any], ...]
-
-    @property
-    def label(self) -> str:
-        """A few words for the button, in English."""
-        return self.label_in(Words.load("en"))
-
-    def label_in(self, words: Words) -> str:
-        return words(f"coach.variant.{self.name}")
 
 
 @dataclass(frozen=True)
@@ -128,26 +98,6 @@ class Finding:
 def _read(value: float) -> Amount:
     """A loss or a metric as a finding writes it: three significant digits."""
     return Amount(value, ".3g")
-
-
-def apply_variant(spec: ExperimentSpec, finding: Finding) -> ExperimentSpec:
-    """The spec with the finding's variant applied: the experiment one click queues.
-
-    Example:
-
-    >>> from tflab.recipes import get_recipe
-    >>> finding = Finding("plateau", 9, Phrase("coach.why.plateau"),
-    ...                   Variant("lower_rate", (("compile.learning_rate", 0.001),)))
-    >>> apply_variant(get_recipe("linear").spec, finding).compile.learning_rate
-    0.001
-    """
-    if finding.variant is None:
-        raise ValueError(f"Received a finding without a variant: `variant` is None for the "
-                         f"{finding.kind!r} finding; expected a Variant. Only findings with one "
-                         "can be applied.")
-    for path, value in finding.variant.settings:
-        spec = spec.with_setting(path, value)
-    return spec
 
 
 def diagnose(history: Mapping[str, Sequence], spec: ExperimentSpec | None = None,
@@ -216,7 +166,7 @@ def _diverged(loss, val, spec) -> Finding | None:
             if not math.isfinite(value):
                 why = _why("diverged", name=Phrase(f"coach.metric.{name}"), value=_read(value),
                            epoch=epoch, rate=_rate(spec))
-                return Finding("diverged", epoch, why, _lower_rate(spec))
+                return Finding("diverged", epoch, why, lower_rate(spec))
     if not loss:
         return None
     first, lowest = loss[0][1], loss[0][1]
@@ -225,7 +175,7 @@ def _diverged(loss, val, spec) -> Finding | None:
             why = _why("exploded", name=Phrase("coach.metric.loss"), value=_read(value),
                        epoch=epoch, times=Amount(value / lowest, ",.0f"),
                        lowest=_read(lowest), rate=_rate(spec))
-            return Finding("diverged", epoch, why, _lower_rate(spec))
+            return Finding("diverged", epoch, why, lower_rate(spec))
         lowest = min(lowest, value)
     return None
 
@@ -248,7 +198,7 @@ def _overfitting(loss, val, spec) -> Finding | None:
     why = _why("overfitting", best=best, best_value=_read(best_value),
                rise=Amount(OVERFIT_RISE, ".0%"), epoch=began, last_value=_read(last_value),
                last=last, train_then=_read(train[best]), train_last=_read(train[last]))
-    return Finding("overfitting", began, why, _against_overfitting(spec, val[:best_i + 1]))
+    return Finding("overfitting", began, why, against_overfitting(spec, val[:best_i + 1]))
 
 
 def _flat_stretch(points) -> int:
@@ -276,7 +226,7 @@ def _underfitting(loss, val, spec) -> Finding | None:
             return None
         key, values["val_loss"] = "underfitting_val", _read(val[-1][1])
     why = _why(key, **values)
-    return Finding("underfitting", loss[-stretch][0], why, _wider(spec))
+    return Finding("underfitting", loss[-stretch][0], why, wider(spec))
 
 
 def _plateau(points, spec) -> Finding | None:
@@ -290,7 +240,7 @@ def _plateau(points, spec) -> Finding | None:
     epoch, value = min(before, key=lambda point: point[1])
     why = _why("plateau", epoch=epoch, value=_read(value), stretch=stretch,
                flat=Amount(FLAT, ".0%"))
-    return Finding("plateau", epoch, why, _lower_rate(spec))
+    return Finding("plateau", epoch, why, lower_rate(spec))
 
 
 def _learning_rate_too_small(loss, spec) -> Finding | None:
@@ -304,7 +254,7 @@ def _learning_rate_too_small(loss, spec) -> Finding | None:
         return None
     why = _why("learning_rate_too_small", epochs=len(loss), first=_read(first),
                last=_read(last), change=Amount(change, ".1%"), rate=_rate(spec))
-    return Finding("learning_rate_too_small", loss[-1][0], why, _higher_rate(spec))
+    return Finding("learning_rate_too_small", loss[-1][0], why, higher_rate(spec))
 
 
 def _class_imbalance(class_counts: Mapping[str, int]) -> list[Finding]:
@@ -323,94 +273,3 @@ def _class_imbalance(class_counts: Mapping[str, int]) -> list[Finding]:
                fewest=fewest, times=Amount(most / max(fewest, 1), ",.1f"))
     # No setting weighs classes yet: the fix is more examples of the small classes.
     return [Finding("class_imbalance", 0, why, None)]
-
-
-# -- variants ------------------------------------------------------------------------------
-
-def _bounded(owner, name: str, value: float) -> float:
-    param = next(p for p in declared(owner) if p.name == name)
-    return min(max(value, param.low), param.high)
-
-
-def _lower_rate(spec) -> Variant | None:
-    if spec is None:
-        return None
-    rate = float(f"{spec.compile.learning_rate / RATE_STEP:.3g}")
-    return Variant("lower_rate", (("compile.learning_rate", rate),))
-
-
-def _higher_rate(spec) -> Variant | None:
-    if spec is None:
-        return None
-    rate = float(f"{_bounded(type(spec.compile), 'learning_rate', spec.compile.learning_rate * RATE_STEP):.3g}")
-    if rate <= spec.compile.learning_rate:
-        return _more_epochs(spec)
-    return Variant("higher_rate", (("compile.learning_rate", rate),))
-
-
-def _more_epochs(spec) -> Variant | None:
-    epochs = int(_bounded(type(spec.fit), "epochs", spec.fit.epochs * 2))
-    if epochs <= spec.fit.epochs:
-        return None
-    return Variant("more_epochs", (("fit.epochs", epochs),))
-
-
-def _hidden(spec, kind: str) -> list[int]:
-    """Indexes of the layers of `kind` before the output layer."""
-    found = spec.model.output_layer
-    end = found[0] if found is not None else len(spec.model.layers)
-    return [i for i, layer in enumerate(spec.model.layers[:end]) if layer.type == kind]
-
-
-def _wider(spec) -> Variant | None:
-    if spec is None:
-        return None
-    dense = _hidden(spec, "Dense")
-    if not dense:  # nothing to widen: one layer, as in the linear recipe, learns longer
-        return _more_epochs(spec)
-    settings = tuple((f"model.layers[{i}].units", min(spec.model.layers[i].args["units"] * 2, 8192))
-                     for i in dense)
-    return Variant("wider", settings)
-
-
-def _against_overfitting(spec, val_to_best) -> Variant | None:
-    """Early stopping first; with it on already, augmentation for pictures, else dropout."""
-    if spec is None:
-        return None
-    if not spec.fit.early_stopping:
-        # Patient enough to wait through every stall before the best epoch: the same seed
-        # replays the same curve, so the run stops after the best and restores its weights.
-        stall = longest = 0
-        lowest = math.inf
-        for _, value in val_to_best:
-            stall = 0 if value < lowest else stall + 1
-            lowest, longest = min(lowest, value), max(longest, stall)
-        patience = min(max(longest + 1, 3), 1000)
-        return Variant("early_stopping", (("fit.early_stopping", True),
-                                                  ("fit.patience", patience)))
-    from tflab.recipes import NOTES_AUGMENTATION
-
-    if summarize(spec.data.dataset, dict(spec.data.options)).image and not spec.augmentation.random:
-        settings = tuple((f"augmentation.{name}", getattr(NOTES_AUGMENTATION, name))
-                         for name in ("rotation_range", "width_shift_range", "height_shift_range",
-                                      "shear_range", "zoom_range", "horizontal_flip", "fill_mode"))
-        return Variant("augmentation", settings)
-    return _more_dropout(spec)
-
-
-def _more_dropout(spec) -> Variant | None:
-    dropout = _hidden(spec, "Dropout")
-    if dropout:
-        rates = {i: spec.model.layers[i].args["rate"] for i in dropout}
-        settings = tuple((f"model.layers[{i}].rate", round(min(rate + MORE_DROPOUT, MAX_DROPOUT), 2))
-                         for i, rate in rates.items() if rate < MAX_DROPOUT)
-        return Variant("dropout", settings) if settings else None
-    # No dropout yet: one after each hidden Dense layer.
-    layers = []
-    for i, layer in enumerate(spec.model.layers):
-        layers.append(layer.to_dict())
-        if i in _hidden(spec, "Dense"):
-            layers.append({"type": "Dropout", "rate": MORE_DROPOUT})
-    if len(layers) == len(spec.model.layers):
-        return None
-    return Variant("dropout", (("model.layers", layers),))

@@ -49,27 +49,14 @@ class TextPattern:
         return value
 
 
-RECIPE_NAME = TextPattern(
-    r"[a-z][a-z0-9_-]{0,39}",
-    Phrase("allowed.recipe_name"))
+RECIPE_NAME = TextPattern(r"[a-z][a-z0-9_-]{0,39}", Phrase("allowed.recipe_name"))
 # Keras' own names (mixed7, block_13_expand_relu, Conv_1, layer_2_dense) fit this.
-LAYER_NAME = TextPattern(
-    r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}",
-    Phrase("allowed.layer_name"))
-CSV_ID = TextPattern(
-    f"(?:{CONTENT_ID})?",
-    Phrase("allowed.csv_id"))
-DATASET_ID = TextPattern(
-    f"(?:{CONTENT_ID})?",
-    Phrase("allowed.dataset_id"))
+LAYER_NAME = TextPattern(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}", Phrase("allowed.layer_name"))
+CSV_ID = TextPattern(f"(?:{CONTENT_ID})?", Phrase("allowed.csv_id"))
+DATASET_ID = TextPattern(f"(?:{CONTENT_ID})?", Phrase("allowed.dataset_id"))
 # A column is chosen by its header, which is free text; it only ever reaches code through
 # repr. One line of printable characters: csv_columns splits lines on every line break.
-CSV_COLUMN = TextPattern(
-    r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]{1,200}",
-    Phrase("allowed.csv_column"))
-NETWORK_WEIGHTS = TextPattern(
-    f"|imagenet|{CONTENT_ID}(?:\\.weights)?\\.h5",
-    Phrase("allowed.network_weights"))
-BASE_MODEL = TextPattern(
-    f"{RUN_PREFIX}{RUN_ID}|{CONTENT_ID}\\.keras",
-    Phrase("allowed.base_model"))
+CSV_COLUMN = TextPattern(r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]{1,200}", Phrase("allowed.csv_column"))
+NETWORK_WEIGHTS = TextPattern(f"|imagenet|{CONTENT_ID}(?:\\.weights)?\\.h5",
+                              Phrase("allowed.network_weights"))
+BASE_MODEL = TextPattern(f"{RUN_PREFIX}{RUN_ID}|{CONTENT_ID}\\.keras", Phrase("allowed.base_model"))

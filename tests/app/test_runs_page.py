@@ -184,7 +184,7 @@ def pictures_zip() -> bytes:
 
 def cnn_runs(store, home) -> tuple[str, str]:
     """A CNN run on drawn shapes and one on the person's own pictures, both finished."""
-    from tflab.data.folders import import_zip
+    from tflab.data.zip_import import import_zip
     from tflab.spec import ExperimentSpec
 
     shapes = get_recipe("cnn").spec.to_dict()

@@ -175,3 +175,19 @@ def test_the_progress_line_counts_in_the_person_s_language(store):
 
     assert progress_line(results, Words.load("es")) == "1 de 4 terminadas · 1 fallida · 2 detenidas"
     assert progress_line(results, Words.load("en")) == "1 of 4 done · 1 failed · 2 stopped"
+
+
+def test_a_page_run_reads_the_picked_sweep_s_variants_once(store, monkeypatch):
+    sweep_id, _ = made_sweep(store, FINISHED[:3] + ["running"])
+    reads = []
+    sweep_runs = RunStore.sweep_runs
+
+    def counted(self, asked):  # the real read, counted
+        reads.append(asked)
+        return sweep_runs(self, asked)
+
+    monkeypatch.setattr(RunStore, "sweep_runs", counted)
+    at = no_exception(open_page(RUNS, sweep=sweep_id))
+
+    assert reads == [sweep_id]  # the picker's read is the one the detail draws
+    assert any("3 of 4 done · 1 training" in c for c in texts(at.caption))

@@ -5,7 +5,8 @@ import math
 import pytest
 
 from made_specs import overfitting_spec
-from tflab.coach import Finding, Variant, apply_variant, diagnose
+from tflab.coach import Finding, diagnose
+from tflab.remedies import Variant, apply_variant
 from tflab.recipes import get_recipe
 
 

@@ -46,7 +46,7 @@ def pictures_zip() -> bytes:
 
 def test_a_run_on_uploaded_pictures_exports_a_script_that_reads_them_as_the_engine(tflab_home):
     """The exporter had no code for uploaded pictures: Runs' "Code (.py)" raised KeyError."""
-    from tflab.data.folders import import_zip
+    from tflab.data.zip_import import import_zip
 
     record = import_zip(pictures_zip(), "shapes.zip")
     data = get_recipe("cnn").spec.to_dict()

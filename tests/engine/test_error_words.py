@@ -17,7 +17,8 @@ import pytest
 import tflab.data.catalog as data_catalog
 from tflab.data.csvfiles import CsvUploadError, read_csv_text, store_csv
 from tflab.data.dataset import DatasetUnavailable
-from tflab.data.folders import UploadError, import_zip, read_record
+from tflab.data.folders import read_record
+from tflab.data.zip_import import UploadError, import_zip
 from tflab.files import FileTooLarge, read_capped
 from tflab.params import Amount, Param
 from tflab.recipes import RECIPES, get_recipe

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from tflab.data import DatasetUnavailable, load_dataset, summarize
-from tflab.data.folders import (MB, UploadError, import_zip, list_records, load_folder,
-                                read_record)
+from tflab.data.folders import list_records, load_folder, read_record
+from tflab.data.zip_import import MB, UploadError, import_zip
 from tflab.params import SpecError
 from tflab.spec.augmentation import AugmentationSpec
 from tflab.spec.data import DataSpec

@@ -10,7 +10,7 @@ from PIL import Image
 
 from tflab.data import load_dataset
 from tflab.data.csvfiles import store_csv
-from tflab.data.folders import import_zip
+from tflab.data.zip_import import import_zip
 from tflab.parcels import Needed, Parcel, needed, pack, unpack, uses_keras_cache
 from tflab.recipes import get_recipe
 

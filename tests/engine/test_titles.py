@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from PIL import Image
 
 import tflab.titles
-from tflab.data.folders import import_zip
+from tflab.data.zip_import import import_zip
 from tflab.recipes import get_recipe
 from tflab.titles import data_label, run_title
 

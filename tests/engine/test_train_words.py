@@ -3,7 +3,7 @@ exist in both catalogs, and the engine's sentences read in Spanish with Spanish 
 
 import pytest
 
-from tflab import coach
+from tflab import coach, remedies
 from tflab.coach import diagnose
 from tflab.progress import MESSAGE_KEYS, Progress, run_message, short_status, status_word
 from tflab.recipes import get_recipe
@@ -15,7 +15,7 @@ from components.curves import NAMED_METRICS, metric_label
 def dynamic_keys() -> list[str]:
     return ([f"coach.title.{kind}" for kind in coach.KINDS]
             + [f"coach.why.{key}" for key in coach.WHY_KEYS]
-            + [f"coach.variant.{name}" for name in coach.VARIANTS]
+            + [f"coach.variant.{name}" for name in remedies.VARIANTS]
             + [f"coach.metric.{name}" for name in ("loss", "val_loss")]
             + [f"progress.status.{status}" for status in STATUSES]
             + list(MESSAGE_KEYS)

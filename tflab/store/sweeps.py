@@ -7,9 +7,11 @@ Example:
 >>> from tflab.store import RunStore
 >>> with RunStore(tempfile.mkdtemp()) as store:
 ...     sweep_id = store.create_sweep({"vary": []}, ["fit.epochs"])
-...     _ = store.create_run("linear", {}, 5, sweep=sweep_id)
-...     [sweep.id for sweep in store.list_sweeps()] == [sweep_id], store.sweep_sizes([sweep_id])
-(True, {...: 1})
+...     run_id = store.create_run("linear", {}, 5, sweep=sweep_id)
+...     print(store.get_sweep(sweep_id).varies, store.sweep_sizes([sweep_id])[sweep_id],
+...           [r.id for r in store.sweep_runs(sweep_id)] == [run_id],
+...           [s.id for s in store.list_sweeps()] == [sweep_id])
+('fit.epochs',) 1 True True
 """
 
 from __future__ import annotations
@@ -28,17 +30,8 @@ class Sweeps(Database):
 
     def create_sweep(self, spec: dict[str, Any], varies: Iterable[str]) -> str:
         """Keep a sweep (`spec` as `SweepSpec.to_dict` gives it, `varies` its settings'
-        paths); returns its id, for `create_run(..., sweep=...)` of each variant.
-
-        Example:
-
-        >>> import tempfile
-        >>> from tflab.store import RunStore
-        >>> with RunStore(tempfile.mkdtemp()) as store:
-        ...     sweep_id = store.create_sweep({"vary": []}, ["fit.epochs"])
-        ...     run_id = store.create_run("mlp", {}, 2, sweep=sweep_id)
-        ...     store.get_sweep(sweep_id).varies, [r.id for r in store.sweep_runs(sweep_id)] == [run_id]
-        (('fit.epochs',), True)
+        paths); returns its id, for `create_run(..., sweep=...)` of each variant (the
+        module's example makes one).
         """
         spec_json = to_json("spec", spec)
         varies = list(varies)
