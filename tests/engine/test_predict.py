@@ -14,7 +14,7 @@ from tflab.data import load_dataset
 from tflab.images import read_image
 from tflab.job import run_job
 from tflab.models import load_model, load_model_at
-from tflab.predict import PredictionError, Predictor, answers
+from tflab.predict import PredictionError, Predictor, TracedModel
 from tflab.prepare import prepare, reading_side
 from tflab.recipes import get_recipe
 from tflab.store import RunStore
@@ -263,7 +263,25 @@ def test_a_direct_call_gives_the_probabilities_predict_gives(digits_run):
         assert [given[name] for name in names] == pytest.approx(row.tolist(), abs=1e-5)
         assert result.top[0][0] == names[int(np.argmax(row))]
     # In batches (a long list of uploads) the outputs are the same too.
-    np.testing.assert_allclose(answers(predictor.model, views, batch=4), expected, atol=1e-5)
+    np.testing.assert_allclose(TracedModel(predictor.model, batch=4)(views), expected, atol=1e-5)
+
+
+def test_the_model_is_traced_once_for_one_picture_after_another(digits_run):
+    """Uploads one at a time run the graph traced at the first (a retrace per upload
+    would cost more than the eager call it replaces); a batch of another size traces
+    once more, and then any size runs."""
+    predictor, _ = digits_run
+    traced = TracedModel(predictor.model)
+    pictures = np.random.default_rng(1).uniform(0, 255, (7, 28, 28, 1)).astype("float32")
+    for picture in pictures[:3]:
+        traced(picture[None])
+    once = traced._graph.experimental_get_tracing_count()
+    traced(pictures[:5])
+    traced(pictures)
+    traced(pictures[:2])
+    assert (once, traced._graph.experimental_get_tracing_count()) == (1, 2)
+    with pytest.raises(ValueError, match="batch=0"):
+        TracedModel(predictor.model, batch=0)
 
 
 def test_typed_numbers_answer_as_predict_does(tflab_home):
