@@ -204,11 +204,16 @@ def table(result: dict) -> str:
                      f"{phase['loading_s']} s; then CPU seconds over {phase['seconds']} s: " + ", ".join(
                          f"{part} {spent}" for part, spent in phase["cpu_s"].items())
                      + f", other processes {phase['others_cpu_s']}")
+    return "\n".join([*lines, verdict(result)])
+
+
+def verdict(result: dict) -> str:
+    """The figure in one sentence: how many viewers kept updating, and how often."""
+    crowd = result["crowd"]
     ratio = "-" if result["ratio"] is None else f"{result['ratio']:.2f}x"
-    lines.append(f"{crowd['kept_updating']} of {crowd['viewers']} viewers kept updating "
-                 f"(no gap over {result['stall_s']:g} s); median update interval "
-                 f"{ratio} the single viewer's ({result['recipe']})")
-    return "\n".join(lines)
+    return (f"{crowd['kept_updating']} of {crowd['viewers']} viewers kept updating (no gap "
+            f"over {result['stall_s']:g} s); median update interval {ratio} the single "
+            f"viewer's ({result['recipe']})")
 
 
 def main(argv: list[str] | None = None) -> int:
