@@ -37,10 +37,13 @@ def texts(elements) -> list[str]:
 
 
 def wait_for(store, run_id: str, statuses=("completed", "stopped", "failed", "diverged",
-                                           "interrupted"), timeout: float = TIMEOUT):
-    """The run once its status is one of `statuses`; fails past `timeout` seconds."""
+                                           "interrupted"), timeout: float = TIMEOUT,
+             epochs: int = 0):
+    """The run once its status is one of `statuses` with at least `epochs` epochs done;
+    fails past `timeout` seconds."""
     deadline = time.monotonic() + timeout
-    while (run := store.get_run(run_id)).status not in statuses:
+    while ((run := store.get_run(run_id)).status not in statuses
+           or run.epochs_done < epochs):
         if time.monotonic() > deadline:
             log = store.root / "worker.log"
             pytest.fail(f"run {run_id} is still {run.status} after {timeout} s; worker log:\n"

@@ -144,6 +144,9 @@ def test_queued_runs_show_their_place_and_stop_ends_a_run(lab, from_build):
     assert texts(no_exception(open_page(TRAIN, run=first)).info)[0].startswith(
         "Queued: place 1 in the queue.")
 
+    # This test is about a run stopped after some epochs: on a busy machine the pages above
+    # can take less time than the worker's first epoch (CI stopped one inside epoch 1).
+    wait_for(lab, long_id, statuses=("running",), epochs=1)
     page = no_exception(open_page(TRAIN, run=long_id))
     assert not page.button(key="train.stop").disabled
     no_exception(page.button(key="train.stop").click().run())
