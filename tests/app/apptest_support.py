@@ -46,7 +46,8 @@ def wait_for(store, run_id: str, statuses=("completed", "stopped", "failed", "di
            or run.epochs_done < epochs):
         if time.monotonic() > deadline:
             log = store.root / "worker.log"
-            pytest.fail(f"run {run_id} is still {run.status} after {timeout} s; worker log:\n"
+            pytest.fail(f"run {run_id} is still {run.status} with {run.epochs_done} epochs "
+                        f"done after {timeout} s; worker log:\n"
                         + (log.read_text()[-2000:] if log.exists() else "(none)"))
         time.sleep(0.1)
     return run
